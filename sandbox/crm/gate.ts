@@ -1,0 +1,163 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { logCall, tokenFingerprint } from '../calls.ts';
+import type { SandboxCore } from '../core.ts';
+import type { DataCenter } from '../dc.ts';
+import { crmErrors, type ZohoError } from '../errors.ts';
+import { sleep, takeFault } from '../faults.ts';
+import { hashToken } from '../ids.ts';
+import {
+  acquireSlot,
+  chargeCredits,
+  concurrencyLimit,
+  creditsPerDay,
+  creditsUsed,
+  heavySubLimit,
+} from '../limits.ts';
+import type { ModuleName } from '../modules.ts';
+import { grants } from '../scopes.ts';
+import type { AccessToken, Action, SbOrg, SbUser } from '../state.ts';
+
+/**
+ * Every CRM API call passes here, in Zoho's order: the token, the org's API access, the
+ * scope, the profile's permission, the concurrency limit, the credits; then the handler.
+ * Injected faults and the org's latency apply on the way, and each call is logged.
+ */
+export interface ApiContext {
+  core: SandboxCore;
+  dc: DataCenter;
+  org: SbOrg;
+  user: SbUser;
+  token: AccessToken;
+  req: FastifyRequest;
+}
+
+export interface ApiReply {
+  status: number;
+  /** Undefined: an empty body (Zoho's 204). */
+  body?: unknown;
+}
+
+export interface Prepared {
+  scopes: string[];
+  permissions?: Array<{ module: ModuleName; action: Action }>;
+  cost?: number;
+  heavy?: boolean;
+  run(ctx: ApiContext): ApiReply | ZohoError;
+}
+
+export type Prepare = (req: FastifyRequest, org: SbOrg) => Prepared | ZohoError;
+
+const permissionName: Record<Action, string> = {
+  view: 'View',
+  create: 'Create',
+  edit: 'Edit',
+  delete: 'Delete',
+};
+
+function isError(x: unknown): x is ZohoError {
+  return Boolean(x && typeof x === 'object' && 'body' in x && (x as ZohoError).body?.status === 'error');
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  const m = header ? /^Zoho-oauthtoken\s+(\S+)$/i.exec(header) : null;
+  return m?.[1];
+}
+
+export async function gate(
+  core: SandboxCore,
+  dc: DataCenter,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  prepare: Prepare,
+): Promise<void> {
+  const path = new URL(req.url, 'http://x').pathname.replace(`/${dc}/api`, '');
+  const token = bearer(req);
+  const hash = token ? hashToken(token) : undefined;
+  const at = hash ? core.state.access_tokens[hash] : undefined;
+  const tomb = hash ? core.state.dead_tokens[hash] : undefined;
+  const user = at ? core.state.users[at.user_id] : undefined;
+  const orgId = user?.org_id ?? tomb?.org_id;
+  let status = 0;
+  let code: string | null = null;
+  let credits = 0;
+  let release: (() => void) | undefined;
+  const send = (r: ApiReply | ZohoError) => {
+    status = r.status;
+    if (isError(r)) code = r.body.code;
+    if (r.body === undefined) return reply.code(r.status).send();
+    return reply.code(r.status).send(r.body);
+  };
+  try {
+    const fault = takeFault(core, { orgId, dc, method: req.method, path });
+    if (fault?.latency_ms) await sleep(fault.latency_ms);
+    if (fault?.drop) {
+      status = 0;
+      code = 'DROPPED';
+      req.raw.socket.destroy();
+      return;
+    }
+    if (fault?.status) {
+      status = fault.status;
+      code = 'FAULT';
+      await reply
+        .code(fault.status)
+        .headers(fault.headers ?? {})
+        .send(fault.body ?? crmErrors.internal().body);
+      return;
+    }
+    if (!token) return void (await send(crmErrors.authenticationFailure()));
+    if (!at || !user || at.expires_ms <= core.now() || at.dc !== dc)
+      return void (await send(crmErrors.invalidToken()));
+    const org = core.state.orgs[user.org_id]!;
+    if (!org.api_access) return void (await send(crmErrors.noApiAccess(org.edition)));
+    const prepared = prepare(req, org);
+    if (isError(prepared)) return void (await send(prepared));
+    const missing = prepared.scopes.find((s) => !grants(at.scopes, s));
+    if (missing) return void (await send(crmErrors.scopeMismatch(missing)));
+    const profile = org.profiles[user.profile] ?? {};
+    const denied = (prepared.permissions ?? []).find((p) => !(profile[p.module] ?? []).includes(p.action));
+    if (denied)
+      return void (await send(
+        crmErrors.noPermission(`Crm_Implied_${permissionName[denied.action]}_${denied.module}`),
+      ));
+    const limit = concurrencyLimit(org);
+    release = acquireSlot(core, `${org.id}:${at.client_id}`, limit);
+    const releaseHeavy = prepared.heavy
+      ? acquireSlot(core, `${org.id}:${at.client_id}:heavy`, Math.min(limit, heavySubLimit))
+      : () => {};
+    if (!release || !releaseHeavy) {
+      release?.();
+      release = undefined;
+      return void (await send(crmErrors.tooManyRequests()));
+    }
+    const releaseAll = release;
+    release = () => {
+      releaseAll();
+      releaseHeavy();
+    };
+    const cost = prepared.cost ?? 1;
+    if (creditsUsed(core, org.id) + cost > creditsPerDay(org))
+      return void (await send(crmErrors.creditsExhausted()));
+    if (org.latency_ms > 0) await sleep(org.latency_ms);
+    const result = prepared.run({ core, dc, org, user, token: at, req });
+    credits = cost;
+    chargeCredits(core, org.id, cost);
+    await send(result);
+  } finally {
+    release?.();
+    if (orgId) {
+      logCall(core, orgId, {
+        method: req.method,
+        path,
+        status,
+        user_id: user?.id ?? tomb?.user_id ?? null,
+        dc,
+        client_id: at?.client_id ?? null,
+        token_hash: tokenFingerprint(token),
+        code,
+        credits,
+      });
+    }
+  }
+}

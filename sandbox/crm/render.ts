@@ -1,0 +1,77 @@
+import { type SandboxCore, zohoDateTime } from '../core.ts';
+import type { ModuleName } from '../modules.ts';
+import { fullName } from '../orgs.ts';
+import type { SbOrg, StoredRecord } from '../state.ts';
+import { fieldDefs } from './fields.ts';
+
+function userRef(core: SandboxCore, id: unknown, withEmail = false) {
+  const user = typeof id === 'string' ? core.state.users[id] : undefined;
+  if (!user) return null;
+  return { name: fullName(user), id: user.id, ...(withEmail ? { email: user.email } : {}) };
+}
+
+/** A display name for lookups, as Zoho returns `{ name, id }`. */
+export function recordName(core: SandboxCore, orgId: string, module: ModuleName, id: string): string {
+  const f = core.state.records[orgId]?.[module]?.[id]?.fields ?? {};
+  switch (module) {
+    case 'Contacts':
+    case 'Leads':
+      return [f['First_Name'], f['Last_Name']].filter(Boolean).join(' ');
+    case 'Deals':
+      return String(f['Deal_Name'] ?? '');
+    case 'Tasks':
+      return String(f['Subject'] ?? '');
+    case 'Notes':
+      return String(f['Note_Title'] ?? '');
+  }
+}
+
+/** The record as Zoho returns it: lookups expanded, system fields in Zoho's datetime format. */
+export function renderRecord(
+  core: SandboxCore,
+  org: SbOrg,
+  module: ModuleName,
+  rec: StoredRecord,
+  fields?: readonly string[],
+): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const def of fieldDefs(module)) {
+    const value = rec.fields[def.api_name];
+    switch (def.type.kind) {
+      case 'owner':
+        out[def.api_name] = userRef(core, value, true);
+        break;
+      case 'lookup':
+        out[def.api_name] =
+          typeof value === 'string'
+            ? { name: recordName(core, org.id, def.type.module, value), id: value }
+            : null;
+        break;
+      case 'multi_lookup':
+      case 'parent': {
+        const ref = value as { module: ModuleName; id: string } | undefined;
+        out[def.api_name] = ref
+          ? {
+              module: { api_name: ref.module, id: null },
+              name: recordName(core, org.id, ref.module, ref.id),
+              id: ref.id,
+            }
+          : null;
+        if (def.type.kind === 'multi_lookup') out['$se_module'] = ref?.module ?? null;
+        break;
+      }
+      default:
+        out[def.api_name] = value ?? null;
+    }
+  }
+  if (module === 'Notes')
+    out['$se_module'] = (rec.fields['Parent_Id'] as { module?: string } | undefined)?.module ?? null;
+  out['Created_Time'] = zohoDateTime(rec.created_ms, org.time_zone);
+  out['Modified_Time'] = zohoDateTime(rec.modified_ms, org.time_zone);
+  out['Created_By'] = userRef(core, rec.fields['Created_By'], true);
+  out['Modified_By'] = userRef(core, rec.fields['Modified_By'], true);
+  out['id'] = rec.id;
+  if (!fields) return out;
+  const wanted = new Set([...fields, 'id']);
+  return Object.fromEntries(Object.entries(out).filter(([k]) => wanted.has(k)));
+}

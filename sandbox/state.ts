@@ -1,0 +1,251 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { DataCenter } from './dc.ts';
+import type { ModuleName } from './modules.ts';
+
+/**
+ * The sandbox's whole state as plain JSON, so it can be saved to the data folder and
+ * restored across restarts. Tokens and grant codes are keyed by their SHA-256 hash.
+ */
+export type Edition = 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
+export type Action = 'view' | 'create' | 'edit' | 'delete';
+
+export interface SbUser {
+  id: string;
+  org_id: string;
+  email: string;
+  first_name: string;
+  last_name: string;
+  profile: string;
+  role: string;
+  status: 'active' | 'disabled';
+}
+
+export interface Stage {
+  id: string;
+  name: string;
+  probability: number;
+  forecast: 'Open' | 'Closed Won' | 'Closed Lost';
+}
+
+export interface Pipeline {
+  id: string;
+  name: string;
+  default: boolean;
+  stages: Stage[];
+}
+
+export interface Layout {
+  id: string;
+  name: string;
+  pipelines: Pipeline[];
+}
+
+export interface Condition {
+  field: string;
+  operator:
+    | 'equals'
+    | 'not_equals'
+    | 'contains'
+    | 'not_contains'
+    | 'starts_with'
+    | 'is_empty'
+    | 'is_not_empty';
+  value?: string;
+}
+
+export interface ValidationRule {
+  id: string;
+  module: ModuleName;
+  /** The record is refused when the condition holds. */
+  condition: Condition;
+  message: string;
+}
+
+export interface WorkflowRule {
+  id: string;
+  name: string;
+  module: ModuleName;
+  on: 'create' | 'edit' | 'create_or_edit';
+}
+
+export interface WorkflowRun {
+  at: string;
+  rule_id: string;
+  rule_name: string;
+  module: ModuleName;
+  record_id: string;
+  event: 'create' | 'edit';
+}
+
+export interface Blueprint {
+  id: string;
+  module: 'Deals';
+  /** Deals of this pipeline (or these records) are governed; a direct Stage change is refused. */
+  pipeline?: string;
+  record_ids?: string[];
+}
+
+export interface SbOrg {
+  id: string;
+  name: string;
+  edition: Edition;
+  data_center: DataCenter;
+  api_access: boolean;
+  id_prefix: string;
+  created_at: string;
+  time_zone: string;
+  currency: string;
+  users: string[];
+  /** profile name → module → allowed actions */
+  profiles: Record<string, Partial<Record<ModuleName, Action[]>>>;
+  /** Overrides of the edition's limits (tests make them small). */
+  credits_per_day?: number;
+  concurrency_limit?: number;
+  /** Added to every API call of the org, as a real network and server would. */
+  latency_ms: number;
+  /** How long a new or changed record stays invisible to search (Zoho's index lag). */
+  search_lag_ms: number;
+  unique_fields: Partial<Record<ModuleName, string[]>>;
+  mandatory_fields: Partial<Record<ModuleName, string[]>>;
+  validation_rules: ValidationRule[];
+  workflow_rules: WorkflowRule[];
+  blueprints: Blueprint[];
+  deal_layouts: Layout[];
+}
+
+export interface SbClient {
+  client_id: string;
+  client_secret: string;
+  name: string;
+  redirect_uris: string[];
+  home_dc: DataCenter;
+  multi_dc: boolean;
+  self_client: boolean;
+}
+
+export interface GrantCode {
+  client_id: string;
+  user_id: string;
+  dc: DataCenter;
+  scopes: string[];
+  redirect_uri: string | null;
+  offline: boolean;
+  issued_ms: number;
+  expires_ms: number;
+  used: boolean;
+}
+
+export interface RefreshToken {
+  client_id: string;
+  user_id: string;
+  dc: DataCenter;
+  scopes: string[];
+  issued_ms: number;
+  /** When each access token was minted from it, for the per-10-minutes limit. */
+  mints_ms: number[];
+}
+
+export interface AccessToken {
+  client_id: string;
+  user_id: string;
+  dc: DataCenter;
+  scopes: string[];
+  refresh_hash: string | null;
+  issued_ms: number;
+  expires_ms: number;
+}
+
+export interface StoredRecord {
+  id: string;
+  fields: Record<string, unknown>;
+  created_ms: number;
+  modified_ms: number;
+  /** Search sees the record only from then on. */
+  searchable_ms: number;
+}
+
+export interface CallLog {
+  at: string;
+  method: string;
+  path: string;
+  status: number;
+  user_id: string | null;
+  dc: DataCenter;
+  client_id: string | null;
+  /** First 12 hex digits of the SHA-256 of the access or refresh token used, never the token. */
+  token_hash: string | null;
+  code: string | null;
+  credits: number;
+}
+
+export interface Fault {
+  id: string;
+  org_id?: string;
+  dc?: DataCenter;
+  method?: string;
+  /** A regular expression matched against the path after the data-centre prefix. */
+  path?: string;
+  status?: number;
+  body?: unknown;
+  headers?: Record<string, string>;
+  latency_ms?: number;
+  drop?: boolean;
+  remaining: number;
+  served: number;
+}
+
+export interface SandboxState {
+  version: 1;
+  seq: number;
+  clock_offset_ms: number;
+  cookie_secret: string;
+  orgs: Record<string, SbOrg>;
+  users: Record<string, SbUser>;
+  clients: Record<string, SbClient>;
+  codes: Record<string, GrantCode>;
+  refresh_tokens: Record<string, RefreshToken>;
+  access_tokens: Record<string, AccessToken>;
+  /** Revoked or deleted tokens, so calls still made with them are logged against their org. */
+  dead_tokens: Record<string, { org_id: string; user_id: string }>;
+  records: Record<string, Partial<Record<ModuleName, Record<string, StoredRecord>>>>;
+  calls: Record<string, CallLog[]>;
+  credits: Record<string, Array<{ ms: number; cost: number }>>;
+  workflow_runs: Record<string, WorkflowRun[]>;
+  faults: Fault[];
+}
+
+export function emptyState(cookieSecret: string): SandboxState {
+  return {
+    version: 1,
+    seq: 1000,
+    clock_offset_ms: 0,
+    cookie_secret: cookieSecret,
+    orgs: {},
+    users: {},
+    clients: {},
+    codes: {},
+    refresh_tokens: {},
+    access_tokens: {},
+    dead_tokens: {},
+    records: {},
+    calls: {},
+    credits: {},
+    workflow_runs: {},
+    faults: [],
+  };
+}
+
+export function loadState(file: string): SandboxState | undefined {
+  if (!fs.existsSync(file)) return undefined;
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState;
+  return state.version === 1 ? state : undefined;
+}
+
+/** Written to a temporary file and renamed, so a crash never leaves half a state. */
+export function saveState(file: string, state: SandboxState): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  fs.writeFileSync(tmp, JSON.stringify(state));
+  fs.renameSync(tmp, file);
+}

@@ -1,0 +1,73 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+/**
+ * The only reader of process.env. Every variable is documented in .env.example; every
+ * problem is reported at once so an operator fixes the environment in one go.
+ */
+const port = z.coerce.number().int().min(0).max(65535);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  PORT: port.default(3000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATA_DIR: z.string().min(1).default('./data'),
+  DATABASE_URL: z
+    .string()
+    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+    .optional(),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  ZOHO_SANDBOX_PORT: port.default(4010),
+});
+
+export type Env = Record<string, string | undefined>;
+
+export interface Config {
+  readonly env: 'development' | 'production' | 'test';
+  readonly http: { readonly host: string; readonly port: number };
+  readonly dataDir: string;
+  readonly database:
+    | { readonly kind: 'pglite'; readonly dataDir: string }
+    | { readonly kind: 'postgres'; readonly url: string };
+  readonly logLevel: string;
+  readonly sandbox: { readonly port: number };
+}
+
+/** Blank variables count as unset, as a copied .env.example leaves many of them. */
+function withoutBlanks(env: Env): Env {
+  return Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v.trim() !== ''));
+}
+
+export function loadConfig(env: Env): Config {
+  const parsed = envSchema.safeParse(withoutBlanks(env));
+  if (!parsed.success) {
+    const details = parsed.error.issues.map((issue) => ({
+      path: issue.path.join('.'),
+      message: issue.message,
+    }));
+    const list = details.map((d) => `  ${d.path}: ${d.message}`).join('\n');
+    throw new AppError('config_invalid', `Invalid configuration:\n${list}`, { details });
+  }
+  const e = parsed.data;
+  const dataDir = path.resolve(e.DATA_DIR);
+  return deepFreeze({
+    env: e.NODE_ENV,
+    http: { host: e.HOST, port: e.PORT },
+    dataDir,
+    database:
+      e.DATABASE_URL === undefined
+        ? { kind: 'pglite' as const, dataDir: path.join(dataDir, 'pglite') }
+        : { kind: 'postgres' as const, url: e.DATABASE_URL },
+    logLevel: e.LOG_LEVEL,
+    sandbox: { port: e.ZOHO_SANDBOX_PORT },
+  });
+}
+
+function deepFreeze<T>(value: T): T {
+  if (value && typeof value === 'object') {
+    for (const v of Object.values(value)) deepFreeze(v);
+    Object.freeze(value);
+  }
+  return value;
+}

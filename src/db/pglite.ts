@@ -1,0 +1,91 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { AppError } from '../errors.ts';
+import type { Database, Queryable, QueryResult } from './port.ts';
+
+type Tx = Pick<PGlite, 'query' | 'exec'>;
+
+/**
+ * Like `pg`, a query without parameters goes through the simple protocol and may hold
+ * several statements (migration scripts); the last statement's result is returned.
+ */
+function wrap(q: Tx): Queryable {
+  return {
+    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
+      if (values.length === 0) {
+        const results = await q.exec(text);
+        const last = results.at(-1);
+        const rows = (last?.rows ?? []) as R[];
+        return { rows, rowCount: last?.affectedRows || rows.length };
+      }
+      const res = await q.query<R>(text, values as unknown[]);
+      return { rows: res.rows, rowCount: res.affectedRows || res.rows.length };
+    },
+  };
+}
+
+/**
+ * A second process opening the same PGlite folder corrupts it (seen on this stack), so
+ * the owner holds an exclusive lock file carrying its pid; a lock left by a dead process
+ * is taken over.
+ */
+export function lockDataDir(dir: string): () => void {
+  fs.mkdirSync(dir, { recursive: true });
+  const lockPath = path.join(dir, '.lock');
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      return () => fs.rmSync(lockPath, { force: true });
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      const owner = Number(fs.readFileSync(lockPath, 'utf8'));
+      if (isAlive(owner) && owner !== process.pid) {
+        throw new AppError(
+          'db_locked',
+          `The data folder ${dir} is in use by process ${owner}. Only one process may open an embedded database; ` +
+            'set DATABASE_URL to run several processes.',
+        );
+      }
+      fs.rmSync(lockPath, { force: true });
+    }
+  }
+  throw new AppError('db_locked', `Could not lock the data folder ${dir}`);
+}
+
+function isAlive(pid: number): boolean {
+  if (!Number.isInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** `dataDir` undefined: an in-memory database (tests). */
+export async function openPglite(
+  options: { dataDir?: string; loadDataDir?: Blob } = {},
+): Promise<Database & { pglite: PGlite }> {
+  const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
+  let pglite: PGlite;
+  try {
+    pglite = await PGlite.create(options.dataDir ?? 'memory://', {
+      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    });
+  } catch (err) {
+    unlock();
+    throw err;
+  }
+  const base = wrap(pglite);
+  return {
+    kind: 'pglite',
+    pglite,
+    query: base.query,
+    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
+    async close() {
+      await pglite.close();
+      unlock();
+    },
+  };
+}

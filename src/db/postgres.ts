@@ -1,0 +1,51 @@
+import pg from 'pg';
+import type { Database, Queryable, QueryResult } from './port.ts';
+
+// Zoho ids are 19-digit strings and our bigint counters must not lose precision: keep
+// int8 as text rather than JS numbers.
+pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
+
+function wrap(client: pg.Pool | pg.PoolClient): Queryable {
+  return {
+    async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
+      const res = await client.query(text, values as unknown[]);
+      return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
+    },
+  };
+}
+
+export interface PostgresOptions {
+  url: string;
+  /** Every connection uses this schema first (tests give each suite its own). */
+  schema?: string;
+  max?: number;
+}
+
+export function openPostgres(options: PostgresOptions): Database & { pool: pg.Pool } {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.max ?? 10,
+    ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
+  });
+  const base = wrap(pool);
+  return {
+    kind: 'postgres',
+    pool,
+    query: base.query,
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(wrap(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    close: () => pool.end(),
+  };
+}

@@ -1,0 +1,179 @@
+import { afterAll, beforeAll } from 'vitest';
+import { createSandbox, type Sandbox } from '../../sandbox/app.ts';
+
+/**
+ * A real sandbox on a free port, plus the calls tests make to its admin API, token
+ * endpoint and CRM API. Each test file gets its own instance.
+ */
+export interface OrgInput {
+  name?: string;
+  edition?: 'free' | 'standard' | 'professional' | 'enterprise' | 'ultimate';
+  data_center?: 'us' | 'eu' | 'in' | 'au' | 'jp' | 'cn' | 'ca' | 'sa' | 'uk';
+  users?: Array<{ email: string; first_name?: string; last_name?: string; profile?: string }>;
+  [key: string]: unknown;
+}
+
+export interface CreatedOrg {
+  org_id: string;
+  data_center: string;
+  accounts_url: string;
+  api_domain: string;
+  users: Array<{ id: string; email: string }>;
+}
+
+export interface Tokens {
+  access_token: string;
+  refresh_token?: string;
+  api_domain: string;
+  expires_in: number;
+  token_type: string;
+  client_id: string;
+  client_secret: string;
+  accounts_url: string;
+}
+
+export interface ApiResult<T = any> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+let counter = 0;
+export const uniqueEmail = (prefix = 'user') =>
+  `${prefix}.${process.pid}.${++counter}.${Date.now()}@example.com`;
+
+export class SandboxClient {
+  readonly base: string;
+  constructor(base: string) {
+    this.base = base;
+  }
+
+  async json<T = any>(
+    method: string,
+    url: string,
+    body?: unknown,
+    headers: Record<string, string> = {},
+  ): Promise<ApiResult<T>> {
+    const res = await fetch(url.startsWith('http') ? url : `${this.base}${url}`, {
+      method,
+      headers: { ...(body === undefined ? {} : { 'content-type': 'application/json' }), ...headers },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      redirect: 'manual',
+    });
+    const text = await res.text();
+    let parsed: unknown;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      parsed = undefined;
+    }
+    return { status: res.status, body: parsed as T, text, headers: res.headers };
+  }
+
+  async form<T = any>(url: string, fields: Record<string, string>): Promise<ApiResult<T>> {
+    const res = await fetch(url, { method: 'POST', body: new URLSearchParams(fields), redirect: 'manual' });
+    const text = await res.text();
+    return {
+      status: res.status,
+      body: (text ? JSON.parse(text) : undefined) as T,
+      text,
+      headers: res.headers,
+    };
+  }
+
+  async createOrg(input: OrgInput = {}): Promise<CreatedOrg> {
+    const res = await this.json<CreatedOrg>('POST', '/__sandbox/orgs', {
+      name: 'Acme Inc',
+      edition: 'enterprise',
+      data_center: 'us',
+      ...input,
+      users: input.users ?? [
+        { email: uniqueEmail('admin'), first_name: 'Ada', last_name: 'Admin', profile: 'Administrator' },
+      ],
+    });
+    if (res.status !== 201) throw new Error(`createOrg failed: ${res.status} ${res.text}`);
+    return res.body;
+  }
+
+  async selfClient(org: CreatedOrg, scope: string, userEmail = org.users[0]!.email) {
+    const res = await this.json<{
+      client_id: string;
+      client_secret: string;
+      code: string;
+      accounts_url: string;
+    }>('POST', '/__sandbox/self-client', {
+      org_id: org.org_id,
+      user_email: userEmail,
+      scope,
+    });
+    if (res.status !== 201) throw new Error(`self-client failed: ${res.status} ${res.text}`);
+    return res.body;
+  }
+
+  /** A self-client grant code exchanged at the org's accounts server. */
+  async tokens(
+    org: CreatedOrg,
+    scope = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.settings.ALL',
+    userEmail?: string,
+  ): Promise<Tokens> {
+    const sc = await this.selfClient(org, scope, userEmail);
+    const res = await this.form(`${org.accounts_url}/oauth/v2/token`, {
+      grant_type: 'authorization_code',
+      client_id: sc.client_id,
+      client_secret: sc.client_secret,
+      code: sc.code,
+    });
+    if (!res.body?.access_token) throw new Error(`token exchange failed: ${res.text}`);
+    return {
+      ...res.body,
+      client_id: sc.client_id,
+      client_secret: sc.client_secret,
+      accounts_url: org.accounts_url,
+    };
+  }
+
+  /** A CRM call: `path` is below `<api_domain>/crm/v8`. */
+  api<T = any>(
+    tokens: Pick<Tokens, 'access_token' | 'api_domain'>,
+    method: string,
+    path: string,
+    body?: unknown,
+  ): Promise<ApiResult<T>> {
+    return this.json<T>(method, `${tokens.api_domain}/crm/v8${path}`, body, {
+      authorization: `Zoho-oauthtoken ${tokens.access_token}`,
+    });
+  }
+
+  calls(org: CreatedOrg) {
+    return this.json<{
+      calls: Array<{
+        at: string;
+        method: string;
+        path: string;
+        status: number;
+        user_id: string | null;
+        code: string | null;
+        token_hash: string | null;
+      }>;
+    }>('GET', `/__sandbox/orgs/${org.org_id}/calls`).then((r) => r.body.calls);
+  }
+
+  advanceClock(seconds: number) {
+    return this.json('POST', '/__sandbox/clock', { advance_seconds: seconds });
+  }
+}
+
+/** Starts a sandbox for the current test file and stops it afterwards. */
+export function useSandbox(options: Parameters<typeof createSandbox>[0] = {}) {
+  const ctx = {} as { sandbox: Sandbox; client: SandboxClient; base: string };
+  beforeAll(async () => {
+    ctx.sandbox = await createSandbox(options);
+    ctx.base = await ctx.sandbox.listen(0);
+    ctx.client = new SandboxClient(ctx.base);
+  });
+  afterAll(async () => {
+    await ctx.sandbox?.close();
+  });
+  return ctx;
+}
