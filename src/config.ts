@@ -19,6 +19,14 @@ const envSchema = z.object({
     .optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   ZOHO_SANDBOX_PORT: port.default(4010),
+  ZOHO_CLIENT_ID: z.string().min(1).optional(),
+  ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
+}).superRefine((e, ctx) => {
+  // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
+  if (Boolean(e.ZOHO_CLIENT_ID) !== Boolean(e.ZOHO_CLIENT_SECRET)) {
+    const missing = e.ZOHO_CLIENT_ID ? 'ZOHO_CLIENT_SECRET' : 'ZOHO_CLIENT_ID';
+    ctx.addIssue({ code: 'custom', path: [missing], message: 'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET together, or neither for sandbox mode' });
+  }
 });
 
 export type Env = Record<string, string | undefined>;
@@ -32,6 +40,8 @@ export interface Config {
     | { readonly kind: 'postgres'; readonly url: string };
   readonly logLevel: string;
   readonly sandbox: { readonly port: number };
+  /** `sandbox`: no Zoho client configured, the bundled sandbox stands in for Zoho. */
+  readonly zoho: { readonly mode: 'sandbox' } | { readonly mode: 'live'; readonly clientId: string; readonly clientSecret: string };
 }
 
 /** Blank variables count as unset, as a copied .env.example leaves many of them. */
@@ -61,6 +71,10 @@ export function loadConfig(env: Env): Config {
         : { kind: 'postgres' as const, url: e.DATABASE_URL },
     logLevel: e.LOG_LEVEL,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
+    zoho:
+      e.ZOHO_CLIENT_ID && e.ZOHO_CLIENT_SECRET
+        ? { mode: 'live' as const, clientId: e.ZOHO_CLIENT_ID, clientSecret: e.ZOHO_CLIENT_SECRET }
+        : { mode: 'sandbox' as const },
   });
 }
 

@@ -40,7 +40,7 @@ export function lockDataDir(dir: string): () => void {
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
       const owner = Number(fs.readFileSync(lockPath, 'utf8'));
-      if (isAlive(owner) && owner !== process.pid) {
+      if (isAlive(owner)) {
         throw new AppError(
           'db_locked',
           `The data folder ${dir} is in use by process ${owner}. Only one process may open an embedded database; ` +

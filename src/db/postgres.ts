@@ -8,7 +8,9 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
 function wrap(client: pg.Pool | pg.PoolClient): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
-      const res = await client.query(text, values as unknown[]);
+      const reply: pg.QueryResult | pg.QueryResult[] = await client.query(text, values as unknown[]);
+      // A parameterless query with several statements answers one result per statement.
+      const res = Array.isArray(reply) ? reply.at(-1)! : reply;
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };
     },
   };

@@ -1,0 +1,42 @@
+import crypto from 'node:crypto';
+import { migrate } from '../../src/db/migrate.ts';
+import { openPglite } from '../../src/db/pglite.ts';
+import type { Database } from '../../src/db/port.ts';
+import { openPostgres } from '../../src/db/postgres.ts';
+
+/**
+ * Each test gets its own database: a fresh in-memory PGlite, or its own schema on the
+ * PostgreSQL server named by TEST_DATABASE_URL (this machine's server by default).
+ */
+export const testDatabaseUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+export const databaseKinds = ['pglite', 'postgres'] as const;
+export type DatabaseKind = (typeof databaseKinds)[number];
+
+export interface TestDatabase {
+  db: Database;
+  /** The schema on PostgreSQL (for a second process to use), undefined on PGlite. */
+  schema: string | undefined;
+  close(): Promise<void>;
+}
+
+export async function freshDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+  if (kind === 'pglite') {
+    const db = await openPglite();
+    if (options.migrate !== false) await migrate(db);
+    return { db, schema: undefined, close: () => db.close() };
+  }
+  const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
+  const admin = openPostgres({ url: testDatabaseUrl, max: 1 });
+  await admin.query(`CREATE SCHEMA ${schema}`);
+  const db = openPostgres({ url: testDatabaseUrl, schema });
+  if (options.migrate !== false) await migrate(db);
+  return {
+    db,
+    schema,
+    async close() {
+      await db.close();
+      await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      await admin.close();
+    },
+  };
+}
