@@ -8,26 +8,32 @@ import { AppError } from './errors.ts';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 
-const envSchema = z.object({
-  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
-  PORT: port.default(3000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATA_DIR: z.string().min(1).default('./data'),
-  DATABASE_URL: z
-    .string()
-    .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
-    .optional(),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  ZOHO_SANDBOX_PORT: port.default(4010),
-  ZOHO_CLIENT_ID: z.string().min(1).optional(),
-  ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
-}).superRefine((e, ctx) => {
-  // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
-  if (Boolean(e.ZOHO_CLIENT_ID) !== Boolean(e.ZOHO_CLIENT_SECRET)) {
-    const missing = e.ZOHO_CLIENT_ID ? 'ZOHO_CLIENT_SECRET' : 'ZOHO_CLIENT_ID';
-    ctx.addIssue({ code: 'custom', path: [missing], message: 'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET together, or neither for sandbox mode' });
-  }
-});
+const envSchema = z
+  .object({
+    NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+    PORT: port.default(3000),
+    HOST: z.string().min(1).default('127.0.0.1'),
+    DATA_DIR: z.string().min(1).default('./data'),
+    DATABASE_URL: z
+      .string()
+      .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
+      .optional(),
+    LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+    ZOHO_SANDBOX_PORT: port.default(4010),
+    ZOHO_CLIENT_ID: z.string().min(1).optional(),
+    ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
+  })
+  .superRefine((e, ctx) => {
+    // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
+    if (Boolean(e.ZOHO_CLIENT_ID) !== Boolean(e.ZOHO_CLIENT_SECRET)) {
+      const missing = e.ZOHO_CLIENT_ID ? 'ZOHO_CLIENT_SECRET' : 'ZOHO_CLIENT_ID';
+      ctx.addIssue({
+        code: 'custom',
+        path: [missing],
+        message: 'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET together, or neither for sandbox mode',
+      });
+    }
+  });
 
 export type Env = Record<string, string | undefined>;
 
@@ -41,7 +47,9 @@ export interface Config {
   readonly logLevel: string;
   readonly sandbox: { readonly port: number };
   /** `sandbox`: no Zoho client configured, the bundled sandbox stands in for Zoho. */
-  readonly zoho: { readonly mode: 'sandbox' } | { readonly mode: 'live'; readonly clientId: string; readonly clientSecret: string };
+  readonly zoho:
+    | { readonly mode: 'sandbox' }
+    | { readonly mode: 'live'; readonly clientId: string; readonly clientSecret: string };
 }
 
 /** Blank variables count as unset, as a copied .env.example leaves many of them. */

@@ -26,7 +26,8 @@ describe('logger redaction', () => {
       'token exchange',
     );
     const out = lines.join('');
-    for (const secret of ['AT-123', 'RT-456', 'GC-789', 'CS-000', 'sid=abc']) expect(out).not.toContain(secret);
+    for (const secret of ['AT-123', 'RT-456', 'GC-789', 'CS-000', 'sid=abc'])
+      expect(out).not.toContain(secret);
     expect(out).toContain('[redacted]');
     expect(out).toContain('token exchange');
   });

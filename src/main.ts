@@ -26,11 +26,17 @@ async function main(): Promise<void> {
     sandboxUrl = await sandbox.listen(config.sandbox.port, config.http.host);
   }
 
-  const app = buildWebApp({ db, logger, links: sandboxUrl ? [{ label: 'Zoho sandbox', href: `${sandboxUrl}/__sandbox/` }] : [] });
+  const app = buildWebApp({
+    db,
+    logger,
+    links: sandboxUrl ? [{ label: 'Zoho sandbox', href: `${sandboxUrl}/__sandbox/` }] : [],
+  });
   await app.listen({ port: config.http.port, host: config.http.host });
   process.stdout.write(
     `PepoSmart Zoho CRM integration on ${appUrl} (database: ${db.kind})\n` +
-      (sandboxUrl ? `Zoho sandbox on ${sandboxUrl}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` : 'Zoho: live\n'),
+      (sandboxUrl
+        ? `Zoho sandbox on ${sandboxUrl}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n`
+        : 'Zoho: live\n'),
   );
 
   const stop = async () => {
@@ -44,6 +50,8 @@ async function main(): Promise<void> {
 }
 
 main().catch((err: unknown) => {
-  process.stderr.write(`${err instanceof AppError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  process.stderr.write(
+    `${err instanceof AppError ? err.message : err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`,
+  );
   process.exit(1);
 });

@@ -19,10 +19,13 @@ export function buildWebApp(deps: WebDeps) {
 
   app.setErrorHandler((err: Error, req, reply) => {
     if (err instanceof AppError) {
-      return reply.code(err.httpStatus).send({ error: { code: err.code, message: err.message, details: err.details } });
+      return reply
+        .code(err.httpStatus)
+        .send({ error: { code: err.code, message: err.message, details: err.details } });
     }
     const status = (err as { statusCode?: number }).statusCode;
-    if (status && status < 500) return reply.code(status).send({ error: { code: 'invalid_input', message: err.message, details: [] } });
+    if (status && status < 500)
+      return reply.code(status).send({ error: { code: 'invalid_input', message: err.message, details: [] } });
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error', details: [] } });
   });

@@ -1,0 +1,53 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+
+/** Waits until the process has printed text matching `pattern`, or fails when it exits. */
+function waitForOutput(child: ChildProcess, pattern: RegExp): Promise<string> {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+      if (pattern.test(out)) resolve(out);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      out += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${out}`)));
+  });
+}
+
+describe('npm run sandbox', () => {
+  let child: ChildProcess | undefined;
+  let dir: string | undefined;
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('prints its URLs and a ready-made client, and serves them', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-cli-'));
+    // Port 0 lets the OS choose, so the test never collides with a running sandbox.
+    child = spawn(process.execPath, ['sandbox/main.ts'], {
+      env: { ...process.env, DATA_DIR: dir, ZOHO_SANDBOX_PORT: '0', LOG_LEVEL: 'silent' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = await waitForOutput(child, /State kept in/);
+    const base = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+    expect(base).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(out).toMatch(/client_id=1000\.[0-9A-F]{32}/);
+    expect(out).toMatch(/client_secret=[0-9a-f]{40}/);
+    expect(out).toContain(`${base}/us/accounts`);
+    const home = await fetch(`${base}/__sandbox/`);
+    expect(home.status).toBe(200);
+    expect(await home.text()).toContain('Zoho sandbox');
+    const noToken = await fetch(`${base}/us/api/crm/v8/org`);
+    expect(noToken.status).toBe(401);
+  });
+});

@@ -1,0 +1,52 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { SandboxClient } from '../test/helpers/sandbox.ts';
+import { createSandbox } from './app.ts';
+
+describe('sandbox state in a data folder', () => {
+  const dirs: string[] = [];
+  afterEach(() => {
+    for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
+  });
+
+  it('keeps orgs, records, clients and tokens across a restart, and stores no token in plaintext', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
+    dirs.push(dir);
+    const first = await createSandbox({ dataDir: dir });
+    const client = new SandboxClient(await first.listen(0));
+    const org = await client.createOrg({ name: 'Kept Ltd', data_center: 'eu' });
+    const tokens = await client.tokens(org);
+    const created = await client.api(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Kept' }] });
+    expect(created.status).toBe(201);
+    await first.close();
+
+    const saved = fs.readFileSync(path.join(dir, 'zoho-sandbox.json'), 'utf8');
+    expect(saved).not.toContain(tokens.access_token);
+    expect(saved).not.toContain(tokens.refresh_token!);
+
+    const second = await createSandbox({ dataDir: dir });
+    const base = await second.listen(0);
+    try {
+      // The port may differ after a restart: the API domain follows the new base URL.
+      const again = { ...tokens, api_domain: `${base}/eu/api` };
+      const got = await new SandboxClient(base).api(
+        again,
+        'GET',
+        `/Contacts/${created.body.data[0].details.id}`,
+      );
+      expect(got.status).toBe(200);
+      expect(got.body.data[0].Last_Name).toBe('Kept');
+      const refreshed = await new SandboxClient(base).form(`${base}/eu/accounts/oauth/v2/token`, {
+        grant_type: 'refresh_token',
+        client_id: tokens.client_id,
+        client_secret: tokens.client_secret,
+        refresh_token: tokens.refresh_token!,
+      });
+      expect(refreshed.body.access_token).toBeTruthy();
+    } finally {
+      await second.close();
+    }
+  });
+});
