@@ -10,8 +10,9 @@ import { registerControlAdmin } from './admin/control.ts';
 import { registerOrgAdmin } from './admin/orgs.ts';
 import { createCore, type SandboxCore } from './core.ts';
 import { registerCrm } from './crm/routes.ts';
-import { dataCenters } from './dc.ts';
+import { dataCenters, isDataCenter } from './dc.ts';
 import { crmErrors, zohoError } from './errors.ts';
+import { serveFault, takeFault } from './faults.ts';
 import { emptyState, loadState } from './state.ts';
 import { registerViews } from './views/records.ts';
 
@@ -73,6 +74,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     }
     req.log.error(err);
     return reply.code(status).send({ error: { message: status < 500 ? err.message : 'internal error' } });
+  });
+
+  // Faults reach the accounts servers too (a token call that fails, hangs or drops); the API's
+  // gate takes its own. An accounts call names no org, so only faults without org_id match it.
+  app.addHook('onRequest', async (req, reply) => {
+    const m = /^\/([a-z]{2})\/accounts(\/[^?]*)/.exec(req.url);
+    if (!m || !isDataCenter(m[1]!)) return;
+    const fault = takeFault(core, { orgId: undefined, dc: m[1], method: req.method, path: m[2]! });
+    if (fault && (await serveFault(fault, req, reply, { error: 'internal_error' }))) return reply;
   });
 
   for (const dc of dataCenters) {

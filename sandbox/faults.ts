@@ -1,3 +1,4 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { SandboxCore } from './core.ts';
 import type { DataCenter } from './dc.ts';
 import type { Fault } from './state.ts';
@@ -23,3 +24,28 @@ export function takeFault(
 }
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Serves a taken fault: its latency first, then a dropped connection or its status, headers
+ * and body (`defaultBody` when it has none). Undefined when the fault is latency only and the
+ * call goes on as usual.
+ */
+export async function serveFault(
+  fault: Fault,
+  req: FastifyRequest,
+  reply: FastifyReply,
+  defaultBody: unknown,
+): Promise<'dropped' | 'answered' | undefined> {
+  if (fault.latency_ms) await sleep(fault.latency_ms);
+  if (fault.drop) {
+    reply.hijack();
+    req.raw.socket.destroy();
+    return 'dropped';
+  }
+  if (!fault.status) return undefined;
+  await reply
+    .code(fault.status)
+    .headers(fault.headers ?? {})
+    .send(fault.body ?? defaultBody);
+  return 'answered';
+}

@@ -31,6 +31,8 @@ export interface NewOrg {
   concurrency_limit?: number;
   latency_ms?: number;
   search_lag_ms?: number;
+  unique_fields?: Partial<Record<ModuleName, string[]>>;
+  mandatory_fields?: Partial<Record<ModuleName, string[]>>;
 }
 
 const allActions: Action[] = ['view', 'create', 'edit', 'delete'];
@@ -93,8 +95,8 @@ export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
     ...(input.concurrency_limit === undefined ? {} : { concurrency_limit: input.concurrency_limit }),
     latency_ms: input.latency_ms ?? 0,
     search_lag_ms: input.search_lag_ms ?? 0,
-    unique_fields: {},
-    mandatory_fields: {},
+    unique_fields: input.unique_fields ?? {},
+    mandatory_fields: input.mandatory_fields ?? {},
     validation_rules: [],
     workflow_rules: [],
     blueprints: [],

@@ -198,8 +198,10 @@ export function registerAccounts(app: FastifyInstance, core: SandboxCore, dc: Da
   app.post(`${base}/oauth/v2/token/revoke`, (req, reply) => {
     const token = merged(req)['token'] ?? '';
     const hash = hashToken(token);
-    const rt = core.state.refresh_tokens[hash];
-    const at = core.state.access_tokens[hash];
+    // Each data centre's accounts server holds only its own tokens: another DC's is unknown here.
+    const ownDc = <T extends { dc: DataCenter }>(t: T | undefined) => (t?.dc === dc ? t : undefined);
+    const rt = ownDc(core.state.refresh_tokens[hash]);
+    const at = ownDc(core.state.access_tokens[hash]);
     const owner = rt ?? at;
     if (rt) deleteRefreshToken(core, hash);
     else if (at) deleteAccessToken(core, hash);

@@ -104,8 +104,8 @@ export const selfClientSchema = z.object({
   org_id: z.string().min(1),
   user_email: z.email(),
   scope: z.string().min(1),
-  /** Zoho's Self Client offers 3, 5, 7 or 10 minutes. */
-  expiry_minutes: z.union([z.literal(3), z.literal(5), z.literal(7), z.literal(10)]).default(10),
+  /** Zoho's Self Client offers 3, 5, 7 or 10 minutes; 3 is its default (Accounts docs). */
+  expiry_minutes: z.union([z.literal(3), z.literal(5), z.literal(7), z.literal(10)]).default(3),
 });
 
 export const faultSchema = z.object({

@@ -3,7 +3,7 @@ import { logCall, tokenFingerprint } from '../calls.ts';
 import type { SandboxCore } from '../core.ts';
 import type { DataCenter } from '../dc.ts';
 import { crmErrors, type ZohoError } from '../errors.ts';
-import { sleep, takeFault } from '../faults.ts';
+import { serveFault, sleep, takeFault } from '../faults.ts';
 import { hashToken } from '../ids.ts';
 import {
   acquireSlot,
@@ -90,31 +90,21 @@ export async function gate(
   };
   try {
     const fault = takeFault(core, { orgId, dc, method: req.method, path });
-    if (fault?.latency_ms) await sleep(fault.latency_ms);
-    if (fault?.drop) {
-      status = 0;
-      code = 'DROPPED';
-      req.raw.socket.destroy();
-      return;
-    }
-    if (fault?.status) {
-      status = fault.status;
-      code = 'FAULT';
-      await reply
-        .code(fault.status)
-        .headers(fault.headers ?? {})
-        .send(fault.body ?? crmErrors.internal().body);
+    const served = fault && (await serveFault(fault, req, reply, crmErrors.internal().body));
+    if (served) {
+      status = served === 'dropped' ? 0 : fault.status!;
+      code = served === 'dropped' ? 'DROPPED' : 'FAULT';
       return;
     }
     if (!token) return void (await send(crmErrors.authenticationFailure()));
     if (!at || !user || at.expires_ms <= core.now() || at.dc !== dc)
       return void (await send(crmErrors.invalidToken()));
     const org = core.state.orgs[user.org_id]!;
-    if (!org.api_access) return void (await send(crmErrors.noApiAccess(org.edition)));
+    if (!org.api_access) return void (await send(crmErrors.noApiAccess()));
     const prepared = prepare(req, org);
     if (isError(prepared)) return void (await send(prepared));
     const missing = prepared.scopes.find((s) => !grants(at.scopes, s));
-    if (missing) return void (await send(crmErrors.scopeMismatch(missing)));
+    if (missing) return void (await send(crmErrors.scopeMismatch()));
     const profile = org.profiles[user.profile] ?? {};
     const denied = (prepared.permissions ?? []).find((p) => !(profile[p.module] ?? []).includes(p.action));
     if (denied)

@@ -19,7 +19,10 @@ export interface TestDatabase {
   close(): Promise<void>;
 }
 
-export async function freshDatabase(kind: DatabaseKind, options: { migrate?: boolean } = {}): Promise<TestDatabase> {
+export async function freshDatabase(
+  kind: DatabaseKind,
+  options: { migrate?: boolean } = {},
+): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const db = await openPglite();
     if (options.migrate !== false) await migrate(db);
