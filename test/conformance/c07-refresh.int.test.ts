@@ -1,16 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { refresh } from '../helpers/oauth-flow.ts';
-import { useSandbox } from '../helpers/sandbox.ts';
+import { invalidToken, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 07: refresh', () => {
   const s = useSandbox();
-
-  const invalidToken = {
-    code: 'INVALID_TOKEN',
-    details: {},
-    message: 'invalid oauth token',
-    status: 'error',
-  };
 
   it('returns a new, working access token and no refresh_token', async () => {
     const org = await s.client.createOrg({ data_center: 'jp' });

@@ -1,16 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { refresh } from '../helpers/oauth-flow.ts';
-import { useSandbox } from '../helpers/sandbox.ts';
+import { invalidToken, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 10: revoke', () => {
   const s = useSandbox();
 
-  const invalidToken = {
-    code: 'INVALID_TOKEN',
-    details: {},
-    message: 'invalid oauth token',
-    status: 'error',
-  };
   const revoke = (accountsUrl: string, token: string) =>
     s.client.json('POST', `${accountsUrl}/oauth/v2/token/revoke?token=${encodeURIComponent(token)}`);
 

@@ -1,17 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { useSandbox } from '../helpers/sandbox.ts';
+import { invalidToken, useSandbox } from '../helpers/sandbox.ts';
 
 const dataCenters = ['us', 'eu', 'in', 'au', 'jp', 'cn', 'ca', 'sa', 'uk'] as const;
 
 describe("conformance 13: a token of one DC used on another DC's API domain", () => {
   const s = useSandbox();
-
-  const invalidToken = {
-    code: 'INVALID_TOKEN',
-    details: {},
-    message: 'invalid oauth token',
-    status: 'error',
-  };
 
   it('refuses an EU token on the US API domain (and every other) with 401; the EU domain takes it', async () => {
     const org = await s.client.createOrg({ data_center: 'eu' });

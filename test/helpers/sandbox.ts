@@ -39,6 +39,14 @@ export interface ApiResult<T = any> {
   headers: Headers;
 }
 
+/** Zoho's body for an unknown, expired, revoked or other-DC access token. */
+export const invalidToken = {
+  code: 'INVALID_TOKEN',
+  details: {},
+  message: 'invalid oauth token',
+  status: 'error',
+};
+
 let counter = 0;
 export const uniqueEmail = (prefix = 'user') =>
   `${prefix}.${process.pid}.${++counter}.${Date.now()}@example.com`;
