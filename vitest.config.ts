@@ -3,6 +3,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'test/**/*.test.ts'],
+    setupFiles: ['test/setup/log-scan.ts'],
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // PGlite instances are large: keep the number of parallel files within two cores.

@@ -3,6 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from './config.ts';
 import { AppError } from './errors.ts';
 
+const keyB64 = Buffer.alloc(32, 7).toString('base64');
+const live = {
+  TOKEN_ENCRYPTION_KEYS: `k1:${keyB64}`,
+  AUTH_HANDOFF_SECRET: 'h'.repeat(40),
+  PUBLIC_URL: 'https://crm.example.com',
+};
+
 describe('loadConfig', () => {
   it('defaults to the embedded database in ./data and port 3000', () => {
     const c = loadConfig({});
@@ -25,7 +32,7 @@ describe('loadConfig', () => {
 
   it('is in sandbox mode without a Zoho client and live with one; half a client is an error', () => {
     expect(loadConfig({}).zoho).toEqual({ mode: 'sandbox' });
-    expect(loadConfig({ ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'secret' }).zoho).toEqual({
+    expect(loadConfig({ ...live, ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'secret' }).zoho).toEqual({
       mode: 'live',
       clientId: 'id',
       clientSecret: 'secret',
@@ -56,5 +63,34 @@ describe('loadConfig', () => {
     ]);
     expect(e.message).toContain('PORT');
     expect(e.message).toContain('DATABASE_URL');
+  });
+
+  it('requires keys, a handoff secret and a public URL with a real Zoho client, naming each', () => {
+    let error: unknown;
+    try {
+      loadConfig({ ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'secret' });
+    } catch (err) {
+      error = err;
+    }
+    expect((error as AppError).details.map((d) => d.path).sort()).toEqual([
+      'AUTH_HANDOFF_SECRET',
+      'PUBLIC_URL',
+      'TOKEN_ENCRYPTION_KEYS',
+    ]);
+  });
+
+  it('parses token keys, first one sealing, and refuses short or malformed ones', () => {
+    const hex = Buffer.alloc(32, 9).toString('hex');
+    const c = loadConfig({ TOKEN_ENCRYPTION_KEYS: `new:${keyB64}, old:${hex}` });
+    expect(c.tokenKeys?.map((k) => k.id)).toEqual(['new', 'old']);
+    expect(c.tokenKeys?.[1]?.key.equals(Buffer.alloc(32, 9))).toBe(true);
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: 'k1:c2hvcnQ=' })).toThrow(/32 bytes/);
+    expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: keyB64 })).toThrow(/<id>:<key>/);
+  });
+
+  it('derives the public URL from host and port unless PUBLIC_URL is set', () => {
+    expect(loadConfig({ PORT: '3100' }).publicUrl).toBe('http://127.0.0.1:3100');
+    expect(loadConfig({ PUBLIC_URL: 'https://crm.example.com' }).publicUrl).toBe('https://crm.example.com');
+    expect(() => loadConfig({ PUBLIC_URL: 'https://crm.example.com/app' })).toThrow(/origin/);
   });
 });

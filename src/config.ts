@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { parseVaultKeys, type VaultKey } from './crypto/vault.ts';
 import { AppError } from './errors.ts';
 
 /**
@@ -22,6 +23,13 @@ const envSchema = z
     ZOHO_SANDBOX_PORT: port.default(4010),
     ZOHO_CLIENT_ID: z.string().min(1).optional(),
     ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
+    PUBLIC_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\/[^/]+$/, 'must be an origin such as https://crm.example.com (no path)')
+      .optional(),
+    TOKEN_ENCRYPTION_KEYS: z.string().optional(),
+    AUTH_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
@@ -32,6 +40,31 @@ const envSchema = z
         path: [missing],
         message: 'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET together, or neither for sandbox mode',
       });
+    }
+    if (e.TOKEN_ENCRYPTION_KEYS !== undefined) {
+      for (const problem of parseVaultKeys(e.TOKEN_ENCRYPTION_KEYS).problems)
+        ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEYS'], message: problem });
+    }
+    // With a real Zoho client, tokens are real: no generated key, and a way to sign in.
+    if (e.ZOHO_CLIENT_ID) {
+      if (e.TOKEN_ENCRYPTION_KEYS === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['TOKEN_ENCRYPTION_KEYS'],
+          message: 'required when ZOHO_CLIENT_ID is set (see .env.example to generate one)',
+        });
+      if (e.AUTH_HANDOFF_SECRET === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AUTH_HANDOFF_SECRET'],
+          message: 'required when ZOHO_CLIENT_ID is set: users sign in through the scheduling platform',
+        });
+      if (e.PUBLIC_URL === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_URL'],
+          message: 'required when ZOHO_CLIENT_ID is set: it makes the OAuth redirect URI',
+        });
     }
   });
 
@@ -44,7 +77,12 @@ export interface Config {
   readonly database:
     | { readonly kind: 'pglite'; readonly dataDir: string }
     | { readonly kind: 'postgres'; readonly url: string };
+  /** The origin users reach the app at; the OAuth redirect URI is built from it. */
+  readonly publicUrl: string;
   readonly logLevel: string;
+  /** Token encryption keys, the first sealing; undefined in sandbox mode means "generate one". */
+  readonly tokenKeys: readonly VaultKey[] | undefined;
+  readonly handoffSecret: string | undefined;
   readonly sandbox: { readonly port: number };
   /** `sandbox`: no Zoho client configured, the bundled sandbox stands in for Zoho. */
   readonly zoho:
@@ -69,6 +107,7 @@ export function loadConfig(env: Env): Config {
   }
   const e = parsed.data;
   const dataDir = path.resolve(e.DATA_DIR);
+  const localHost = e.HOST === '0.0.0.0' || e.HOST === '::' ? 'localhost' : e.HOST;
   return deepFreeze({
     env: e.NODE_ENV,
     http: { host: e.HOST, port: e.PORT },
@@ -77,7 +116,11 @@ export function loadConfig(env: Env): Config {
       e.DATABASE_URL === undefined
         ? { kind: 'pglite' as const, dataDir: path.join(dataDir, 'pglite') }
         : { kind: 'postgres' as const, url: e.DATABASE_URL },
+    publicUrl: e.PUBLIC_URL ?? `http://${localHost}:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
+    tokenKeys:
+      e.TOKEN_ENCRYPTION_KEYS === undefined ? undefined : parseVaultKeys(e.TOKEN_ENCRYPTION_KEYS).keys,
+    handoffSecret: e.AUTH_HANDOFF_SECRET,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
     zoho:
       e.ZOHO_CLIENT_ID && e.ZOHO_CLIENT_SECRET
@@ -87,7 +130,8 @@ export function loadConfig(env: Env): Config {
 }
 
 function deepFreeze<T>(value: T): T {
-  if (value && typeof value === 'object') {
+  // Typed arrays (key bytes) cannot be frozen.
+  if (value && typeof value === 'object' && !ArrayBuffer.isView(value)) {
     for (const v of Object.values(value)) deepFreeze(v);
     Object.freeze(value);
   }

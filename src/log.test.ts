@@ -32,3 +32,18 @@ describe('logger redaction', () => {
     expect(out).toContain('token exchange');
   });
 });
+
+describe('request URL redaction', () => {
+  it('drops the grant code and state of an OAuth callback from request logs', () => {
+    const { lines, stream } = capture();
+    const log = createLogger({ level: 'info' }, stream);
+    log.info(
+      { req: { method: 'GET', url: '/cb?state=S-1&code=1000.abc.def&location=eu' } },
+      'incoming request',
+    );
+    const out = lines.join('');
+    expect(out).not.toContain('S-1');
+    expect(out).not.toContain('1000.abc.def');
+    expect(out).toContain('location=eu');
+  });
+});

@@ -1,41 +1,87 @@
 import path from 'node:path';
 import { createSandbox, type Sandbox } from '../sandbox/app.ts';
+import { seedDemoOrgs } from '../sandbox/demo.ts';
+import { systemClock } from './clock.ts';
 import { loadConfig } from './config.ts';
+import { createConnectionDeps } from './connections/build.ts';
+import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
 import { AppError } from './errors.ts';
+import { loadOrCreateLocalSecrets } from './local-secrets.ts';
 import { createLogger } from './log.ts';
-import { buildWebApp } from './web/app.ts';
+import { buildWebApp, type WebDeps } from './web/app.ts';
+import { seedDemoWorkspace } from './workspaces/demo.ts';
+import { type DataCentres, sandboxDataCentres, zohoDataCentres } from './zoho/datacentres.ts';
 
 /**
  * The one place that builds real adapters and starts things. With no Zoho client
- * configured it runs in sandbox mode: the bundled Zoho sandbox starts beside the app.
+ * configured it runs in sandbox mode: the bundled Zoho sandbox starts beside the app, with
+ * demo orgs, and a demo workspace is seeded.
  */
 async function main(): Promise<void> {
   const config = loadConfig(process.env);
   const logger = createLogger({ level: config.logLevel, name: 'peposmart-zoho' });
   const db = await openDatabase(config);
-  const appUrl = `http://${config.http.host === '0.0.0.0' ? 'localhost' : config.http.host}:${config.http.port}`;
+  const redirectUri = `${config.publicUrl}/integrations/zoho/callback`;
 
   let sandbox: Sandbox | undefined;
-  let sandboxUrl: string | undefined;
+  let sandboxInfo: WebDeps['sandbox'];
+  let dataCentres: DataCentres;
+  let client: { clientId: string; clientSecret: string };
+  let keys: readonly VaultKey[];
   if (config.zoho.mode === 'sandbox') {
+    const local = loadOrCreateLocalSecrets(config.dataDir);
+    if (!config.tokenKeys)
+      logger.warn(
+        { file: local.file },
+        'sandbox mode: tokens are encrypted with a key generated into the data folder; set TOKEN_ENCRYPTION_KEYS in production',
+      );
+    keys = config.tokenKeys ?? [local.tokenKey];
+    client = local.sandboxClient;
     sandbox = await createSandbox({
       dataDir: path.join(config.dataDir, 'sandbox'),
-      defaultClient: { name: 'PepoSmart (local)', redirect_uris: [`${appUrl}/integrations/zoho/callback`] },
+      defaultClient: {
+        name: 'PepoSmart (local)',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+        redirect_uris: [redirectUri],
+      },
     });
-    sandboxUrl = await sandbox.listen(config.sandbox.port, config.http.host);
+    const accounts = seedDemoOrgs(sandbox.core);
+    const url = await sandbox.listen(config.sandbox.port, config.http.host);
+    sandboxInfo = { url, accounts };
+    dataCentres = sandboxDataCentres(url);
+    await seedDemoWorkspace(db);
+  } else {
+    keys = config.tokenKeys!;
+    client = { clientId: config.zoho.clientId, clientSecret: config.zoho.clientSecret };
+    dataCentres = zohoDataCentres();
   }
 
+  const connections = createConnectionDeps({
+    db,
+    logger,
+    clock: systemClock,
+    vault: createVault(keys),
+    client: { ...client, redirectUri },
+    dataCentres,
+  });
   const app = buildWebApp({
     db,
     logger,
-    links: sandboxUrl ? [{ label: 'Zoho sandbox', href: `${sandboxUrl}/__sandbox/` }] : [],
+    clock: systemClock,
+    connections,
+    publicUrl: config.publicUrl,
+    handoffSecret: config.handoffSecret,
+    sandbox: sandboxInfo,
   });
   await app.listen({ port: config.http.port, host: config.http.host });
   process.stdout.write(
-    `PepoSmart Zoho CRM integration on ${appUrl} (database: ${db.kind})\n` +
-      (sandboxUrl
-        ? `Zoho sandbox on ${sandboxUrl}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n`
+    `PepoSmart Zoho CRM integration on ${config.publicUrl} (database: ${db.kind})\n` +
+      (sandboxInfo
+        ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
+          `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: ` +
+          `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n`
         : 'Zoho: live\n'),
   );
 

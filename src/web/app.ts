@@ -1,13 +1,27 @@
-import Fastify from 'fastify';
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import fastifyHelmet from '@fastify/helmet';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
 import { AppError } from '../errors.ts';
 import type { Logger } from '../log.ts';
+import { createAuth } from './auth.ts';
+import type { WebContext } from './context.ts';
+import { registerIntegrationsPage } from './pages/integrations.ts';
+import { registerSignIn } from './routes/signin.ts';
+import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
 
 export interface WebDeps {
   db: Database;
   logger: Logger;
-  /** Links shown on the home page, e.g. the sandbox's web view. */
-  links?: Array<{ label: string; href: string }>;
+  clock: Clock;
+  connections: ConnectionDeps;
+  /** The origin users reach the app at; https makes cookies Secure. */
+  publicUrl: string;
+  handoffSecret?: string | undefined;
+  sandbox?: WebContext['sandbox'];
 }
 
 /**
@@ -15,10 +29,27 @@ export interface WebDeps {
  * whose details stay in the log.
  */
 export function buildWebApp(deps: WebDeps) {
-  const app = Fastify({ loggerInstance: deps.logger, bodyLimit: 256 * 1024 });
+  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  void app.register(fastifyCookie);
+  void app.register(fastifyFormbody);
+  void app.register(fastifyHelmet, {
+    // Pages post only to themselves and load nothing from elsewhere; inline CSS, no scripts.
+    contentSecurityPolicy: {
+      directives: {
+        defaultSrc: ["'none'"],
+        styleSrc: ["'unsafe-inline'"],
+        formAction: ["'self'"],
+        imgSrc: ["'self'"],
+      },
+    },
+    hsts: deps.publicUrl.startsWith('https:'),
+  });
+  app.decorateRequest('user', null);
+  app.decorateRequest('sessionToken', null);
 
   app.setErrorHandler((err: Error, req, reply) => {
     if (err instanceof AppError) {
+      if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
       return reply
         .code(err.httpStatus)
         .send({ error: { code: err.code, message: err.message, details: err.details } });
@@ -30,8 +61,16 @@ export function buildWebApp(deps: WebDeps) {
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error', details: [] } });
   });
 
-  app.get('/healthz', () => ({ status: 'ok' }));
+  const ctx: WebContext = {
+    db: deps.db,
+    clock: deps.clock,
+    auth: createAuth({ db: deps.db, clock: deps.clock, secureCookies: deps.publicUrl.startsWith('https:') }),
+    connections: deps.connections,
+    handoffSecret: deps.handoffSecret,
+    sandbox: deps.sandbox,
+  };
 
+  app.get('/healthz', () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
       await deps.db.query('SELECT 1');
@@ -41,14 +80,10 @@ export function buildWebApp(deps: WebDeps) {
       return reply.code(503).send({ status: 'unavailable', database: deps.db.kind });
     }
   });
+  app.get('/', (_req, reply) => reply.redirect('/integrations', 302));
 
-  app.get('/', (_req, reply) => {
-    const links = (deps.links ?? []).map((l) => `<li><a href="${l.href}">${l.label}</a></li>`).join('');
-    return reply
-      .type('text/html')
-      .send(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>PepoSmart · Zoho CRM</title></head>
-<body><h1>PepoSmart · Zoho CRM integration</h1><ul>${links}<li><a href="/healthz">/healthz</a></li><li><a href="/readyz">/readyz</a></li></ul></body></html>`);
-  });
-
+  registerSignIn(app, ctx);
+  registerIntegrationsPage(app, ctx);
+  registerZohoConnectionRoutes(app, ctx);
   return app;
 }

@@ -1,0 +1,52 @@
+import type { Clock } from '../clock.ts';
+import type { VaultLike } from '../crypto/vault.ts';
+import type { Database } from '../db/port.ts';
+import type { Logger } from '../log.ts';
+import { createZohoAccounts, type Fetch, type OAuthClient } from '../zoho/accounts.ts';
+import { createZohoApi } from '../zoho/api.ts';
+import type { DataCentres } from '../zoho/datacentres.ts';
+import { createLimiter } from '../zoho/limiter.ts';
+import { createZohoTransport, type ZohoTransportDeps } from '../zoho/transport.ts';
+import type { ConnectionDeps } from './deps.ts';
+import { createTokenManager } from './tokens.ts';
+
+/** Wires the Zoho client (accounts, transport, endpoints) and the token manager together. */
+export function createConnectionDeps(input: {
+  db: Database;
+  logger: Logger;
+  clock: Clock;
+  vault: VaultLike;
+  client: OAuthClient;
+  dataCentres: DataCentres;
+  /** Concurrent calls per Zoho org from this process (Zoho's smallest edition allows 5). */
+  perOrgConcurrency?: number;
+  fetch?: Fetch;
+  retry?: ZohoTransportDeps['retry'];
+}): ConnectionDeps {
+  const fetchOpt = input.fetch ? { fetch: input.fetch } : {};
+  const accounts = createZohoAccounts({ client: input.client, dataCentres: input.dataCentres, ...fetchOpt });
+  const transport = createZohoTransport({
+    logger: input.logger,
+    limiter: createLimiter(() => input.perOrgConcurrency ?? 5),
+    ...fetchOpt,
+    ...(input.retry ? { retry: input.retry } : {}),
+  });
+  const tokens = createTokenManager({
+    db: input.db,
+    vault: input.vault,
+    accounts,
+    dataCentres: input.dataCentres,
+    logger: input.logger,
+    clock: input.clock,
+  });
+  return {
+    db: input.db,
+    vault: input.vault,
+    accounts,
+    api: createZohoApi(transport),
+    tokens,
+    dataCentres: input.dataCentres,
+    logger: input.logger,
+    clock: input.clock,
+  };
+}

@@ -1,0 +1,36 @@
+import { ZohoError } from '../zoho/errors.ts';
+import type { Actor, ConnectionDeps } from './deps.ts';
+import * as repo from './repo.ts';
+import { ConnectionUnavailableError } from './tokens.ts';
+
+/**
+ * "Check connection": one call to Zoho as the user (refreshing the token if due), which also
+ * refreshes the account shown on the card. A refused refresh token turns the card to
+ * Reconnect needed; other problems are recorded for the card to explain.
+ */
+export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promise<'ok' | 'problem'> {
+  const conn = await repo.findConnection(deps.db, actor.workspaceId, actor.userId);
+  if (conn?.status !== 'connected') return 'problem';
+  const source = deps.tokens.source(conn.id, actor.workspaceId);
+  try {
+    const [user, org] = await Promise.all([deps.api.currentUser(source), deps.api.org(source)]);
+    await deps.db.query(
+      `UPDATE connections SET zoho_user_name = $3, zoho_user_email = $4, zoho_org_name = $5, problem_code = NULL,
+              problem_detail = NULL, problem_at = NULL, updated_at = now()
+        WHERE workspace_id = $1 AND id = $2 AND status = 'connected'`,
+      [actor.workspaceId, conn.id, user.name, user.email, org.name],
+    );
+    return 'ok';
+  } catch (err) {
+    if (err instanceof ConnectionUnavailableError) return 'problem';
+    if (!(err instanceof ZohoError)) throw err;
+    const code = { edition: 'edition', permission: 'permission', scope: 'scope_mismatch' }[
+      err.kind as string
+    ];
+    await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
+      code: code ?? 'zoho_unavailable',
+      detail: err.message,
+    });
+    return 'problem';
+  }
+}

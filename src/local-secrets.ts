@@ -1,0 +1,49 @@
+import crypto from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { z } from 'zod';
+import type { VaultKey } from './crypto/vault.ts';
+
+/**
+ * Sandbox mode only: secrets generated on first start into the data folder (mode 0600), so
+ * the demo works with no configuration and keeps working across restarts. Production sets
+ * TOKEN_ENCRYPTION_KEYS and a real Zoho client instead; a key beside the data it protects
+ * is a convenience for the demo, not protection.
+ */
+const fileSchema = z.object({
+  token_key_id: z.string(),
+  token_key: z.string(),
+  sandbox_client_id: z.string(),
+  sandbox_client_secret: z.string(),
+});
+
+export interface LocalSecrets {
+  tokenKey: VaultKey;
+  sandboxClient: { clientId: string; clientSecret: string };
+  /** True when this start created the file. */
+  created: boolean;
+  file: string;
+}
+
+export function loadOrCreateLocalSecrets(dataDir: string): LocalSecrets {
+  const file = path.join(dataDir, 'local-secrets.json');
+  let created = false;
+  if (!fs.existsSync(file)) {
+    fs.mkdirSync(dataDir, { recursive: true });
+    const fresh = {
+      token_key_id: `local${crypto.randomBytes(3).toString('hex')}`,
+      token_key: crypto.randomBytes(32).toString('base64'),
+      sandbox_client_id: `1000.${crypto.randomBytes(15).toString('hex').toUpperCase()}`,
+      sandbox_client_secret: crypto.randomBytes(21).toString('hex'),
+    };
+    fs.writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    created = true;
+  }
+  const s = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  return {
+    tokenKey: { id: s.token_key_id, key: Buffer.from(s.token_key, 'base64') },
+    sandboxClient: { clientId: s.sandbox_client_id, clientSecret: s.sandbox_client_secret },
+    created,
+    file,
+  };
+}

@@ -1,0 +1,74 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { Clock } from '../clock.ts';
+import type { Database } from '../db/port.ts';
+import type { User } from '../users/repo.ts';
+import { csrfToken, csrfValid, resolveSession, SESSION_COOKIE, SESSION_TTL_MS } from '../users/sessions.ts';
+import type { PageUser } from './views/layout.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The signed-in user; set by `requireUser` on every authenticated route. */
+    user: User | null;
+    sessionToken: string | null;
+  }
+}
+
+/**
+ * Every authenticated route runs `requireUser`: no session → sign-in (pages) or 401; a
+ * state-changing request must also carry the form's CSRF token. What a route may touch is
+ * then scoped by `req.user.workspaceId` and `req.user.id` in its queries.
+ */
+export function createAuth(deps: { db: Database; clock: Clock; secureCookies: boolean }) {
+  async function requireUser(req: FastifyRequest, reply: FastifyReply) {
+    const token = req.cookies[SESSION_COOKIE];
+    const user = token ? await resolveSession(deps.db, deps.clock, token) : undefined;
+    if (!user || !token) {
+      if (req.method === 'GET') {
+        const next = new URLSearchParams({ next: req.url });
+        return reply.redirect(`/signin?${next}`, 303);
+      }
+      return reply.code(401).type('text/plain').send('Sign in first.');
+    }
+    if (
+      req.method !== 'GET' &&
+      !csrfValid(token, (req.body as Record<string, unknown> | undefined)?.['_csrf'])
+    ) {
+      return reply
+        .code(403)
+        .type('text/plain')
+        .send('This form has expired. Go back, reload the page and try again.');
+    }
+    req.user = user;
+    req.sessionToken = token;
+  }
+
+  function setSessionCookie(reply: FastifyReply, token: string) {
+    reply.setCookie(SESSION_COOKIE, token, {
+      path: '/',
+      httpOnly: true,
+      sameSite: 'lax',
+      secure: deps.secureCookies,
+      maxAge: SESSION_TTL_MS / 1000,
+    });
+  }
+
+  function pageUser(req: FastifyRequest): PageUser {
+    const u = req.user!;
+    return {
+      name: u.name,
+      email: u.email,
+      role: u.role,
+      workspaceName: u.workspaceName,
+      csrf: csrfToken(req.sessionToken!),
+    };
+  }
+
+  return { requireUser, setSessionCookie, pageUser };
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+/** Only local paths may be a post-sign-in destination (no open redirect). */
+export function safeNext(next: unknown): string {
+  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/integrations';
+}

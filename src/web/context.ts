@@ -1,0 +1,15 @@
+import type { Clock } from '../clock.ts';
+import type { ConnectionDeps } from '../connections/deps.ts';
+import type { Database } from '../db/port.ts';
+import type { Auth } from './auth.ts';
+
+/** What routes and pages share; built once in `buildWebApp`. */
+export interface WebContext {
+  db: Database;
+  clock: Clock;
+  auth: Auth;
+  connections: ConnectionDeps;
+  handoffSecret: string | undefined;
+  /** Sandbox mode only: the demo Zoho accounts to sign in with on the consent page. */
+  sandbox: { url: string; accounts: Array<{ email: string; org: string; dataCentre: string }> } | undefined;
+}

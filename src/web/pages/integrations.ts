@@ -1,0 +1,53 @@
+import type { FastifyInstance } from 'fastify';
+import { findConnection, listWorkspaceConnections } from '../../connections/repo.ts';
+import type { WebContext } from '../context.ts';
+import { type Html, html } from '../views/html.ts';
+import { layout } from '../views/layout.ts';
+import { zohoCard } from '../views/zoho-card.ts';
+
+const notices: Record<string, string> = {
+  connected: 'Zoho CRM is connected.',
+  disconnected: 'Zoho CRM is disconnected. Its tokens are deleted; records already in Zoho stay.',
+  saved: 'Settings saved.',
+  checked: 'Zoho CRM answered: the connection works.',
+};
+
+/** `/integrations`: the CRM section with the Zoho CRM card; admins also see their team. */
+export function registerIntegrationsPage(app: FastifyInstance, ctx: WebContext) {
+  app.get('/integrations', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
+    const user = req.user!;
+    const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+    const notice = notices[String((req.query as Record<string, unknown>)['done'] ?? '')];
+    const pageUser = ctx.auth.pageUser(req);
+    const body = html`<h1>Integrations</h1>
+${notice ? html`<div class="notice" id="notice">${notice}</div>` : ''}
+<h2>CRM</h2>
+${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf)}
+${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}
+${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
+    return reply.type('text/html').send(layout('Integrations', pageUser, '/integrations', body));
+  });
+}
+
+function sandboxHint(sandbox: NonNullable<WebContext['sandbox']>): Html {
+  return html`<div class="notice" id="sandbox-hint">Sandbox mode: Connect opens the bundled Zoho sandbox. Sign in there as
+${sandbox.accounts.map((a, i) => html`${i ? ' or ' : ''}<code>${a.email}</code> (${a.org})`)}.
+Its records are visible at <a href="${sandbox.url}/__sandbox/">${sandbox.url}/__sandbox/</a>.</div>`;
+}
+
+async function teamTable(ctx: WebContext, workspaceId: string): Promise<Html> {
+  const rows = await listWorkspaceConnections(ctx.db, workspaceId);
+  const label = {
+    not_connected: 'Not connected',
+    connected: 'Connected',
+    reconnect_needed: 'Reconnect needed',
+  };
+  return html`<h2>Team connections</h2>
+<table id="team-connections"><thead><tr><th>Member</th><th>Zoho CRM</th><th>Zoho account</th></tr></thead><tbody>
+${rows.map(
+  (
+    r,
+  ) => html`<tr><td>${r.member.name} (${r.member.email})</td><td>${label[r.connection?.status ?? 'not_connected']}</td>
+<td>${r.connection?.status !== 'not_connected' && r.connection?.zohoUser ? `${r.connection.zohoUser.email} · ${r.connection.zohoOrg?.name ?? ''}` : ''}</td></tr>`,
+)}</tbody></table>`;
+}

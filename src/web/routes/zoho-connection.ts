@@ -1,0 +1,79 @@
+import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
+import { checkConnection } from '../../connections/check.ts';
+import { completeConnect, startConnect } from '../../connections/connect.ts';
+import { disconnect } from '../../connections/disconnect.ts';
+import { ensureConnection, findConnection, updateSettings } from '../../connections/repo.ts';
+import type { WebContext } from '../context.ts';
+import { html } from '../views/html.ts';
+import { layout } from '../views/layout.ts';
+
+/** Connect, callback, disconnect (with a confirmation step), check and settings. */
+export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebContext) {
+  const signedIn = { preHandler: ctx.auth.requireUser };
+  const actor = (u: { workspaceId: string; id: string }) => ({ workspaceId: u.workspaceId, userId: u.id });
+
+  // A link, not a form: a form's redirect to Zoho would break the pages' form-action CSP.
+  app.get('/integrations/zoho/connect', signedIn, async (req, reply) => {
+    const url = await startConnect(ctx.connections, actor(req.user!));
+    return reply.redirect(url, 303);
+  });
+
+  app.get('/integrations/zoho/callback', signedIn, async (req, reply) => {
+    const outcome = await completeConnect(
+      ctx.connections,
+      actor(req.user!),
+      req.query as Record<string, string>,
+    );
+    return reply.redirect(outcome.ok ? '/integrations?done=connected' : '/integrations', 303);
+  });
+
+  app.get('/integrations/zoho/disconnect', signedIn, async (req, reply) => {
+    const user = req.user!;
+    const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+    const pageUser = ctx.auth.pageUser(req);
+    if (!conn || conn.status === 'not_connected') return reply.redirect('/integrations', 303);
+    const body = html`<h1>Disconnect Zoho CRM?</h1>
+<div class="card" id="disconnect-confirm"><p>PepoSmart will delete its access to
+<strong>${conn.zohoOrg?.name ?? 'your Zoho CRM'}</strong>${conn.zohoUser ? ` (${conn.zohoUser.email})` : ''} and revoke it at Zoho.
+Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Zoho CRM stay.</p>
+<div class="actions"><form method="post" action="/integrations/zoho/disconnect"><input type="hidden" name="_csrf" value="${pageUser.csrf}">
+<button type="submit" class="danger" id="confirm-disconnect">Disconnect</button></form>
+<a class="button secondary" href="/integrations" id="cancel-disconnect">Cancel</a></div></div>`;
+    return reply.type('text/html').send(layout('Disconnect Zoho CRM', pageUser, '/integrations', body));
+  });
+
+  app.post('/integrations/zoho/disconnect', signedIn, async (req, reply) => {
+    await disconnect(ctx.connections, actor(req.user!));
+    return reply.redirect('/integrations?done=disconnected', 303);
+  });
+
+  app.post('/integrations/zoho/check', signedIn, async (req, reply) => {
+    const result = await checkConnection(ctx.connections, actor(req.user!));
+    return reply.redirect(result === 'ok' ? '/integrations?done=checked' : '/integrations', 303);
+  });
+
+  const settingsForm = z.object({
+    new_attendee_module: z.enum(['Contacts', 'Leads']),
+    sync_bookings: z.literal('on').optional(),
+    sync_notes: z.literal('on').optional(),
+    sync_tasks: z.literal('on').optional(),
+    suggest_deal_stages: z.literal('on').optional(),
+  });
+  app.post('/integrations/zoho/settings', signedIn, async (req, reply) => {
+    const user = req.user!;
+    const form = settingsForm.safeParse(req.body);
+    if (!form.success)
+      return reply.code(400).type('text/plain').send('Choose Contacts or Leads for new attendees.');
+    const f = form.data;
+    const conn = await ensureConnection(ctx.db, user.workspaceId, user.id);
+    await updateSettings(ctx.db, user.workspaceId, conn.id, {
+      newAttendeeModule: f.new_attendee_module,
+      syncBookings: f.sync_bookings === 'on',
+      syncNotes: f.sync_notes === 'on',
+      syncTasks: f.sync_tasks === 'on',
+      suggestDealStages: f.suggest_deal_stages === 'on',
+    });
+    return reply.redirect('/integrations?done=saved', 303);
+  });
+}

@@ -1,0 +1,129 @@
+import type { Logger } from '../log.ts';
+import type { Fetch } from './accounts.ts';
+import { apiError, ZohoError } from './errors.ts';
+import type { Limiter } from './limiter.ts';
+import { backoffMs, type RetryPolicy, shouldRetry } from './retry.ts';
+
+/**
+ * The one transport to the Zoho CRM API: the API domain and auth header, timeouts, the
+ * per-org concurrency cap, retries that honour rate limits, one token refresh on
+ * INVALID_TOKEN, typed errors. Endpoint functions on top are a few lines each.
+ */
+export interface ApiAuth {
+  accessToken: string;
+  apiDomain: string;
+  /** The key for the per-org concurrency cap (Zoho counts per org). */
+  orgKey: string;
+}
+
+export interface AuthSource {
+  /** A usable access token; `rejected` is one Zoho just refused, so another is needed. */
+  get(rejected?: string): Promise<ApiAuth>;
+  /** Zoho says the token lacks a scope we need: only reconnecting fixes it. */
+  scopeMismatch?(error: ZohoError): Promise<void>;
+}
+
+export interface ZohoTransportDeps {
+  logger: Logger;
+  limiter: Limiter;
+  fetch?: Fetch;
+  timeoutMs?: number;
+  retry?: Partial<RetryPolicy>;
+  sleep?: (ms: number) => Promise<void>;
+}
+
+export interface ApiRequest {
+  method: 'GET' | 'POST' | 'PUT' | 'DELETE';
+  /** Below `/crm/v8`, e.g. `/users`. */
+  path: string;
+  query?: Record<string, string | number | undefined>;
+  body?: unknown;
+}
+
+export interface ZohoTransport {
+  /** The parsed JSON body, or undefined for Zoho's empty 204. */
+  request(auth: AuthSource, req: ApiRequest): Promise<unknown>;
+}
+
+const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
+const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
+
+export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
+  const doFetch = deps.fetch ?? fetch;
+  const timeoutMs = deps.timeoutMs ?? 30_000;
+  const policy = { ...defaultPolicy, ...deps.retry };
+  const sleep = deps.sleep ?? wait;
+
+  async function once(auth: ApiAuth, req: ApiRequest): Promise<unknown> {
+    const url = new URL(`${auth.apiDomain}/crm/v8${req.path}`);
+    for (const [k, v] of Object.entries(req.query ?? {}))
+      if (v !== undefined) url.searchParams.set(k, String(v));
+    const started = performance.now();
+    let res: Response;
+    let text: string;
+    try {
+      // The slot is held until the body is read: Zoho counts a call until its reply ends.
+      ({ res, text } = await deps.limiter.run(auth.orgKey, async () => {
+        const r = await doFetch(url, {
+          method: req.method,
+          headers: {
+            authorization: `Zoho-oauthtoken ${auth.accessToken}`,
+            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+          },
+          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+          signal: AbortSignal.timeout(timeoutMs),
+        });
+        return { res: r, text: await r.text() };
+      }));
+    } catch (cause) {
+      throw new ZohoError('transient', `Zoho CRM ${req.method} ${req.path}: ${(cause as Error).name}`, {
+        cause,
+      });
+    }
+    // The path only: queries may hold an attendee's email.
+    deps.logger.debug(
+      {
+        zoho: {
+          method: req.method,
+          path: req.path,
+          status: res.status,
+          ms: Math.round(performance.now() - started),
+        },
+      },
+      'zoho call',
+    );
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch (cause) {
+      if (res.ok) throw new ZohoError('transient', `Zoho CRM ${req.path}: reply is not JSON`, { cause });
+    }
+    // 2xx, including the multi-status of a partly failed batch: per-record results are the caller's.
+    if (res.ok) return body;
+    throw apiError(res.status, body);
+  }
+
+  return {
+    async request(source, req) {
+      let auth = await source.get();
+      let refreshed = false;
+      for (let attempt = 1; ; attempt++) {
+        try {
+          return await once(auth, req);
+        } catch (err) {
+          if (!(err instanceof ZohoError)) throw err;
+          if (err.kind === 'token' && !refreshed) {
+            refreshed = true;
+            auth = await source.get(auth.accessToken);
+            continue;
+          }
+          if (err.kind === 'scope') await source.scopeMismatch?.(err);
+          if (!shouldRetry(err, req.method, attempt, policy)) throw err;
+          const delay = backoffMs(attempt, policy, err.retryAfterMs);
+          deps.logger.info({ zoho: { path: req.path, kind: err.kind, attempt, delay } }, 'zoho call retried');
+          await sleep(delay);
+        }
+      }
+    },
+  };
+}

@@ -1,0 +1,191 @@
+import crypto from 'node:crypto';
+import net from 'node:net';
+import { registerClient } from '../../sandbox/admin/auth.ts';
+import type { Sandbox } from '../../sandbox/app.ts';
+import type { Clock } from '../../src/clock.ts';
+import { systemClock } from '../../src/clock.ts';
+import { createConnectionDeps } from '../../src/connections/build.ts';
+import type { ConnectionDeps } from '../../src/connections/deps.ts';
+import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
+import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
+import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
+import { buildWebApp } from '../../src/web/app.ts';
+import { seedDemoWorkspace } from '../../src/workspaces/demo.ts';
+import { sandboxDataCentres } from '../../src/zoho/datacentres.ts';
+import { type DatabaseKind, freshDatabase, type TestDatabase } from './db.ts';
+import { registerSecret, testLogger } from './logs.ts';
+import { authorize, CookieBrowser, type Step } from './oauth-flow.ts';
+import type { CreatedOrg, SandboxClient } from './sandbox.ts';
+
+/**
+ * The real app on a free port, on a fresh database, wired to a test's sandbox with its own
+ * OAuth client. Token replies pass through a recording fetch so tests can look for the
+ * exact token values in tables and logs.
+ */
+export const otherWorkspace = { id: 'ws_other', name: 'Other Workspace' };
+export const otherAdmin = {
+  id: 'usr_olga',
+  email: 'olga@other.test',
+  name: 'Olga Other',
+  role: 'admin' as const,
+};
+
+export interface TestApp {
+  url: string;
+  db: TestDatabase['db'];
+  schema: string | undefined;
+  deps: ConnectionDeps;
+  client: { clientId: string; clientSecret: string; redirectUri: string };
+  keys: VaultKey[];
+  /** Every access and refresh token Zoho (the sandbox) issued to the app. */
+  issuedTokens: string[];
+  signIn(userId: string, workspaceId?: string): Promise<AppSession>;
+  close(): Promise<void>;
+}
+
+export async function freePort(): Promise<number> {
+  const server = net.createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as net.AddressInfo).port;
+  await new Promise((r) => server.close(r));
+  return port;
+}
+
+export async function startTestApp(options: {
+  kind: DatabaseKind;
+  sandbox: Sandbox;
+  sandboxBase: string;
+  clock?: Clock;
+  handoffSecret?: string;
+  perOrgConcurrency?: number;
+}): Promise<TestApp> {
+  const t = await freshDatabase(options.kind);
+  await seedDemoWorkspace(t.db);
+  await upsertWorkspace(t.db, otherWorkspace);
+  await upsertUser(t.db, { ...otherAdmin, workspaceId: otherWorkspace.id });
+
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const client = {
+    clientId: `1000.${crypto.randomBytes(16).toString('hex').toUpperCase()}`,
+    clientSecret: crypto.randomBytes(20).toString('hex'),
+    redirectUri: `${url}/integrations/zoho/callback`,
+  };
+  registerClient(options.sandbox.core, {
+    name: 'PepoSmart (test)',
+    client_id: client.clientId,
+    client_secret: client.clientSecret,
+    redirect_uris: [client.redirectUri],
+    home_dc: 'us',
+    multi_dc: true,
+    self_client: false,
+  });
+  registerSecret(client.clientSecret);
+
+  const issuedTokens: string[] = [];
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const res = await fetch(input, init);
+    if (String(input).includes('/oauth/v2/token') && !String(input).includes('/revoke')) {
+      const body = (await res
+        .clone()
+        .json()
+        .catch(() => ({}))) as Record<string, unknown>;
+      for (const k of ['access_token', 'refresh_token']) {
+        if (typeof body[k] === 'string') {
+          issuedTokens.push(body[k] as string);
+          registerSecret(body[k] as string);
+        }
+      }
+    }
+    return res;
+  };
+
+  const keys = [newVaultKey('test1')];
+  registerSecret(keys[0]!.key.toString('base64'));
+  const logger = testLogger();
+  const clock = options.clock ?? systemClock;
+  const deps = createConnectionDeps({
+    db: t.db,
+    logger,
+    clock,
+    vault: createVault(keys),
+    client,
+    dataCentres: sandboxDataCentres(options.sandboxBase),
+    fetch: recordingFetch,
+    retry: { baseMs: 5, maxMs: 50 },
+    ...(options.perOrgConcurrency ? { perOrgConcurrency: options.perOrgConcurrency } : {}),
+  });
+  const app = buildWebApp({
+    db: t.db,
+    logger,
+    clock,
+    connections: deps,
+    publicUrl: url,
+    handoffSecret: options.handoffSecret,
+    sandbox: { url: options.sandboxBase, accounts: [] },
+  });
+  await app.listen({ port, host: '127.0.0.1' });
+  return {
+    url,
+    db: t.db,
+    schema: t.schema,
+    deps,
+    client,
+    keys,
+    issuedTokens,
+    async signIn(userId, workspaceId = userId === otherAdmin.id ? otherWorkspace.id : 'ws_demo') {
+      const s = new AppSession(url);
+      const res = await s.post('/signin', { workspace_id: workspaceId, user_id: userId }, false);
+      if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.html}`);
+      return s;
+    },
+    async close() {
+      await app.close();
+      await t.close();
+    },
+  };
+}
+
+/** A signed-in browser session over plain HTTP: cookies kept, redirects not followed. */
+export class AppSession {
+  readonly url: string;
+  readonly browser = new CookieBrowser();
+  constructor(url: string) {
+    this.url = url;
+  }
+
+  get(path: string): Promise<Step> {
+    return this.browser.get(path.startsWith('http') ? path : `${this.url}${path}`);
+  }
+
+  /** Posts a form, adding the session's CSRF token unless `csrf` is false. */
+  post(path: string, fields: Record<string, string> = {}, csrf = true): Promise<Step> {
+    const token = this.browser.cookie(SESSION_COOKIE);
+    const extra = csrf && token ? { _csrf: csrfToken(token) } : {};
+    return this.browser.post(`${this.url}${path}`, { ...fields, ...extra });
+  }
+
+  /**
+   * Connect → Zoho (sandbox) consent as `zohoEmail` → the app's callback. Returns the
+   * callback's response (a redirect back to /integrations).
+   */
+  async connect(
+    sandboxBase: string,
+    zohoEmail: string,
+    decision: 'accept' | 'deny' = 'accept',
+  ): Promise<Step> {
+    const start = await this.get('/integrations/zoho/connect');
+    if (start.status !== 303 || !start.location) throw new Error(`connect did not redirect: ${start.status}`);
+    const params = Object.fromEntries(start.location.searchParams);
+    const back = await authorize(sandboxBase, params, zohoEmail, decision);
+    return this.get(back.toString());
+  }
+}
+
+/** The org's first user's email: the Zoho account a test connects as. */
+export const zohoEmail = (org: CreatedOrg) => org.users[0]!.email;
+
+/** How many token refreshes the org's sandbox call log shows. */
+export async function refreshCount(client: SandboxClient, org: CreatedOrg): Promise<number> {
+  return (await client.calls(org)).filter((c) => c.path === '/oauth/v2/token (refresh_token)').length;
+}
