@@ -28,6 +28,10 @@ export class CookieBrowser {
     return this.cookies.has(name);
   }
 
+  cookie(name: string): string | undefined {
+    return this.cookies.get(name);
+  }
+
   private async send(url: string, init: RequestInit): Promise<Step> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { ...init, redirect: 'manual', headers: cookie ? { cookie } : {} });
