@@ -2,6 +2,7 @@ import crypto from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
+import type { Config } from './config.ts';
 import type { VaultKey } from './crypto/vault.ts';
 
 /**
@@ -46,4 +47,15 @@ export function loadOrCreateLocalSecrets(dataDir: string): LocalSecrets {
     created,
     file,
   };
+}
+
+/**
+ * The token keys in force. Sandbox mode always keeps its generated key for opening, so a demo
+ * data folder moves to configured keys with `npm run keys -- rotate`.
+ */
+export function vaultKeysFor(config: Pick<Config, 'tokenKeys' | 'zoho' | 'dataDir'>): VaultKey[] {
+  const configured = [...(config.tokenKeys ?? [])];
+  if (config.zoho.mode !== 'sandbox') return configured;
+  const local = loadOrCreateLocalSecrets(config.dataDir).tokenKey;
+  return configured.some((k) => k.id === local.id) ? configured : [...configured, local];
 }

@@ -7,7 +7,7 @@ import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
 import { AppError } from './errors.ts';
-import { loadOrCreateLocalSecrets } from './local-secrets.ts';
+import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
 import { seedDemoWorkspace } from './workspaces/demo.ts';
@@ -36,7 +36,7 @@ async function main(): Promise<void> {
         { file: local.file },
         'sandbox mode: tokens are encrypted with a key generated into the data folder; set TOKEN_ENCRYPTION_KEYS in production',
       );
-    keys = config.tokenKeys ?? [local.tokenKey];
+    keys = vaultKeysFor(config);
     client = local.sandboxClient;
     sandbox = await createSandbox({
       dataDir: path.join(config.dataDir, 'sandbox'),

@@ -37,7 +37,11 @@ describe.each(databaseKinds)('disconnecting Zoho CRM on %s', (kind) => {
 
   it('still disconnects when Zoho cannot be reached to revoke, and says nothing alarming', async () => {
     c = await connectedApp(sb, kind);
-    await sb.client.json('POST', '/__sandbox/faults', { path: '^/oauth/v2/token/revoke$', status: 503, count: 5 });
+    await sb.client.json('POST', '/__sandbox/faults', {
+      path: '^/oauth/v2/token/revoke$',
+      status: 503,
+      count: 5,
+    });
     const res = await c.session.post('/integrations/zoho/disconnect');
     expect(res.location?.search).toBe('?done=disconnected');
     expect(await readTokens(c.app.db, 'ws_demo', c.connectionId)).toBeUndefined();

@@ -26,7 +26,13 @@ export async function connectedApp(
   const done = await session.connect(sb.base, zohoEmail(created));
   expect(done.location?.search).toBe('?done=connected');
   const conn = (await findConnection(app.db, 'ws_demo', 'usr_alex'))!;
-  return { app, session, org: created, connectionId: conn.id, source: app.deps.tokens.source(conn.id, 'ws_demo') };
+  return {
+    app,
+    session,
+    org: created,
+    connectionId: conn.id,
+    source: app.deps.tokens.source(conn.id, 'ws_demo'),
+  };
 }
 
 /** Makes the stored access token look expired to the app (the sandbox's clock is separate). */

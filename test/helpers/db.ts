@@ -41,7 +41,9 @@ export async function freshDatabase(
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
     const db =
-      options.migrate === false ? await openPglite() : await openPglite({ loadDataDir: await migratedTemplate() });
+      options.migrate === false
+        ? await openPglite()
+        : await openPglite({ loadDataDir: await migratedTemplate() });
     return { db, schema: undefined, close: () => db.close() };
   }
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;

@@ -25,7 +25,11 @@ const deps = createConnectionDeps({
   logger,
   clock: systemClock,
   vault: createVault([{ id: env('CHILD_KEY_ID'), key: Buffer.from(env('CHILD_KEY'), 'base64') }]),
-  client: { clientId: env('CHILD_CLIENT_ID'), clientSecret: env('CHILD_CLIENT_SECRET'), redirectUri: 'unused' },
+  client: {
+    clientId: env('CHILD_CLIENT_ID'),
+    clientSecret: env('CHILD_CLIENT_SECRET'),
+    redirectUri: 'unused',
+  },
   dataCentres: sandboxDataCentres(env('CHILD_SANDBOX')),
   retry: { baseMs: 5, maxMs: 50 },
 });
