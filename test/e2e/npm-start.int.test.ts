@@ -1,0 +1,77 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { AppSession, freePort } from '../helpers/app.ts';
+import { captureLines } from '../helpers/logs.ts';
+
+/** Waits until the process has printed text matching `pattern`, or fails when it exits. */
+function waitForOutput(child: ChildProcess, pattern: RegExp, sink: { out: string }): Promise<string> {
+  return new Promise((resolve, reject) => {
+    child.stdout!.on('data', (chunk: Buffer) => {
+      sink.out += chunk.toString();
+      if (pattern.test(sink.out)) resolve(sink.out);
+    });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      sink.out += chunk.toString();
+    });
+    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${sink.out}`)));
+  });
+}
+
+describe('npm start in sandbox mode', () => {
+  let child: ChildProcess | undefined;
+  let dir: string | undefined;
+  const sink = { out: '' };
+  afterEach(async () => {
+    if (child && child.exitCode === null) {
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+    }
+    captureLines(sink.out);
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('seeds demo users and US and EU sandbox orgs, so a newcomer can sign in and connect', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pepo-start-'));
+    const [port, sandboxPort] = [await freePort(), await freePort()];
+    child = spawn(process.execPath, ['src/main.ts'], {
+      env: {
+        ...process.env,
+        DATA_DIR: dir,
+        PORT: String(port),
+        ZOHO_SANDBOX_PORT: String(sandboxPort),
+        LOG_LEVEL: 'info',
+        DATABASE_URL: '',
+        ZOHO_CLIENT_ID: '',
+        ZOHO_CLIENT_SECRET: '',
+        TOKEN_ENCRYPTION_KEYS: '',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const out = await waitForOutput(child, /Sign in at .*\n/, sink);
+    const app = `http://127.0.0.1:${port}`;
+    const sandbox = `http://127.0.0.1:${sandboxPort}`;
+    expect(out).toContain(`PepoSmart Zoho CRM integration on ${app}`);
+    expect(out).toContain(`Zoho sandbox on ${sandbox}/__sandbox/`);
+    expect(out).toContain('alex.morgan@northwind.example (US)');
+    expect(out).toContain('sam.rivera@blauwal.example (EU)');
+    expect(out).toContain('set TOKEN_ENCRYPTION_KEYS in production');
+    expect(fs.statSync(path.join(dir, 'local-secrets.json')).mode & 0o777).toBe(0o600);
+
+    const signInPage = await (await fetch(`${app}/signin`)).text();
+    expect(signInPage).toContain('Alex Morgan');
+    expect(signInPage).toContain('Sam Rivera');
+
+    const session = new AppSession(app);
+    const signedIn = await session.post('/signin', { workspace_id: 'ws_demo', user_id: 'usr_sam' }, false);
+    expect(signedIn.status).toBe(303);
+    const done = await session.connect(sandbox, 'sam.rivera@blauwal.example');
+    expect(done.location?.search).toBe('?done=connected');
+    const page = await session.get('/integrations');
+    expect(page.html).toContain('Blauwal GmbH (EU)');
+    expect(page.html).toContain('Europe (EU)');
+  });
+});
