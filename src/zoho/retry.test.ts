@@ -19,6 +19,12 @@ describe('retry decisions', () => {
     expect(shouldRetry(e, 'POST', 1, policy)).toBe(false);
   });
 
+  it('leaves a wait longer than the longest backoff to the caller', () => {
+    const e = new ZohoError('rate_limit', 'x', { retryAfterMs: 60_000 });
+    expect(shouldRetry(e, 'GET', 1, policy)).toBe(false);
+    expect(shouldRetry(new ZohoError('rate_limit', 'x', { retryAfterMs: 500 }), 'GET', 1, policy)).toBe(true);
+  });
+
   it('never retries what a retry cannot fix', () => {
     for (const kind of ['invalid', 'permission', 'scope', 'edition', 'grant', 'not_found'] as const)
       expect(shouldRetry(new ZohoError(kind, 'x'), 'GET', 1, policy)).toBe(false);

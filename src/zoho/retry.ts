@@ -17,6 +17,8 @@ export interface RetryPolicy {
  */
 export function shouldRetry(err: ZohoError, method: string, attempt: number, policy: RetryPolicy): boolean {
   if (attempt >= policy.attempts) return false;
+  // A wait longer than we would block a caller for is left to the caller (a job reschedules).
+  if (err.retryAfterMs !== undefined && err.retryAfterMs > policy.maxMs) return false;
   if (err.kind === 'rate_limit') return true;
   if (err.kind === 'transient') return method !== 'POST';
   return false;

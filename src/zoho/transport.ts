@@ -105,16 +105,17 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
 
   return {
     async request(source, req) {
-      let auth = await source.get();
-      let refreshed = false;
+      // Getting a token is inside the loop: a refresh that fails for a moment is retried too.
+      let rejected: string | undefined;
       for (let attempt = 1; ; attempt++) {
+        let auth: ApiAuth | undefined;
         try {
+          auth = await source.get(rejected);
           return await once(auth, req);
         } catch (err) {
           if (!(err instanceof ZohoError)) throw err;
-          if (err.kind === 'token' && !refreshed) {
-            refreshed = true;
-            auth = await source.get(auth.accessToken);
+          if (err.kind === 'token' && auth && rejected === undefined) {
+            rejected = auth.accessToken;
             continue;
           }
           if (err.kind === 'scope') await source.scopeMismatch?.(err);

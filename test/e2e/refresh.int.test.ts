@@ -38,6 +38,23 @@ describe.each(databaseKinds)('access token refresh on %s', (kind) => {
     }
   });
 
+  it('retries a refresh that fails for a moment, and the call succeeds', async () => {
+    c = await connectedApp(sb, kind);
+    await expireStoredAccessToken(c.app, c.connectionId);
+    await sb.client.json('POST', '/__sandbox/faults', {
+      method: 'POST',
+      path: '^/oauth/v2/token$',
+      status: 503,
+      count: 2,
+    });
+    try {
+      expect((await c.app.deps.api.currentUser(c.source)).email).toBe(zohoEmail(c.org));
+      expect(await refreshCount(sb.client, c.org)).toBe(1);
+    } finally {
+      await sb.client.json('DELETE', '/__sandbox/faults');
+    }
+  });
+
   it('never asks Zoho for more than 10 refreshes in 10 minutes', async () => {
     c = await connectedApp(sb, kind);
     for (let i = 0; i < 10; i++) {
