@@ -24,7 +24,8 @@ export function createAuth(deps: { db: Database; clock: Clock; secureCookies: bo
     const user = token ? await resolveSession(deps.db, deps.clock, token) : undefined;
     if (!user || !token) {
       if (req.method === 'GET') {
-        const next = new URLSearchParams({ next: req.url });
+        // The path only: a callback's query holds a grant code, which must not travel on.
+        const next = new URLSearchParams({ next: new URL(req.url, 'http://x').pathname });
         return reply.redirect(`/signin?${next}`, 303);
       }
       return reply.code(401).type('text/plain').send('Sign in first.');
