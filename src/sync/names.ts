@@ -47,7 +47,7 @@ const particles = new Set([
 const clean = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
-function fit(first: string, last: string): PersonName {
+function sized(first: string, last: string): PersonName {
   return { firstName: first ? first.slice(0, FIRST_MAX) : undefined, lastName: last.slice(0, LAST_MAX) };
 }
 
@@ -58,13 +58,13 @@ export function splitFullName(full: string): PersonName | undefined {
   if (comma > 0) {
     const last = clean(name.slice(0, comma));
     const first = clean(name.slice(comma + 1));
-    if (last) return fit(first, last);
+    if (last) return sized(first, last);
   }
   const words = name.split(' ');
-  if (words.length === 1) return fit('', words[0]!);
+  if (words.length === 1) return sized('', words[0]!);
   const particleAt = words.findIndex((w, i) => i > 0 && i < words.length - 1 && particles.has(w));
   const lastStart = particleAt > 0 ? particleAt : words.length - 1;
-  return fit(words.slice(0, lastStart).join(' '), words.slice(lastStart).join(' '));
+  return sized(words.slice(0, lastStart).join(' '), words.slice(lastStart).join(' '));
 }
 
 export function nameFromEmail(email: string): PersonName {
@@ -74,9 +74,9 @@ export function nameFromEmail(email: string): PersonName {
     .map((p) => p.replace(/\d+/g, ''))
     .filter((p) => /\p{L}/u.test(p))
     .map(cap);
-  if (parts.length === 0) return fit('', local || email);
-  if (parts.length === 1) return fit('', parts[0]!);
-  return fit(parts.slice(0, -1).join(' '), parts.at(-1)!);
+  if (parts.length === 0) return sized('', local || email);
+  if (parts.length === 1) return sized('', parts[0]!);
+  return sized(parts.slice(0, -1).join(' '), parts.at(-1)!);
 }
 
 export function personName(a: {
@@ -87,9 +87,9 @@ export function personName(a: {
 }): PersonName {
   const first = clean(a.first_name);
   const last = clean(a.last_name);
-  if (last) return fit(first, last);
+  if (last) return sized(first, last);
   const fromFull = a.name ? splitFullName(a.name) : undefined;
   if (fromFull) return fromFull;
-  if (first) return fit('', first);
+  if (first) return sized('', first);
   return nameFromEmail(a.email);
 }
