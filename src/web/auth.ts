@@ -69,7 +69,11 @@ export function createAuth(deps: { db: Database; clock: Clock; secureCookies: bo
 
 export type Auth = ReturnType<typeof createAuth>;
 
-/** Only local paths may be a post-sign-in destination (no open redirect). */
+/**
+ * Only local paths may be a post-sign-in destination (no open redirect): printable ASCII, no
+ * `//` or `/\` start. Browsers drop tabs and newlines inside URLs, so `/<tab>/evil.example`
+ * would become `//evil.example`; such characters are refused outright.
+ */
 export function safeNext(next: unknown): string {
-  return typeof next === 'string' && /^\/(?![/\\])/.test(next) ? next : '/integrations';
+  return typeof next === 'string' && /^\/(?![/\\])[\x21-\x7e]*$/.test(next) ? next : '/integrations';
 }

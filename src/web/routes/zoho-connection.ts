@@ -8,6 +8,19 @@ import type { WebContext } from '../context.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 
+/**
+ * A repeated parameter arrives as an array; joined, it matches no state, data centre or code,
+ * so it is refused like any other wrong value instead of failing the request.
+ */
+function singleValues(query: unknown): Record<string, string> {
+  return Object.fromEntries(
+    Object.entries((query ?? {}) as Record<string, unknown>).map(([k, v]) => [
+      k,
+      Array.isArray(v) ? v.join(',') : String(v),
+    ]),
+  );
+}
+
 /** Connect, callback, disconnect (with a confirmation step), check and settings. */
 export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebContext) {
   const signedIn = { preHandler: ctx.auth.requireUser };
@@ -20,11 +33,7 @@ export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebConte
   });
 
   app.get('/integrations/zoho/callback', signedIn, async (req, reply) => {
-    const outcome = await completeConnect(
-      ctx.connections,
-      actor(req.user!),
-      req.query as Record<string, string>,
-    );
+    const outcome = await completeConnect(ctx.connections, actor(req.user!), singleValues(req.query));
     return reply.redirect(outcome.ok ? '/integrations?done=connected' : '/integrations', 303);
   });
 
