@@ -30,8 +30,9 @@ ${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
 }
 
 function sandboxHint(sandbox: NonNullable<WebContext['sandbox']>): Html {
-  return html`<div class="notice" id="sandbox-hint">Sandbox mode: Connect opens the bundled Zoho sandbox. Sign in there as
-${sandbox.accounts.map((a, i) => html`${i ? ' or ' : ''}<code>${a.email}</code> (${a.org})`)}.
+  const accounts = sandbox.accounts.map((a, i) => html`${i ? ' or ' : ''}<code>${a.email}</code> (${a.org})`);
+  return html`<div class="notice" id="sandbox-hint">Sandbox mode: Connect opens the bundled Zoho sandbox.
+${accounts.length ? html`Sign in there as ${accounts}.` : ''}
 Its records are visible at <a href="${sandbox.url}/__sandbox/">${sandbox.url}/__sandbox/</a>.</div>`;
 }
 
