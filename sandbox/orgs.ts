@@ -25,6 +25,7 @@ export interface NewOrg {
   data_center: DataCenter;
   users: NewUser[];
   api_access?: boolean;
+  third_party_apps_blocked?: boolean;
   time_zone?: string;
   pipelines?: NewPipeline[];
   credits_per_day?: number;
@@ -85,6 +86,7 @@ export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
     edition: input.edition,
     data_center: input.data_center,
     api_access: input.api_access ?? true,
+    third_party_apps_blocked: input.third_party_apps_blocked ?? false,
     id_prefix: prefix,
     created_at: new Date(core.now()).toISOString(),
     time_zone: input.time_zone ?? 'UTC',

@@ -92,6 +92,8 @@ export interface SbOrg {
   edition: Edition;
   data_center: DataCenter;
   api_access: boolean;
+  /** The org's administrator blocks third-party apps: consent is refused (sandbox Guesses). */
+  third_party_apps_blocked?: boolean;
   id_prefix: string;
   created_at: string;
   time_zone: string;
@@ -131,6 +133,9 @@ export interface GrantCode {
   scopes: string[];
   redirect_uri: string | null;
   offline: boolean;
+  /** PKCE (RFC 7636), when the authorization request carried a challenge. */
+  code_challenge?: string;
+  code_challenge_method?: 'S256' | 'plain';
   issued_ms: number;
   expires_ms: number;
   used: boolean;

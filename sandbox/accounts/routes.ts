@@ -1,3 +1,4 @@
+import crypto from 'node:crypto';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { logCall, tokenFingerprint } from '../calls.ts';
 import type { SandboxCore } from '../core.ts';
@@ -5,7 +6,7 @@ import type { DataCenter } from '../dc.ts';
 import { hashToken, newToken } from '../ids.ts';
 import { findUserByEmail } from '../orgs.ts';
 import { isKnownScope, splitScopes } from '../scopes.ts';
-import type { SbClient } from '../state.ts';
+import type { GrantCode, SbClient } from '../state.ts';
 import {
   canRefresh,
   checkClient,
@@ -29,6 +30,8 @@ const authParams = [
   'state',
   'access_type',
   'prompt',
+  'code_challenge',
+  'code_challenge_method',
 ] as const;
 type Form = Record<string, string | undefined>;
 
@@ -58,6 +61,9 @@ function validateAuthRequest(
   }
   if (q['response_type'] !== 'code')
     return { error: ['Invalid Response Type', 'response_type must be "code".'] };
+  const method = q['code_challenge_method'];
+  if (method !== undefined && method !== 'S256' && method !== 'plain')
+    return { error: ['Invalid Code Challenge Method', 'code_challenge_method must be "S256" or "plain".'] };
   const scopes = splitScopes(q['scope'] ?? '');
   const bad = scopes.filter((s) => !isKnownScope(s));
   if (scopes.length === 0 || bad.length)
@@ -143,6 +149,12 @@ export function registerAccounts(app: FastifyInstance, core: SandboxCore, dc: Da
     const org = user ? core.state.orgs[user.org_id] : undefined;
     if (!user || !org) return showAuth(req, reply, form);
     const target = new URL(form['redirect_uri']!);
+    // An org that blocks third-party apps never yields a code, whatever was posted.
+    if (org.third_party_apps_blocked) {
+      target.searchParams.set('error', 'unauthorized_client');
+      if (form['state'] !== undefined) target.searchParams.set('state', form['state']);
+      return reply.redirect(target.toString(), 302);
+    }
     if (form['decision'] !== 'accept') {
       target.searchParams.set('error', 'access_denied');
       if (form['state'] !== undefined) target.searchParams.set('state', form['state']);
@@ -163,6 +175,14 @@ export function registerAccounts(app: FastifyInstance, core: SandboxCore, dc: Da
       // Without both, Zoho returns no refresh token (ZOHO-API.md §2).
       offline: form['access_type'] === 'offline' && form['prompt'] === 'consent',
       ttl_ms: WEB_CODE_TTL_MS,
+      ...(form['code_challenge']
+        ? {
+            code_challenge: form['code_challenge'],
+            // RFC 7636: without a method, the challenge is the verifier itself.
+            code_challenge_method:
+              form['code_challenge_method'] === 'S256' ? ('S256' as const) : ('plain' as const),
+          }
+        : {}),
     });
     if (form['state'] !== undefined) target.searchParams.set('state', form['state']);
     target.searchParams.set('code', code);
@@ -235,6 +255,8 @@ export function issueCode(
     redirect_uri: string | null;
     offline: boolean;
     ttl_ms: number;
+    code_challenge?: string;
+    code_challenge_method?: 'S256' | 'plain';
   },
 ): string {
   const code = newToken();
@@ -246,6 +268,12 @@ export function issueCode(
     scopes: grant.scopes,
     redirect_uri: grant.redirect_uri,
     offline: grant.offline,
+    ...(grant.code_challenge
+      ? {
+          code_challenge: grant.code_challenge,
+          code_challenge_method: grant.code_challenge_method ?? 'plain',
+        }
+      : {}),
     issued_ms: now,
     expires_ms: now + grant.ttl_ms,
     used: false,
@@ -280,6 +308,9 @@ function exchangeCode(core: SandboxCore, dc: DataCenter, form: Form): GrantResul
   }
   if (code.redirect_uri !== null && form['redirect_uri'] !== code.redirect_uri)
     return { reply: tokenErrors.invalidRedirectUri(), ...ids };
+  // A wrong or missing PKCE verifier is refused like any bad code, and leaves the code usable.
+  if (code.code_challenge && !pkceMatches(code, form['code_verifier']))
+    return { reply: tokenErrors.invalidCode(), ...ids };
   code.used = true;
   const grant = { client_id: code.client_id, user_id: code.user_id, dc, scopes: code.scopes };
   const refreshToken = code.offline ? mintRefreshToken(core, grant) : undefined;
@@ -307,4 +338,13 @@ function refresh(core: SandboxCore, dc: DataCenter, form: Form): GrantResult {
   // The refresh reply may omit api_domain (ZOHO-API.md §2): clients must keep the stored one.
   delete reply.body['api_domain'];
   return { reply, ...ids };
+}
+
+function pkceMatches(code: GrantCode, verifier: string | undefined): boolean {
+  if (!verifier) return false;
+  const expected =
+    code.code_challenge_method === 'S256'
+      ? crypto.createHash('sha256').update(verifier).digest('base64url')
+      : verifier;
+  return expected === code.code_challenge;
 }

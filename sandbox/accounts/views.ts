@@ -49,10 +49,18 @@ export function consentPage(
         ${view.scopes.map((s) => html`<li><code>${s}</code> — ${describeScope(s)}</li>`)}
       </ul>
       ${params['access_type'] === 'offline' ? html`<p class="muted">It will keep access while you are not using it (offline access).</p>` : ''}
+      ${
+        view.org.third_party_apps_blocked
+          ? html`<p class="error" id="blocked">Your organization's administrator does not allow third-party applications to access Zoho CRM.</p>
       <form method="post" action="${action}">
+        ${hidden(params)}
+        <button class="primary" type="submit" name="decision" value="back" id="back">Back to app</button>
+      </form>`
+          : html`<form method="post" action="${action}">
         ${hidden(params)}
         <button class="primary" type="submit" name="decision" value="accept">Accept</button>
         <button type="submit" name="decision" value="deny">Deny</button>
-      </form>`,
+      </form>`
+      }`,
   );
 }

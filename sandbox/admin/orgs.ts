@@ -29,6 +29,7 @@ export function describeOrg(core: SandboxCore, org: SbOrg) {
     accounts_url: core.accountsUrl(org.data_center),
     api_domain: core.apiDomain(org.data_center),
     api_access: org.api_access,
+    third_party_apps_blocked: org.third_party_apps_blocked ?? false,
     users: org.users
       .map((id) => core.state.users[id]!)
       .map((u) => ({

@@ -32,6 +32,7 @@ export const pipelineSchema = z.object({
 
 const orgSettings = {
   api_access: z.boolean().optional(),
+  third_party_apps_blocked: z.boolean().optional(),
   time_zone: z.string().optional(),
   credits_per_day: z.number().int().min(0).optional(),
   concurrency_limit: z.number().int().min(1).optional(),

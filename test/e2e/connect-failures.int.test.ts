@@ -142,7 +142,13 @@ describe.each(databaseKinds)('connect failures on %s', (kind) => {
     },
   );
 
-  // The sandbox has no org flag for blocking third-party apps yet (sandbox/admin/schemas.ts:
-  // no `third_party_apps_blocked`); connect.ts maps Zoho's `unauthorized_client` to it.
-  it.todo('an org that blocks third-party apps (sandbox `third_party_apps_blocked`) → third_party_blocked');
+  it('an org that blocks third-party apps → third_party_blocked, and no code exchange', async () => {
+    const { org, alex } = await setUp({ third_party_apps_blocked: true });
+    const callback = await failedConnect(alex, org);
+    expect(callback.searchParams.get('error')).toBe('unauthorized_client');
+
+    await expectCard(alex, 'third_party_blocked');
+    expect(await callsTo(sb.client, org, exchangeCall)).toEqual([]);
+    expect(app!.issuedTokens).toEqual([]);
+  });
 });
