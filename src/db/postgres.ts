@@ -23,7 +23,9 @@ export interface PostgresOptions {
   max?: number;
 }
 
-export function openPostgres(options: PostgresOptions): Database & { pool: pg.Pool } {
+export function openPostgres(
+  options: PostgresOptions,
+): Database & { pool: pg.Pool; url: string; schema: string | undefined } {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,
@@ -33,6 +35,8 @@ export function openPostgres(options: PostgresOptions): Database & { pool: pg.Po
   return {
     kind: 'postgres',
     pool,
+    url: options.url,
+    schema: options.schema,
     query: base.query,
     async transaction(fn) {
       const client = await pool.connect();

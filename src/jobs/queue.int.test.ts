@@ -1,0 +1,45 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { testLogger } from '../../test/helpers/logs.ts';
+import { type JobQueue, type QueueDatabase, startQueue } from './queue.ts';
+
+describe.each(databaseKinds)('job queue on %s', (kind) => {
+  let t: TestDatabase | undefined;
+  let queue: JobQueue | undefined;
+  afterEach(async () => {
+    await queue?.stop();
+    if (t?.schema) await t.db.query(`DROP SCHEMA IF EXISTS ${t.schema}_jobs CASCADE`);
+    await t?.close();
+    queue = undefined;
+    t = undefined;
+  });
+
+  async function setUp() {
+    t = await freshDatabase(kind);
+    queue = await startQueue({ db: t.db as QueueDatabase, logger: testLogger('warn') });
+    await queue.createQueue('test');
+    const seen: string[] = [];
+    let notify: (() => void) | undefined;
+    await queue.work<{ n: string }>('test', async (job) => {
+      seen.push(job.data.n);
+      notify?.();
+    });
+    const next = () => new Promise<void>((resolve) => (notify = resolve));
+    return { seen, next };
+  }
+
+  it('works a job sent in a transaction that commits, and never one whose transaction rolled back', async () => {
+    const { seen, next } = await setUp();
+    await t!.db
+      .transaction(async (tx) => {
+        await queue!.send(tx, 'test', { n: 'rolled-back' });
+        throw new Error('abort');
+      })
+      .catch(() => {});
+    const worked = next();
+    await t!.db.transaction((tx) => queue!.send(tx, 'test', { n: 'committed' }));
+    // Woken by NOTIFY: the polling backstop with a listener up is 30 s, beyond this test's timeout.
+    await worked;
+    expect(seen).toEqual(['committed']);
+  }, 20_000);
+});
