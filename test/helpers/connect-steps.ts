@@ -67,7 +67,7 @@ export function cardProblem(page: string): CardProblem | undefined {
 /** The card's status (`data-status` of `#zoho-card`). */
 export const cardStatus = (page: string) => /id="zoho-card" data-status="([^"]*)"/.exec(page)?.[1];
 
-/** The user's /integrations page shows `code`, with its plain-language "What to check". */
+/** The user's /integrations page shows `code`, with its plain-language "What to do". */
 export async function expectProblemOnCard(session: AppSession, code: string): Promise<string> {
   const page = await session.get('/integrations');
   expect(page.status).toBe(200);
@@ -75,7 +75,7 @@ export async function expectProblemOnCard(session: AppSession, code: string): Pr
   expect(problem?.code, 'problem shown on the card').toBe(code);
   const described = describeProblem(code);
   expect(problem!.text).toContain(described.title);
-  expect(problem!.text).toContain(`What to check: ${described.check}`);
+  expect(problem!.text).toContain(`What to do: ${described.check}`);
   return page.html;
 }
 

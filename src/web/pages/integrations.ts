@@ -7,7 +7,8 @@ import { zohoCard } from '../views/zoho-card.ts';
 
 const notices: Record<string, string> = {
   connected: 'Zoho CRM is connected.',
-  disconnected: 'Zoho CRM is disconnected. Its tokens are deleted; records already in Zoho stay.',
+  disconnected:
+    'Zoho CRM is disconnected: PepoSmart’s access was deleted and revoked at Zoho. Records already in Zoho CRM stay.',
   saved: 'Settings saved.',
   checked: 'Zoho CRM answered: the connection works.',
 };

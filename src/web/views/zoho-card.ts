@@ -28,7 +28,7 @@ export function zohoCard(c: Connection | undefined, dcs: DataCentres, csrf: stri
   }
   ${
     problem
-      ? html`<div class="problem" id="zoho-problem" data-code="${c?.problem?.code}"><strong>${problem.title}</strong><br>What to check: ${problem.check}</div>`
+      ? html`<div class="problem" id="zoho-problem" data-code="${c?.problem?.code}"><strong>${problem.title}</strong><br>What to do: ${problem.check}</div>`
       : ''
   }
   <div class="actions">${actions(status, csrf)}</div>
