@@ -11,6 +11,24 @@ describe('sandbox state in a data folder', () => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
+  it('keeps an org flag such as third_party_apps_blocked across a restart', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
+    dirs.push(dir);
+    const first = await createSandbox({ dataDir: dir });
+    const org = await new SandboxClient(await first.listen(0)).createOrg({ third_party_apps_blocked: true });
+    await first.close();
+    const second = await createSandbox({ dataDir: dir });
+    try {
+      const got = await new SandboxClient(await second.listen(0)).json(
+        'GET',
+        `/__sandbox/orgs/${org.org_id}`,
+      );
+      expect(got.body.third_party_apps_blocked).toBe(true);
+    } finally {
+      await second.close();
+    }
+  });
+
   it('keeps orgs, records, clients and tokens across a restart, and stores no token in plaintext', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
     dirs.push(dir);

@@ -70,6 +70,9 @@ export async function completeConnect(
   const outcome = await exchangeAndVerify(deps, actor, q);
   if (!outcome.ok) {
     const conn = await repo.ensureConnection(deps.db, actor.workspaceId, actor.userId);
+    // Anyone can link a signed-in user to the callback with a made-up state: that must not
+    // deface a working connection's card.
+    if (outcome.problem === 'state_invalid' && conn.status === 'connected') return outcome;
     await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
       code: outcome.problem,
       ...(outcome.detail ? { detail: outcome.detail } : {}),

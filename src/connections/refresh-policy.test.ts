@@ -22,27 +22,30 @@ describe('needsRefresh', () => {
 });
 
 describe('refreshBudget', () => {
-  it('opens a window on the first refresh and counts up to ten in it', () => {
-    expect(refreshBudget({ refreshWindowStart: null, refreshWindowCount: 0 }, now)).toEqual({
-      allowed: true,
-      windowStart: now,
-      windowCount: 1,
-    });
-    const start = inMs(-60_000);
-    expect(refreshBudget({ refreshWindowStart: start, refreshWindowCount: 9 }, now)).toEqual({
-      allowed: true,
-      windowStart: start,
-      windowCount: 10,
-    });
+  it('allows up to ten attempts in any ten minutes and logs this one', () => {
+    const nine = Array.from({ length: 9 }, (_, i) => inMs(-60_000 * (i + 1)));
+    const r = refreshBudget(nine, now);
+    expect(r.allowed).toBe(true);
+    expect(r.allowed && r.log).toHaveLength(10);
+    expect(r.allowed && r.log.at(-1)).toEqual(now);
   });
 
-  it('refuses the eleventh within ten minutes, saying when the window reopens', () => {
-    expect(refreshBudget({ refreshWindowStart: inMs(-60_000), refreshWindowCount: 10 }, now)).toEqual({
-      allowed: false,
-      retryAfterMs: 540_000,
-    });
-    expect(refreshBudget({ refreshWindowStart: inMs(-600_000), refreshWindowCount: 10 }, now).allowed).toBe(
-      true,
-    );
+  it('refuses the eleventh, saying when the oldest of the ten leaves the window', () => {
+    const ten = Array.from({ length: 10 }, (_, i) => inMs(-30_000 * (i + 1)));
+    expect(refreshBudget(ten, now)).toEqual({ allowed: false, retryAfterMs: 300_000 });
+  });
+
+  it('slides: a burst at a window edge cannot exceed ten in any ten minutes', () => {
+    // One at t=0, nine at 9:50, then more at 10:00: the fixed-window bug allowed ten more.
+    const log = [inMs(-600_000), ...Array.from({ length: 9 }, () => inMs(-10_000))];
+    const r = refreshBudget(log, now);
+    expect(r.allowed).toBe(true); // the t=0 one has just left the window
+    const full = r.allowed ? r.log : [];
+    expect(refreshBudget(full, inMs(1000))).toEqual({ allowed: false, retryAfterMs: 589_000 });
+  });
+
+  it('forgets attempts older than ten minutes', () => {
+    const old = Array.from({ length: 10 }, () => inMs(-700_000));
+    expect(refreshBudget(old, now)).toEqual({ allowed: true, log: [now] });
   });
 });

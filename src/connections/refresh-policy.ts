@@ -1,7 +1,7 @@
 /**
  * Pure decisions about access tokens. Zoho access tokens live an hour; a refresh token may
- * mint at most 10 of them per 10 minutes (ZOHO-API.md §2), so we refresh a little before
- * expiry, once, and count what we mint.
+ * mint at most 10 of them in any 10 minutes (ZOHO-API.md §2), so we refresh a little before
+ * expiry, once, and count every attempt we make.
  */
 export const REFRESH_SKEW_MS = 5 * 60_000;
 export const REFRESH_WINDOW_MS = 10 * 60_000;
@@ -17,19 +17,19 @@ export function needsRefresh(
   return t.accessExpiresAt.getTime() - now.getTime() <= REFRESH_SKEW_MS;
 }
 
-export type RefreshBudget =
-  | { allowed: true; windowStart: Date; windowCount: number }
-  | { allowed: false; retryAfterMs: number };
+export type RefreshBudget = { allowed: true; log: Date[] } | { allowed: false; retryAfterMs: number };
 
-/** Whether one more refresh stays within Zoho's limit, and the window after it. */
-export function refreshBudget(
-  t: { refreshWindowStart: Date | null; refreshWindowCount: number },
-  now: Date,
-): RefreshBudget {
-  const start = t.refreshWindowStart;
-  if (!start || now.getTime() - start.getTime() >= REFRESH_WINDOW_MS)
-    return { allowed: true, windowStart: now, windowCount: 1 };
-  if (t.refreshWindowCount >= REFRESHES_PER_WINDOW)
-    return { allowed: false, retryAfterMs: start.getTime() + REFRESH_WINDOW_MS - now.getTime() };
-  return { allowed: true, windowStart: start, windowCount: t.refreshWindowCount + 1 };
+/**
+ * Whether one more refresh stays within Zoho's sliding limit, and the attempt log with it
+ * added (older entries dropped).
+ */
+export function refreshBudget(log: readonly Date[], now: Date): RefreshBudget {
+  const recent = log.filter((at) => now.getTime() - at.getTime() < REFRESH_WINDOW_MS).sort((a, b) => +a - +b);
+  if (recent.length >= REFRESHES_PER_WINDOW)
+    return {
+      allowed: false,
+      retryAfterMs:
+        recent[recent.length - REFRESHES_PER_WINDOW]!.getTime() + REFRESH_WINDOW_MS - now.getTime(),
+    };
+  return { allowed: true, log: [...recent, now] };
 }

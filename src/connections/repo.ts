@@ -187,8 +187,8 @@ export interface TokenRow {
   refreshToken: string;
   accessToken: string | null;
   accessExpiresAt: Date | null;
-  refreshWindowStart: Date | null;
-  refreshWindowCount: number;
+  /** Recent refresh attempts, for Zoho's 10-per-10-minutes limit. */
+  refreshLog: Date[];
 }
 
 function toTokenRow(r: Row): TokenRow {
@@ -198,8 +198,7 @@ function toTokenRow(r: Row): TokenRow {
     refreshToken: String(r['refresh_token']),
     accessToken: r['access_token'] === null ? null : String(r['access_token']),
     accessExpiresAt: r['access_expires_at'] ? new Date(r['access_expires_at'] as string) : null,
-    refreshWindowStart: r['refresh_window_start'] ? new Date(r['refresh_window_start'] as string) : null,
-    refreshWindowCount: Number(r['refresh_window_count']),
+    refreshLog: ((r['refresh_log'] as Array<string | Date> | null) ?? []).map((d) => new Date(d)),
   };
 }
 
@@ -212,7 +211,7 @@ export interface LiveTokens extends TokenRow {
 
 const liveSelect = `SELECT t.*, c.accounts_server, c.api_domain, COALESCE(c.zoho_org_id, c.id) AS org_key
      FROM connection_tokens t JOIN connections c ON c.id = t.connection_id
-    WHERE t.connection_id = $1 AND c.status = 'connected'`;
+    WHERE t.connection_id = $1 AND t.workspace_id = $2 AND c.status = 'connected'`;
 
 function toLive(r: Row): LiveTokens {
   return {
@@ -223,14 +222,14 @@ function toLive(r: Row): LiveTokens {
   };
 }
 
-export async function readLiveTokens(q: Queryable, connectionId: string) {
-  const { rows } = await q.query(liveSelect, [connectionId]);
+export async function readLiveTokens(q: Queryable, workspaceId: string, connectionId: string) {
+  const { rows } = await q.query(liveSelect, [connectionId, workspaceId]);
   return rows[0] ? toLive(rows[0]) : undefined;
 }
 
 /** The same, holding the token row's lock until the transaction ends: one refresher at a time. */
-export async function lockLiveTokens(tx: Queryable, connectionId: string) {
-  const { rows } = await tx.query(`${liveSelect} FOR UPDATE OF t`, [connectionId]);
+export async function lockLiveTokens(tx: Queryable, workspaceId: string, connectionId: string) {
+  const { rows } = await tx.query(`${liveSelect} FOR UPDATE OF t`, [connectionId, workspaceId]);
   return rows[0] ? toLive(rows[0]) : undefined;
 }
 
@@ -246,29 +245,30 @@ export async function saveTokens(
 ) {
   await q.query(
     `INSERT INTO connection_tokens (connection_id, workspace_id, refresh_token, access_token, access_expires_at,
-                                    refresh_window_start, refresh_window_count)
-     VALUES ($1, $2, $3, $4, $5, NULL, 0)
+                                    refresh_log)
+     VALUES ($1, $2, $3, $4, $5, '{}')
      ON CONFLICT (connection_id) DO UPDATE SET refresh_token = $3, access_token = $4, access_expires_at = $5,
-            refresh_window_start = NULL, refresh_window_count = 0, updated_at = now()`,
+            refresh_log = '{}', updated_at = now()`,
     [t.connectionId, t.workspaceId, t.refreshToken, t.accessToken, t.accessExpiresAt],
   );
 }
 
 export async function saveRefreshedAccess(
   q: Queryable,
-  t: {
-    connectionId: string;
-    accessToken: string;
-    accessExpiresAt: Date;
-    windowStart: Date;
-    windowCount: number;
-  },
+  t: { workspaceId: string; connectionId: string; accessToken: string; accessExpiresAt: Date },
 ) {
   await q.query(
-    `UPDATE connection_tokens SET access_token = $2, access_expires_at = $3, refresh_window_start = $4,
-            refresh_window_count = $5, updated_at = now()
-      WHERE connection_id = $1`,
-    [t.connectionId, t.accessToken, t.accessExpiresAt, t.windowStart, t.windowCount],
+    `UPDATE connection_tokens SET access_token = $3, access_expires_at = $4, updated_at = now()
+      WHERE workspace_id = $1 AND connection_id = $2`,
+    [t.workspaceId, t.connectionId, t.accessToken, t.accessExpiresAt],
+  );
+}
+
+/** Saved before Zoho is asked, so a failed or timed-out attempt still counts. */
+export async function saveRefreshLog(q: Queryable, workspaceId: string, connectionId: string, log: Date[]) {
+  await q.query(
+    'UPDATE connection_tokens SET refresh_log = $3 WHERE workspace_id = $1 AND connection_id = $2',
+    [workspaceId, connectionId, log],
   );
 }
 

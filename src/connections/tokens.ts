@@ -1,6 +1,6 @@
 import type { Clock } from '../clock.ts';
 import type { VaultLike } from '../crypto/vault.ts';
-import type { Database } from '../db/port.ts';
+import type { Database, Queryable } from '../db/port.ts';
 import type { Logger } from '../log.ts';
 import type { ZohoAccounts } from '../zoho/accounts.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
@@ -43,74 +43,108 @@ export function createTokenManager(deps: TokenManagerDeps) {
     return { accessToken: open(t.accessToken!, t.connectionId), apiDomain: t.apiDomain, orgKey: t.orgKey };
   }
 
-  async function unavailable(connectionId: string): Promise<never> {
-    const { rows } = await deps.db.query<{ status: string }>('SELECT status FROM connections WHERE id = $1', [
-      connectionId,
-    ]);
+  async function unavailable(workspaceId: string, connectionId: string): Promise<never> {
+    const { rows } = await deps.db.query<{ status: string }>(
+      'SELECT status FROM connections WHERE workspace_id = $1 AND id = $2',
+      [workspaceId, connectionId],
+    );
     if (rows[0]?.status === 'reconnect_needed')
       throw new ConnectionUnavailableError('reconnect_needed', 'The Zoho connection needs to be reconnected');
     throw new ConnectionUnavailableError('not_connected', 'Zoho CRM is not connected');
   }
 
-  async function refreshLocked(connectionId: string, rejected: string | undefined): Promise<ApiAuth> {
-    const outcome = await deps.db.transaction(async (tx) => {
-      const t = await repo.lockLiveTokens(tx, connectionId);
-      if (!t) return { kind: 'gone' as const };
-      const stored = t.accessToken ? open(t.accessToken, connectionId) : null;
-      const now = deps.clock.now();
-      if (!needsRefresh({ accessToken: stored, accessExpiresAt: t.accessExpiresAt }, now, rejected))
-        return { kind: 'ok' as const, auth: auth(t) };
-      const budget = refreshBudget(t, now);
-      if (!budget.allowed)
-        throw new ZohoError(
-          'rate_limit',
-          'Zoho allows 10 token refreshes per 10 minutes; waiting for the window',
-          {
-            retryAfterMs: budget.retryAfterMs,
-          },
-        );
-      const dc = deps.dataCentres.byAccountsServer(t.accountsServer);
-      if (!dc)
-        throw new ZohoError('untrusted_host', 'The stored accounts server is not a known Zoho data centre');
-      try {
-        const fresh = await deps.accounts.refresh(dc, open(t.refreshToken, connectionId));
-        await repo.saveRefreshedAccess(tx, {
-          connectionId,
-          accessToken: deps.vault.seal(fresh.accessToken, connectionId),
-          accessExpiresAt: new Date(now.getTime() + fresh.expiresInSeconds * 1000),
-          windowStart: budget.windowStart,
-          windowCount: budget.windowCount,
-        });
-        deps.logger.info({ connectionId }, 'zoho access token refreshed');
-        return {
-          kind: 'ok' as const,
-          auth: { accessToken: fresh.accessToken, apiDomain: t.apiDomain, orgKey: t.orgKey },
-        };
-      } catch (err) {
-        if (!(err instanceof ZohoError) || err.kind !== 'grant') throw err;
-        // Zoho refused the refresh token itself: it was revoked, or pushed out by a 21st one.
-        // Only the user can mend that; the dead token is of no further use.
-        await repo.deleteTokens(tx, t.workspaceId, connectionId);
-        await repo.setProblem(
-          tx,
-          t.workspaceId,
-          connectionId,
-          { code: 'refresh_rejected' },
-          'reconnect_needed',
-        );
-        deps.logger.warn({ connectionId }, 'zoho refused the refresh token; reconnect needed');
-        return { kind: 'rejected' as const };
-      }
-    });
-    if (outcome.kind === 'ok') return outcome.auth;
-    if (outcome.kind === 'rejected')
-      throw new ConnectionUnavailableError('reconnect_needed', 'Zoho no longer accepts this connection');
-    return unavailable(connectionId);
+  /**
+   * Runs `fn` with the token row. On PostgreSQL (several processes) inside a transaction
+   * holding the row's lock, so one process refreshes and the others re-read its result. On
+   * PGlite one process owns the database and the single flight above already serialises
+   * refreshes; holding its one session during a call to Zoho would stall every query.
+   */
+  function withTokenRow<T>(
+    workspaceId: string,
+    connectionId: string,
+    fn: (q: Queryable, t: repo.LiveTokens | undefined) => Promise<T>,
+  ): Promise<T> {
+    if (deps.db.kind === 'pglite')
+      return repo.readLiveTokens(deps.db, workspaceId, connectionId).then((t) => fn(deps.db, t));
+    return deps.db.transaction(async (tx) =>
+      fn(tx, await repo.lockLiveTokens(tx, workspaceId, connectionId)),
+    );
   }
 
-  async function get(connectionId: string, rejected?: string): Promise<ApiAuth> {
-    const t = await repo.readLiveTokens(deps.db, connectionId);
-    if (!t) return unavailable(connectionId);
+  type Outcome =
+    | { kind: 'ok'; auth: ApiAuth }
+    | { kind: 'gone' }
+    | { kind: 'rejected' }
+    | { kind: 'error'; err: unknown };
+
+  async function refresh(q: Queryable, t: repo.LiveTokens, rejected: string | undefined): Promise<Outcome> {
+    const { connectionId, workspaceId } = t;
+    const stored = t.accessToken ? open(t.accessToken, connectionId) : null;
+    const now = deps.clock.now();
+    if (!needsRefresh({ accessToken: stored, accessExpiresAt: t.accessExpiresAt }, now, rejected))
+      return { kind: 'ok', auth: auth(t) };
+    const budget = refreshBudget(t.refreshLog, now);
+    if (!budget.allowed) {
+      const err = new ZohoError(
+        'rate_limit',
+        'Zoho allows 10 token refreshes per 10 minutes; waiting for the window',
+        {
+          retryAfterMs: budget.retryAfterMs,
+        },
+      );
+      return { kind: 'error', err };
+    }
+    const dc = deps.dataCentres.byAccountsServer(t.accountsServer);
+    if (!dc)
+      return {
+        kind: 'error',
+        err: new ZohoError('untrusted_host', 'The stored accounts server is not a known Zoho data centre'),
+      };
+    // Counted before Zoho is asked: a timeout may still have minted a token there.
+    await repo.saveRefreshLog(q, workspaceId, connectionId, budget.log);
+    try {
+      const fresh = await deps.accounts.refresh(dc, open(t.refreshToken, connectionId));
+      await repo.saveRefreshedAccess(q, {
+        workspaceId,
+        connectionId,
+        accessToken: deps.vault.seal(fresh.accessToken, connectionId),
+        accessExpiresAt: new Date(now.getTime() + fresh.expiresInSeconds * 1000),
+      });
+      deps.logger.info({ connectionId }, 'zoho access token refreshed');
+      return {
+        kind: 'ok',
+        auth: { accessToken: fresh.accessToken, apiDomain: t.apiDomain, orgKey: t.orgKey },
+      };
+    } catch (err) {
+      if (!(err instanceof ZohoError) || err.kind !== 'grant') return { kind: 'error', err };
+      // Zoho refused the refresh token itself: it was revoked, or pushed out by a 21st one.
+      // Only the user can mend that; the dead token is of no further use.
+      await repo.deleteTokens(q, workspaceId, connectionId);
+      await repo.setProblem(q, workspaceId, connectionId, { code: 'refresh_rejected' }, 'reconnect_needed');
+      deps.logger.warn({ connectionId }, 'zoho refused the refresh token; reconnect needed');
+      return { kind: 'rejected' };
+    }
+  }
+
+  async function refreshOnce(
+    workspaceId: string,
+    connectionId: string,
+    rejected: string | undefined,
+  ): Promise<ApiAuth> {
+    // Failures are returned, not thrown, so what was recorded (the attempt) is committed.
+    const outcome = await withTokenRow(workspaceId, connectionId, (q, t) =>
+      t ? refresh(q, t, rejected) : Promise.resolve<Outcome>({ kind: 'gone' }),
+    );
+    if (outcome.kind === 'ok') return outcome.auth;
+    if (outcome.kind === 'error') throw outcome.err;
+    if (outcome.kind === 'rejected')
+      throw new ConnectionUnavailableError('reconnect_needed', 'Zoho no longer accepts this connection');
+    return unavailable(workspaceId, connectionId);
+  }
+
+  async function get(workspaceId: string, connectionId: string, rejected?: string): Promise<ApiAuth> {
+    const t = await repo.readLiveTokens(deps.db, workspaceId, connectionId);
+    if (!t) return unavailable(workspaceId, connectionId);
     const stored = t.accessToken ? open(t.accessToken, connectionId) : null;
     if (
       !needsRefresh({ accessToken: stored, accessExpiresAt: t.accessExpiresAt }, deps.clock.now(), rejected)
@@ -118,7 +152,7 @@ export function createTokenManager(deps: TokenManagerDeps) {
       return auth(t);
     let flight = inflight.get(connectionId);
     if (!flight) {
-      flight = refreshLocked(connectionId, rejected).finally(() => inflight.delete(connectionId));
+      flight = refreshOnce(workspaceId, connectionId, rejected).finally(() => inflight.delete(connectionId));
       inflight.set(connectionId, flight);
     }
     return flight;
@@ -129,7 +163,7 @@ export function createTokenManager(deps: TokenManagerDeps) {
     /** The AuthSource the Zoho transport calls through for this connection. */
     source(connectionId: string, workspaceId: string): AuthSource {
       return {
-        get: (rejected) => get(connectionId, rejected),
+        get: (rejected) => get(workspaceId, connectionId, rejected),
         async scopeMismatch() {
           await repo.setProblem(
             deps.db,

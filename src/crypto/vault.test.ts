@@ -38,3 +38,12 @@ describe('token vault', () => {
     expect(() => createVault([k2]).open(old, 'c')).toThrow(/key "k1", which is not configured/);
   });
 });
+
+describe('token vault tag length', () => {
+  it('refuses a value whose authentication tag was truncated', () => {
+    const vault = createVault([newVaultKey('k')]);
+    const [v, id, iv, body] = vault.seal('token-value', 'c').split('.');
+    const short = Buffer.from(body!, 'base64url').subarray(0, -12).toString('base64url');
+    expect(() => vault.open([v, id, iv, short].join('.'), 'c')).toThrow(/failed authentication|truncated/);
+  });
+});

@@ -47,7 +47,11 @@ export function createVault(keys: readonly VaultKey[]): Vault {
       const key = byId.get(keyId);
       if (!key) throw sealedError(`was sealed with key "${keyId}", which is not configured`);
       const body = Buffer.from(bodyText, 'base64url');
-      const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'));
+      if (body.length < TAG_BYTES) throw sealedError('is truncated');
+      // A full 16-byte tag only: GCM would otherwise accept a truncated one.
+      const decipher = crypto.createDecipheriv('aes-256-gcm', key, Buffer.from(ivText, 'base64url'), {
+        authTagLength: TAG_BYTES,
+      });
       decipher.setAAD(Buffer.from(context, 'utf8'));
       decipher.setAuthTag(body.subarray(body.length - TAG_BYTES));
       try {

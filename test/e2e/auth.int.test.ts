@@ -474,3 +474,26 @@ describe.each(databaseKinds)('sign-in and workspace scoping on %s', (kind) => {
     });
   });
 });
+
+describe('starting a connect from another site', () => {
+  const sb2 = useSandbox();
+  it('is refused when the browser says the request came from another site', async () => {
+    const app = await startTestApp({ kind: 'pglite', sandbox: sb2.sandbox, sandboxBase: sb2.base });
+    try {
+      const alex = await app.signIn('usr_alex');
+      const cookie = `pepo_session=${alex.browser.cookie('pepo_session')}`;
+      const cross = await fetch(`${app.url}/integrations/zoho/connect`, {
+        headers: { cookie, 'sec-fetch-site': 'cross-site' },
+        redirect: 'manual',
+      });
+      expect(cross.status).toBe(403);
+      const own = await fetch(`${app.url}/integrations/zoho/connect`, {
+        headers: { cookie, 'sec-fetch-site': 'same-origin' },
+        redirect: 'manual',
+      });
+      expect(own.status).toBe(303);
+    } finally {
+      await app.close();
+    }
+  });
+});

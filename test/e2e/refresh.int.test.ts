@@ -50,6 +50,34 @@ describe.each(databaseKinds)('access token refresh on %s', (kind) => {
     try {
       expect((await c.app.deps.api.currentUser(c.source)).email).toBe(zohoEmail(c.org));
       expect(await refreshCount(sb.client, c.org)).toBe(1);
+      // Every attempt counts against Zoho's limit, the two that failed included.
+      const { rows } = await c.app.db.query<{ n: number }>(
+        'SELECT cardinality(refresh_log) AS n FROM connection_tokens WHERE connection_id = $1',
+        [c.connectionId],
+      );
+      expect(Number(rows[0]!.n)).toBe(3);
+    } finally {
+      await sb.client.json('DELETE', '/__sandbox/faults');
+    }
+  });
+
+  it('keeps answering other requests while a refresh waits on a slow accounts server', async () => {
+    c = await connectedApp(sb, kind);
+    await expireStoredAccessToken(c.app, c.connectionId);
+    await sb.client.json('POST', '/__sandbox/faults', {
+      method: 'POST',
+      path: '^/oauth/v2/token$',
+      latency_ms: 3000,
+    });
+    try {
+      const call = c.app.deps.api.currentUser(c.source).then(() => 'refresh');
+      await new Promise((r) => setTimeout(r, 300));
+      const page = await c.session.get('/integrations');
+      expect(page.status).toBe(200);
+      // The page was served while Zoho had not yet answered the refresh.
+      expect(await refreshCount(sb.client, c.org)).toBe(0);
+      expect(await call).toBe('refresh');
+      expect(await refreshCount(sb.client, c.org)).toBe(1);
     } finally {
       await sb.client.json('DELETE', '/__sandbox/faults');
     }

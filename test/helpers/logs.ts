@@ -21,7 +21,10 @@ export function testLogger(level = 'debug'): Logger {
     {
       write(line: string) {
         captured.push(line);
-        file ??= (fs.mkdirSync(dir, { recursive: true }), path.join(dir, `app-${process.pid}.ndjson`));
+        if (!file) {
+          fs.mkdirSync(dir, { recursive: true });
+          file = path.join(dir, `app-${process.pid}.ndjson`);
+        }
         fs.appendFileSync(file, line);
       },
     },

@@ -28,6 +28,10 @@ export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebConte
 
   // A link, not a form: a form's redirect to Zoho would break the pages' form-action CSP.
   app.get('/integrations/zoho/connect', signedIn, async (req, reply) => {
+    // Another site linking here would start a consent (and, accepted, replace the grant).
+    const site = req.headers['sec-fetch-site'];
+    if (site === 'cross-site' || site === 'same-site')
+      return reply.code(403).type('text/plain').send('Start connecting from the Integrations page.');
     const url = await startConnect(ctx.connections, actor(req.user!));
     return reply.redirect(url, 303);
   });
