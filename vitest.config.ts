@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['src/**/*.test.ts', 'sandbox/**/*.test.ts', 'test/**/*.test.ts'],
+    globalSetup: ['test/setup/pglite-template.ts'],
     setupFiles: ['test/setup/log-scan.ts'],
-    testTimeout: 30_000,
+    // Generous: CI machines are small and PGlite is heavy. Tests assert behaviour, not speed.
+    testTimeout: 60_000,
     hookTimeout: 60_000,
     // PGlite instances are large: keep the number of parallel files within two cores.
     maxWorkers: 2,

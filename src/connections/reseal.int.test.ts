@@ -92,5 +92,5 @@ describe('npm run keys -- rotate', () => {
     } finally {
       fs.rmSync(dataDir, { recursive: true, force: true });
     }
-  });
+  }, 120_000);
 });

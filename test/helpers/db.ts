@@ -1,8 +1,10 @@
 import crypto from 'node:crypto';
+import fs from 'node:fs';
 import { migrate } from '../../src/db/migrate.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import type { Database } from '../../src/db/port.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
+import { templatePath } from '../setup/pglite-template.ts';
 
 /**
  * Each test gets its own database: a fresh in-memory PGlite, or its own schema on the
@@ -25,6 +27,9 @@ export interface TestDatabase {
  */
 let template: Promise<Blob> | undefined;
 function migratedTemplate(): Promise<Blob> {
+  // Made once per run by test/setup/pglite-template.ts; built here only when run without it.
+  if (!template && fs.existsSync(templatePath))
+    template = Promise.resolve(new Blob([fs.readFileSync(templatePath)]));
   template ??= (async () => {
     const db = await openPglite();
     await migrate(db);
