@@ -7,6 +7,7 @@ const keyB64 = Buffer.alloc(32, 7).toString('base64');
 const live = {
   TOKEN_ENCRYPTION_KEYS: `k1:${keyB64}`,
   AUTH_HANDOFF_SECRET: 'h'.repeat(40),
+  EVENTS_SIGNING_SECRET: 'e'.repeat(40),
   PUBLIC_URL: 'https://crm.example.com',
 };
 
@@ -74,6 +75,7 @@ describe('loadConfig', () => {
     }
     expect((error as AppError).details.map((d) => d.path).sort()).toEqual([
       'AUTH_HANDOFF_SECRET',
+      'EVENTS_SIGNING_SECRET',
       'PUBLIC_URL',
       'TOKEN_ENCRYPTION_KEYS',
     ]);

@@ -30,6 +30,7 @@ const envSchema = z
       .optional(),
     TOKEN_ENCRYPTION_KEYS: z.string().optional(),
     AUTH_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    EVENTS_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
@@ -59,6 +60,12 @@ const envSchema = z
           path: ['AUTH_HANDOFF_SECRET'],
           message: 'required when ZOHO_CLIENT_ID is set: users sign in through the scheduling platform',
         });
+      if (e.EVENTS_SIGNING_SECRET === undefined)
+        ctx.addIssue({
+          code: 'custom',
+          path: ['EVENTS_SIGNING_SECRET'],
+          message: 'required when ZOHO_CLIENT_ID is set: the platform signs its events with it',
+        });
       if (e.PUBLIC_URL === undefined)
         ctx.addIssue({
           code: 'custom',
@@ -83,6 +90,8 @@ export interface Config {
   /** Token encryption keys, the first sealing; undefined in sandbox mode means "generate one". */
   readonly tokenKeys: readonly VaultKey[] | undefined;
   readonly handoffSecret: string | undefined;
+  /** Undefined in sandbox mode means "use the generated one". */
+  readonly eventsSecret: string | undefined;
   readonly sandbox: { readonly port: number };
   /** `sandbox`: no Zoho client configured, the bundled sandbox stands in for Zoho. */
   readonly zoho:
@@ -121,6 +130,7 @@ export function loadConfig(env: Env): Config {
     tokenKeys:
       e.TOKEN_ENCRYPTION_KEYS === undefined ? undefined : parseVaultKeys(e.TOKEN_ENCRYPTION_KEYS).keys,
     handoffSecret: e.AUTH_HANDOFF_SECRET,
+    eventsSecret: e.EVENTS_SIGNING_SECRET,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
     zoho:
       e.ZOHO_CLIENT_ID && e.ZOHO_CLIENT_SECRET

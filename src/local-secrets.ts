@@ -16,11 +16,14 @@ const fileSchema = z.object({
   token_key: z.string(),
   sandbox_client_id: z.string(),
   sandbox_client_secret: z.string(),
+  // Added after the first release of this file: created on the next start when missing.
+  events_signing_secret: z.string().optional(),
 });
 
 export interface LocalSecrets {
   tokenKey: VaultKey;
   sandboxClient: { clientId: string; clientSecret: string };
+  eventsSecret: string;
   /** True when this start created the file. */
   created: boolean;
   file: string;
@@ -41,9 +44,14 @@ export function loadOrCreateLocalSecrets(dataDir: string): LocalSecrets {
     created = true;
   }
   const s = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
+  if (!s.events_signing_secret) {
+    s.events_signing_secret = `whsec_${crypto.randomBytes(24).toString('hex')}`;
+    fs.writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
+  }
   return {
     tokenKey: { id: s.token_key_id, key: Buffer.from(s.token_key, 'base64') },
     sandboxClient: { clientId: s.sandbox_client_id, clientSecret: s.sandbox_client_secret },
+    eventsSecret: s.events_signing_secret,
     created,
     file,
   };

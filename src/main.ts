@@ -7,8 +7,11 @@ import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
 import { AppError } from './errors.ts';
+import { startQueue } from './jobs/queue.ts';
 import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
+import { createBookingSync } from './sync/booking-sync.ts';
+import { startSyncWorker } from './sync/worker.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
 import { seedDemoWorkspace } from './workspaces/demo.ts';
 import { type DataCentres, sandboxDataCentres, zohoDataCentres } from './zoho/datacentres.ts';
@@ -29,8 +32,10 @@ async function main(): Promise<void> {
   let dataCentres: DataCentres;
   let client: { clientId: string; clientSecret: string };
   let keys: readonly VaultKey[];
+  let eventsSecret = config.eventsSecret;
   if (config.zoho.mode === 'sandbox') {
     const local = loadOrCreateLocalSecrets(config.dataDir);
+    eventsSecret ??= local.eventsSecret;
     if (!config.tokenKeys)
       logger.warn(
         { file: local.file },
@@ -66,6 +71,8 @@ async function main(): Promise<void> {
     client: { ...client, redirectUri },
     dataCentres,
   });
+  const queue = await startQueue({ db, logger });
+  await startSyncWorker({ queue, bookingSync: createBookingSync(connections) });
   const app = buildWebApp({
     db,
     logger,
@@ -74,6 +81,7 @@ async function main(): Promise<void> {
     publicUrl: config.publicUrl,
     handoffSecret: config.handoffSecret,
     sandbox: sandboxInfo,
+    events: { queue, secret: eventsSecret! },
   });
   await app.listen({ port: config.http.port, host: config.http.host });
   process.stdout.write(
@@ -81,12 +89,15 @@ async function main(): Promise<void> {
       (sandboxInfo
         ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
           `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: ` +
-          `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n`
+          `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n` +
+          `Events: POST ${config.publicUrl}/api/v1/events signed with EVENTS_SIGNING_SECRET=${eventsSecret} ` +
+          '(generated for sandbox mode)\n'
         : 'Zoho: live\n'),
   );
 
   const stop = async () => {
     await app.close();
+    await queue.stop();
     await sandbox?.close();
     await db.close();
     process.exit(0);

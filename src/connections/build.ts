@@ -3,7 +3,7 @@ import type { VaultLike } from '../crypto/vault.ts';
 import type { Database } from '../db/port.ts';
 import type { Logger } from '../log.ts';
 import { createZohoAccounts, type Fetch, type OAuthClient } from '../zoho/accounts.ts';
-import { createZohoApi } from '../zoho/api.ts';
+import { createZohoApi, createZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createZohoTransport, type ZohoTransportDeps } from '../zoho/transport.ts';
@@ -44,6 +44,7 @@ export function createConnectionDeps(input: {
     vault: input.vault,
     accounts,
     api: createZohoApi(transport),
+    records: createZohoRecords(transport),
     tokens,
     dataCentres: input.dataCentres,
     logger: input.logger,

@@ -3,7 +3,7 @@ import type { VaultLike } from '../crypto/vault.ts';
 import type { Database } from '../db/port.ts';
 import type { Logger } from '../log.ts';
 import type { ZohoAccounts } from '../zoho/accounts.ts';
-import type { ZohoApi } from '../zoho/api.ts';
+import type { ZohoApi, ZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
 import type { TokenManager } from './tokens.ts';
 
@@ -13,6 +13,7 @@ export interface ConnectionDeps {
   vault: VaultLike;
   accounts: ZohoAccounts;
   api: ZohoApi;
+  records: ZohoRecords;
   tokens: TokenManager;
   dataCentres: DataCentres;
   logger: Logger;

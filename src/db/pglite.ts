@@ -66,7 +66,7 @@ function isAlive(pid: number): boolean {
 /** `dataDir` undefined: an in-memory database (tests). */
 export async function openPglite(
   options: { dataDir?: string; loadDataDir?: Blob } = {},
-): Promise<Database & { pglite: PGlite }> {
+): Promise<Database & { readonly kind: 'pglite'; pglite: PGlite }> {
   const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
   let pglite: PGlite;
   try {

@@ -25,7 +25,7 @@ export interface PostgresOptions {
 
 export function openPostgres(
   options: PostgresOptions,
-): Database & { pool: pg.Pool; url: string; schema: string | undefined } {
+): Database & { readonly kind: 'postgres'; pool: pg.Pool; url: string; schema: string | undefined } {
   const pool = new pg.Pool({
     connectionString: options.url,
     max: options.max ?? 10,

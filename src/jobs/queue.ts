@@ -10,8 +10,8 @@ import type { Logger } from '../log.ts';
  * worker wakes when a job is sent instead of at its next poll (STACK-NOTES §3).
  */
 export type QueueDatabase =
-  | (Database & { kind: 'pglite'; pglite: PGlite })
-  | (Database & { kind: 'postgres'; url: string; schema: string | undefined });
+  | (Database & { readonly kind: 'pglite'; pglite: PGlite })
+  | (Database & { readonly kind: 'postgres'; url: string; schema: string | undefined });
 
 export interface Job<T> {
   id: string;

@@ -80,9 +80,9 @@ export function nameFromEmail(email: string): PersonName {
 }
 
 export function personName(a: {
-  name?: string;
-  first_name?: string;
-  last_name?: string;
+  name?: string | undefined;
+  first_name?: string | undefined;
+  last_name?: string | undefined;
   email: string;
 }): PersonName {
   const first = clean(a.first_name);

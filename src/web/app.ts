@@ -6,10 +6,12 @@ import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
 import { AppError } from '../errors.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth.ts';
 import type { WebContext } from './context.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
+import { registerEventsApi } from './routes/events-api.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
 
@@ -22,6 +24,8 @@ export interface WebDeps {
   publicUrl: string;
   handoffSecret?: string | undefined;
   sandbox?: WebContext['sandbox'];
+  /** The event intake API: the queue jobs go to and the platform's signing secret. */
+  events?: { queue: Pick<JobQueue, 'send'>; secret: string };
 }
 
 /**
@@ -85,5 +89,7 @@ export function buildWebApp(deps: WebDeps) {
   registerSignIn(app, ctx);
   registerIntegrationsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
+  if (deps.events)
+    registerEventsApi(app, { db: deps.db, logger: deps.logger, clock: deps.clock, ...deps.events });
   return app;
 }

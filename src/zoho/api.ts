@@ -78,3 +78,83 @@ export function createZohoApi(transport: ZohoTransport) {
 }
 
 export type ZohoApi = ReturnType<typeof createZohoApi>;
+
+/** One record's outcome of a write (ZOHO-API.md §4: per-record results). */
+export type RecordResult =
+  | { ok: true; id: string }
+  | { ok: false; code: string; message: string; details: Record<string, unknown> };
+
+const recordResults = z.object({
+  data: z
+    .array(
+      z.object({
+        code: z.string(),
+        status: z.string(),
+        message: z.string().optional(),
+        details: z.record(z.string(), z.unknown()).optional(),
+      }),
+    )
+    .min(1),
+});
+
+const searchReply = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) });
+
+/** Reads the first per-record result of a write, from a success or from a whole-call 400/207. */
+export function firstRecordResult(body: unknown): RecordResult | undefined {
+  const parsed = recordResults.safeParse(body);
+  if (!parsed.success) return undefined;
+  const r = parsed.data.data[0]!;
+  if (r.status === 'success' && typeof r.details?.['id'] === 'string')
+    return { ok: true, id: r.details['id'] };
+  return { ok: false, code: r.code, message: r.message ?? r.code, details: r.details ?? {} };
+}
+
+export function createZohoRecords(transport: ZohoTransport) {
+  async function write(auth: AuthSource, path: string, body: object): Promise<RecordResult> {
+    try {
+      const result = firstRecordResult(await transport.request(auth, { method: 'POST', path, body }));
+      if (!result) throw new ZohoError('invalid', `Zoho CRM ${path}: unexpected reply shape`);
+      return result;
+    } catch (err) {
+      const perRecord =
+        err instanceof ZohoError && err.status === 400 ? firstRecordResult(err.body) : undefined;
+      if (perRecord) return perRecord;
+      throw err;
+    }
+  }
+
+  return {
+    /** Ids of the module's records with this email (case-insensitive at Zoho); [] on 204. */
+    async searchByEmail(auth: AuthSource, module: 'Contacts' | 'Leads', email: string): Promise<string[]> {
+      const body = await transport.request(auth, {
+        method: 'GET',
+        path: `/${module}/search`,
+        query: { email },
+      });
+      if (body === undefined) return [];
+      const parsed = searchReply.safeParse(body);
+      if (!parsed.success)
+        throw new ZohoError('invalid', `Zoho CRM ${module} search: unexpected reply shape`);
+      return parsed.data.data.map((r) => r.id);
+    },
+
+    /** `trigger: []` keeps the org's workflow rules from firing on our write (ZOHO-API.md §4). */
+    insert(auth: AuthSource, module: string, record: Record<string, unknown>, trigger?: string[]) {
+      return write(auth, `/${module}`, { data: [record], ...(trigger ? { trigger } : {}) });
+    },
+
+    note(auth: AuthSource, parent: { module: string; id: string }, title: string, content: string) {
+      return write(auth, '/Notes', {
+        data: [
+          {
+            Note_Title: title,
+            Note_Content: content,
+            Parent_Id: { module: { api_name: parent.module }, id: parent.id },
+          },
+        ],
+      });
+    },
+  };
+}
+
+export type ZohoRecords = ReturnType<typeof createZohoRecords>;

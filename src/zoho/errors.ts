@@ -25,6 +25,8 @@ export class ZohoError extends Error {
   readonly details: unknown;
   /** For rate limits and transient failures: when a retry makes sense. */
   readonly retryAfterMs: number | undefined;
+  /** The reply body, for per-record results of a write that failed as a whole. */
+  readonly body: unknown;
 
   constructor(
     kind: ZohoErrorKind,
@@ -34,6 +36,7 @@ export class ZohoError extends Error {
       zohoCode?: string;
       details?: unknown;
       retryAfterMs?: number;
+      body?: unknown;
       cause?: unknown;
     } = {},
   ) {
@@ -44,6 +47,7 @@ export class ZohoError extends Error {
     this.zohoCode = facts.zohoCode;
     this.details = facts.details;
     this.retryAfterMs = facts.retryAfterMs;
+    this.body = facts.body;
   }
 
   get retryable(): boolean {
@@ -79,6 +83,7 @@ export function apiError(status: number, body: unknown): ZohoError {
     status,
     ...(code ? { zohoCode: code } : {}),
     details: b['details'],
+    body,
   });
 }
 

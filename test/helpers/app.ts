@@ -7,6 +7,9 @@ import { systemClock } from '../../src/clock.ts';
 import { createConnectionDeps } from '../../src/connections/build.ts';
 import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
+import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
+import { createBookingSync } from '../../src/sync/booking-sync.ts';
+import { startSyncWorker } from '../../src/sync/worker.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
 import { buildWebApp } from '../../src/web/app.ts';
@@ -22,6 +25,9 @@ import type { CreatedOrg, SandboxClient } from './sandbox.ts';
  * OAuth client. Token replies pass through a recording fetch so tests can look for the
  * exact token values in tables and logs.
  */
+/** The secret test apps verify event signatures with. */
+export const eventsSecret = 'whsec_test_0123456789abcdef0123456789abcdef';
+
 export const otherWorkspace = { id: 'ws_other', name: 'Other Workspace' };
 export const otherAdmin = {
   id: 'usr_olga',
@@ -58,6 +64,8 @@ export async function startTestApp(options: {
   clock?: Clock;
   handoffSecret?: string;
   perOrgConcurrency?: number;
+  /** Start the job queue, the sync worker and the event API (signed with `eventsSecret`). */
+  sync?: boolean;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
   await seedDemoWorkspace(t.db);
@@ -115,6 +123,8 @@ export async function startTestApp(options: {
     retry: { baseMs: 5, maxMs: 50 },
     ...(options.perOrgConcurrency ? { perOrgConcurrency: options.perOrgConcurrency } : {}),
   });
+  const queue = options.sync ? await startQueue({ db: t.db as QueueDatabase, logger }) : undefined;
+  if (queue) await startSyncWorker({ queue, bookingSync: createBookingSync(deps) });
   const app = buildWebApp({
     db: t.db,
     logger,
@@ -123,6 +133,7 @@ export async function startTestApp(options: {
     publicUrl: url,
     handoffSecret: options.handoffSecret,
     sandbox: { url: options.sandboxBase, accounts: [] },
+    ...(queue ? { events: { queue, secret: eventsSecret } } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {
@@ -141,6 +152,7 @@ export async function startTestApp(options: {
     },
     async close() {
       await app.close();
+      await queue?.stop();
       await t.close();
     },
   };

@@ -62,6 +62,8 @@ export async function freshDatabase(
     async close() {
       await db.close();
       await admin.query(`DROP SCHEMA ${schema} CASCADE`);
+      // The job queue's own schema beside it (src/jobs/queue.ts), when a test started one.
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`);
       await admin.close();
     },
   };

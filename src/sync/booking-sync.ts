@@ -1,0 +1,178 @@
+import type { ConnectionDeps } from '../connections/deps.ts';
+import { ConnectionUnavailableError } from '../connections/tokens.ts';
+import type { Queryable } from '../db/port.ts';
+import type { RecordResult } from '../zoho/api.ts';
+import { ZohoError } from '../zoho/errors.ts';
+import type { AuthSource } from '../zoho/transport.ts';
+import type { BookingEvent, PlatformEvent } from './event-schema.ts';
+import { personName } from './names.ts';
+import { bookingNote, leadCompany } from './note-content.ts';
+
+/**
+ * A booking event in Zoho: for each attendee (not the host) find the Contact, else the Lead,
+ * else create one in the module the user chose, then log a Note on it. Each effect is kept
+ * as a sync reference first looked up, so a repeated or retried job re-uses it (DESIGN §4).
+ * Errors a retry cannot fix end the event as failed with their cause; others are thrown for
+ * the queue to retry.
+ */
+type Person = { module: 'Contacts' | 'Leads'; id: string };
+type Attendee = BookingEvent['data']['booking']['attendees'][number];
+
+interface EventRow {
+  id: string;
+  workspace_id: string;
+  connection_id: string | null;
+  status: string;
+  payload: PlatformEvent;
+}
+
+interface Settings {
+  newAttendeeModule: 'Contacts' | 'Leads';
+  zohoUserId: string | null;
+}
+
+export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'>) {
+  const { db } = deps;
+
+  async function activity(e: EventRow, action: string, message: string, ref?: Person) {
+    const bookingId = 'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
+    await db.query(
+      `INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
+       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+      [e.workspace_id, e.id, bookingId, action, ref?.module ?? null, ref?.id ?? null, message],
+    );
+  }
+
+  async function ref(q: Queryable, connectionId: string, kind: string, key: string) {
+    const { rows } = await q.query<{ module: string; zoho_id: string }>(
+      'SELECT module, zoho_id FROM sync_refs WHERE connection_id = $1 AND kind = $2 AND key = $3',
+      [connectionId, kind, key],
+    );
+    return rows[0] ? { module: rows[0].module, id: rows[0].zoho_id } : undefined;
+  }
+
+  async function keep(e: EventRow, kind: string, key: string, module: string, id: string) {
+    await db.query(
+      `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (connection_id, kind, key) DO NOTHING`,
+      [e.connection_id, e.workspace_id, kind, key, module, id],
+    );
+  }
+
+  function failure(result: Extract<RecordResult, { ok: false }>, what: string): ZohoError {
+    const field =
+      typeof result.details['api_name'] === 'string' ? ` (field ${result.details['api_name']})` : '';
+    return new ZohoError('invalid', `Zoho refused to ${what}: ${result.message}${field} [${result.code}]`, {
+      zohoCode: result.code,
+      details: result.details,
+    });
+  }
+
+  async function findOrCreate(e: EventRow, auth: AuthSource, s: Settings, a: Attendee): Promise<Person> {
+    const email = a.email.toLowerCase();
+    const known = await ref(db, e.connection_id!, 'person', email);
+    if (known) return known as Person;
+    for (const module of ['Contacts', 'Leads'] as const) {
+      const [id] = await deps.records.searchByEmail(auth, module, email);
+      if (id) {
+        await keep(e, 'person', email, module, id);
+        await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, { module, id });
+        return { module, id };
+      }
+    }
+    const module = s.newAttendeeModule;
+    const name = personName(a);
+    const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
+    const record: Record<string, unknown> = {
+      ...(name.firstName ? { First_Name: name.firstName } : {}),
+      Last_Name: name.lastName,
+      Email: a.email,
+      ...(a.phone ? { Phone: a.phone } : {}),
+      Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
+      ...(module === 'Leads' ? { Company: leadCompany(a.email, full), Lead_Source: 'PepoSmart' } : {}),
+      ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
+    };
+    const result = await deps.records.insert(auth, module, record, []);
+    let id: string;
+    if (result.ok) id = result.id;
+    else {
+      // A duplicate rule or unique field says the person exists: use that record.
+      const dup = result.details['duplicate_record'] as
+        | { id?: string; module?: { api_name?: string } }
+        | undefined;
+      if (result.code !== 'DUPLICATE_DATA' || !dup?.id)
+        throw failure(result, `create the ${module.slice(0, -1)}`);
+      id = dup.id;
+    }
+    const person = { module, id };
+    await keep(e, 'person', email, module, id);
+    await activity(e, 'created', `Created ${a.email} as a new ${module.slice(0, -1)}.`, person);
+    return person;
+  }
+
+  async function logNote(
+    e: EventRow & { payload: BookingEvent },
+    auth: AuthSource,
+    a: Attendee,
+    person: Person,
+  ) {
+    const key = `${e.payload.type}:${e.payload.data.booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
+    if (await ref(db, e.connection_id!, 'note', key)) return;
+    const note = bookingNote(e.payload.type, e.payload.data.booking);
+    const result = await deps.records.note(auth, person, note.title, note.content);
+    if (!result.ok) throw failure(result, 'log the Note');
+    await keep(e, 'note', key, 'Notes', result.id);
+    await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
+  }
+
+  async function settle(e: EventRow, status: 'done' | 'failed' | 'skipped', detail: string | null) {
+    await db.query('UPDATE events SET status = $2, detail = $3, updated_at = now() WHERE id = $1', [
+      e.id,
+      status,
+      detail,
+    ]);
+  }
+
+  return {
+    async handle(eventId: string): Promise<void> {
+      const { rows } = await db.query<EventRow>(
+        'SELECT id, workspace_id, connection_id, status, payload FROM events WHERE id = $1',
+        [eventId],
+      );
+      const e = rows[0];
+      if (!e || e.status !== 'queued' || !e.connection_id) return;
+      if (!('booking' in e.payload.data)) {
+        await activity(e, 'skipped', 'AI meeting notes are not synced to Zoho CRM by this version yet.');
+        return settle(e, 'skipped', 'notes sync not available');
+      }
+      const booking = e.payload.data.booking;
+      const { rows: conn } = await db.query<{
+        new_attendee_module: 'Contacts' | 'Leads';
+        zoho_user_id: string | null;
+      }>('SELECT new_attendee_module, zoho_user_id FROM connections WHERE id = $1', [e.connection_id]);
+      const settings = {
+        newAttendeeModule: conn[0]?.new_attendee_module ?? 'Contacts',
+        zohoUserId: conn[0]?.zoho_user_id ?? null,
+      };
+      const auth = deps.tokens.source(e.connection_id, e.workspace_id);
+      try {
+        const host = booking.host.email.toLowerCase();
+        for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
+          const person = await findOrCreate(e, auth, settings, a);
+          await logNote(e as EventRow & { payload: BookingEvent }, auth, a, person);
+        }
+        await settle(e, 'done', null);
+      } catch (err) {
+        if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
+          await activity(e, 'skipped', 'Zoho CRM was disconnected before this booking was synced.');
+          return settle(e, 'skipped', 'disconnected');
+        }
+        if (err instanceof ZohoError && !err.retryable) {
+          await activity(e, 'failed', err.message);
+          return settle(e, 'failed', err.message);
+        }
+        throw err;
+      }
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import type { BookingEvent } from './event-schema.ts';
+
+/** The Note logged for a booking: what a sales person wants to see in the CRM. Pure. */
+type Booking = BookingEvent['data']['booking'];
+
+export function formatInZone(iso: string, timeZone: string): string {
+  const d = new Date(iso);
+  const date = new Intl.DateTimeFormat('en-GB', {
+    timeZone,
+    weekday: 'short',
+    day: 'numeric',
+    month: 'short',
+    year: 'numeric',
+    hour: '2-digit',
+    minute: '2-digit',
+    hour12: false,
+  }).format(d);
+  return date;
+}
+
+const verbs: Record<BookingEvent['type'], string> = {
+  'booking.created': 'Meeting booked',
+  'booking.rescheduled': 'Meeting rescheduled',
+  'booking.cancelled': 'Meeting cancelled',
+};
+
+export function bookingNote(type: BookingEvent['type'], b: Booking): { title: string; content: string } {
+  const lines = [
+    `${verbs[type]}: ${b.title}`,
+    `When: ${formatInZone(b.start_time, b.timezone)} – ${formatInZone(b.end_time, b.timezone)} (${b.timezone})`,
+    b.video_url ? `Video link: ${b.video_url}` : undefined,
+    b.location ? `Location: ${b.location}` : undefined,
+    b.event_type ? `Event type: ${b.event_type.name}` : undefined,
+    b.host.name ? `Host: ${b.host.name} (${b.host.email})` : `Host: ${b.host.email}`,
+    b.cancel_reason ? `Reason: ${b.cancel_reason}` : undefined,
+    b.description ? `\n${b.description}` : undefined,
+    `\nBooking id: ${b.id} · logged by PepoSmart`,
+  ];
+  return { title: `${verbs[type]}: ${b.title}`.slice(0, 120), content: lines.filter(Boolean).join('\n') };
+}
+
+/** Free-mail domains: their domain names no company, so a new Lead's Company comes from elsewhere. */
+const freeMail = new Set([
+  'gmail.com',
+  'googlemail.com',
+  'yahoo.com',
+  'yahoo.co.uk',
+  'hotmail.com',
+  'outlook.com',
+  'live.com',
+  'msn.com',
+  'icloud.com',
+  'me.com',
+  'aol.com',
+  'proton.me',
+  'protonmail.com',
+  'gmx.de',
+  'gmx.net',
+  'web.de',
+  'mail.com',
+  'yandex.ru',
+  'qq.com',
+  '163.com',
+  'zoho.com',
+  'zohomail.com',
+]);
+
+/**
+ * Zoho requires Company on Leads. The email's domain ("acme-corp.com" → "Acme Corp") unless it
+ * is a free-mail domain; then the person's own name, as Zoho's web forms do for individuals.
+ */
+export function leadCompany(email: string, fullName: string): string {
+  const domain = (email.split('@')[1] ?? '').toLowerCase();
+  if (!domain || freeMail.has(domain)) return fullName;
+  const label = domain.split('.').slice(0, -1).join(' ') || domain;
+  return label
+    .split(/[-_.\s]+/)
+    .filter(Boolean)
+    .map((w) => w.charAt(0).toUpperCase() + w.slice(1))
+    .join(' ');
+}

@@ -1,0 +1,139 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Connected, connectedApp } from '../helpers/connected.ts';
+import { databaseKinds } from '../helpers/db.ts';
+import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
+import { type CreatedOrg, useSandbox } from '../helpers/sandbox.ts';
+
+const sb = useSandbox();
+
+async function records(org: CreatedOrg, module: string): Promise<any[]> {
+  const res = await sb.client.json('GET', `/__sandbox/orgs/${org.org_id}/records?module=${module}`);
+  return res.body.records[module];
+}
+
+describe.each(databaseKinds)('booking sync on %s', (kind) => {
+  let c: Connected | undefined;
+  afterEach(async () => {
+    await c?.app.close();
+    c = undefined;
+  });
+
+  it('a signed booking creates the Contact and the Note with every field', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const event = bookingEvent();
+    const res = await sendEvent(c.app.url, event);
+    expect(res).toEqual({ status: 202, body: { id: event.id, status: 'accepted' } });
+    expect(await settled(c.app.db, event.id)).toBe('done');
+
+    const [contact] = await records(c.org, 'Contacts');
+    expect(contact).toMatchObject({
+      First_Name: 'Ada',
+      Last_Name: 'Lovelace',
+      Email: 'ada.lovelace@analytical.example',
+      Phone: '+44 20 1234',
+    });
+    expect(contact.Description).toContain('PepoSmart');
+    expect(contact.Owner.id).toBe(c.org.users[0]!.id);
+    const notes = await records(c.org, 'Notes');
+    expect(notes).toHaveLength(1);
+    expect(notes[0].Parent_Id.id).toBe(contact.id);
+    expect(notes[0].Note_Title).toBe('Meeting booked: Discovery call');
+    expect(notes[0].Note_Content).toContain(
+      'Tue, 1 Dec 2026, 10:00 – Tue, 1 Dec 2026, 10:30 (Europe/Berlin)',
+    );
+    expect(notes[0].Note_Content).toContain('https://meet.example.com/abc-defg');
+    expect(notes[0].Note_Content).toContain(event.data.booking.id);
+  });
+
+  it('the same event twice: one Contact, one Note; two bookings of one attendee: one Contact, two Notes', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const first = bookingEvent();
+    expect((await sendEvent(c.app.url, first)).status).toBe(202);
+    expect(await settled(c.app.db, first.id)).toBe('done');
+    expect(await sendEvent(c.app.url, first)).toEqual({
+      status: 200,
+      body: { id: first.id, status: 'duplicate' },
+    });
+    const second = bookingEvent();
+    await sendEvent(c.app.url, second);
+    expect(await settled(c.app.db, second.id)).toBe('done');
+    expect(await records(c.org, 'Contacts')).toHaveLength(1);
+    expect(await records(c.org, 'Notes')).toHaveLength(2);
+  });
+
+  it('an attendee who is an existing Lead gets the Note on the Lead and no Contact', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/records`, {
+      module: 'Leads',
+      data: [
+        { Last_Name: 'Hopper', First_Name: 'Grace', Email: 'Grace.Hopper@Navy.example', Company: 'US Navy' },
+      ],
+    });
+    const event = bookingEvent({ attendees: [{ email: 'grace.hopper@navy.example', name: 'Grace Hopper' }] });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    const [lead] = await records(c.org, 'Leads');
+    expect(await records(c.org, 'Contacts')).toEqual([]);
+    const notes = await records(c.org, 'Notes');
+    expect(notes.map((x) => x.Parent_Id.id)).toEqual([lead.id]);
+  });
+
+  it('the Leads setting creates Leads with a Company; an email-only attendee gets a Last_Name', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await c.session.post('/integrations/zoho/settings', {
+      new_attendee_module: 'Leads',
+      sync_bookings: 'on',
+    });
+    const event = bookingEvent({
+      attendees: [{ email: 'j.doe@acme-widgets.example' }, { email: 'solo@gmail.com' }],
+    });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    const leads = (await records(c.org, 'Leads')).sort((a, b) => a.Email.localeCompare(b.Email));
+    expect(leads.map((l) => [l.First_Name ?? null, l.Last_Name, l.Company])).toEqual([
+      ['J', 'Doe', 'Acme Widgets'],
+      [null, 'Solo', 'Solo'],
+    ]);
+    expect(await records(c.org, 'Contacts')).toEqual([]);
+  });
+
+  it('refuses a bad or stale signature and an invalid body, recording nothing', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const event = bookingEvent();
+    expect((await sendEvent(c.app.url, event, { secret: 'wrong-secret-wrong-secret-wrong!!' })).status).toBe(
+      401,
+    );
+    expect((await sendEvent(c.app.url, event, { signature: null })).status).toBe(401);
+    expect((await sendEvent(c.app.url, event, { at: Math.floor(Date.now() / 1000) - 400 })).status).toBe(401);
+    const bad = await sendEvent(c.app.url, {
+      ...event,
+      data: { booking: { ...event.data.booking, start_time: 'soon' } },
+    });
+    expect(bad.status).toBe(400);
+    expect(bad.body.error.details.map((d: { path: string }) => d.path)).toContain('data.booking.start_time');
+    expect((await sendEvent(c.app.url, null, { raw: '{not json' })).status).toBe(400);
+    const big = await sendEvent(c.app.url, null, { raw: JSON.stringify({ pad: 'x'.repeat(1_100_000) }) });
+    expect(big.status).toBe(413);
+    const { rows } = await c.app.db.query('SELECT id FROM events');
+    expect(rows).toEqual([]);
+  });
+
+  it('serves the OpenAPI document of the event API', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const doc = (await (await fetch(`${c.app.url}/api/v1/openapi.json`)).json()) as any;
+    expect(doc.openapi).toBe('3.1.0');
+    const post = doc.paths['/api/v1/events'].post;
+    expect(Object.keys(post.responses).sort()).toEqual(['200', '202', '400', '401', '413']);
+    expect(JSON.stringify(post.requestBody)).toContain('booking.created');
+  });
+
+  it('a disconnected host’s booking is recorded as skipped and makes no Zoho call', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await c.session.post('/integrations/zoho/disconnect');
+    const before = (await sb.client.calls(c.org)).length;
+    const event = bookingEvent();
+    expect((await sendEvent(c.app.url, event)).status).toBe(202);
+    expect(await settled(c.app.db, event.id)).toBe('skipped');
+    expect((await sb.client.calls(c.org)).length).toBe(before);
+  });
+});

@@ -1,0 +1,74 @@
+import crypto from 'node:crypto';
+import { expect } from 'vitest';
+import type { Database } from '../../src/db/port.ts';
+import { signEvent } from '../../src/sync/signature.ts';
+import { eventsSecret } from './app.ts';
+
+/** Platform events for tests: built, signed and sent as the scheduling platform would. */
+let n = 0;
+export function bookingEvent(
+  over: {
+    type?: 'booking.created' | 'booking.rescheduled' | 'booking.cancelled';
+    bookingId?: string;
+    attendees?: Array<Record<string, string>>;
+    host?: { user_id: string; email: string; name?: string };
+    workspaceId?: string;
+  } = {},
+) {
+  n += 1;
+  return {
+    id: `evt_${crypto.randomBytes(6).toString('hex')}_${n}`,
+    type: over.type ?? 'booking.created',
+    created_at: new Date().toISOString(),
+    workspace_id: over.workspaceId ?? 'ws_demo',
+    data: {
+      booking: {
+        id: over.bookingId ?? `bk_${crypto.randomBytes(5).toString('hex')}`,
+        host: over.host ?? { user_id: 'usr_alex', email: 'alex@peposmart.test', name: 'Alex Morgan' },
+        title: 'Discovery call',
+        description: 'Talk about the rollout.',
+        start_time: '2026-12-01T09:00:00Z',
+        end_time: '2026-12-01T09:30:00Z',
+        timezone: 'Europe/Berlin',
+        video_url: 'https://meet.example.com/abc-defg',
+        event_type: { id: 'et_1', name: '30 min intro' },
+        attendees: over.attendees ?? [
+          { email: 'ada.lovelace@analytical.example', name: 'Ada Lovelace', phone: '+44 20 1234' },
+        ],
+      },
+    },
+  };
+}
+
+export async function sendEvent(
+  url: string,
+  event: unknown,
+  options: { secret?: string; at?: number; raw?: string; signature?: string | null } = {},
+) {
+  const raw = options.raw ?? JSON.stringify(event);
+  const t = options.at ?? Math.floor(Date.now() / 1000);
+  const signature =
+    options.signature === undefined ? signEvent(options.secret ?? eventsSecret, raw, t) : options.signature;
+  const res = await fetch(`${url}/api/v1/events`, {
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      ...(signature === null ? {} : { 'peposmart-signature': signature }),
+    },
+    body: raw,
+  });
+  return { status: res.status, body: (await res.json()) as any };
+}
+
+/** Waits until the event leaves the queue, and returns its final status. */
+export async function settled(db: Database, eventId: string, timeoutMs = 20_000): Promise<string> {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const { rows } = await db.query<{ status: string }>('SELECT status FROM events WHERE id = $1', [eventId]);
+    const status = rows[0]?.status;
+    if (status && status !== 'queued') return status;
+    if (Date.now() > until)
+      expect.fail(`event ${eventId} still ${status ?? 'missing'} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
