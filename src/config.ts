@@ -9,6 +9,13 @@ import { AppError } from './errors.ts';
  */
 const port = z.coerce.number().int().min(0).max(65535);
 
+const requiredWhenLive = [
+  ['TOKEN_ENCRYPTION_KEYS', 'it encrypts tokens at rest (`npm run keys -- new` prints one)'],
+  ['AUTH_HANDOFF_SECRET', 'users sign in through the scheduling platform'],
+  ['EVENTS_SIGNING_SECRET', 'the platform signs its events with it'],
+  ['PUBLIC_URL', 'it makes the OAuth redirect URI'],
+] as const;
+
 const envSchema = z
   .object({
     NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -46,32 +53,15 @@ const envSchema = z
       for (const problem of parseVaultKeys(e.TOKEN_ENCRYPTION_KEYS).problems)
         ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEYS'], message: problem });
     }
-    // With a real Zoho client, tokens are real: no generated key, and a way to sign in.
+    // With a real Zoho client, tokens are real: no generated secrets, and a way to sign in.
     if (e.ZOHO_CLIENT_ID) {
-      if (e.TOKEN_ENCRYPTION_KEYS === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['TOKEN_ENCRYPTION_KEYS'],
-          message: 'required when ZOHO_CLIENT_ID is set (see .env.example to generate one)',
-        });
-      if (e.AUTH_HANDOFF_SECRET === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AUTH_HANDOFF_SECRET'],
-          message: 'required when ZOHO_CLIENT_ID is set: users sign in through the scheduling platform',
-        });
-      if (e.EVENTS_SIGNING_SECRET === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['EVENTS_SIGNING_SECRET'],
-          message: 'required when ZOHO_CLIENT_ID is set: the platform signs its events with it',
-        });
-      if (e.PUBLIC_URL === undefined)
-        ctx.addIssue({
-          code: 'custom',
-          path: ['PUBLIC_URL'],
-          message: 'required when ZOHO_CLIENT_ID is set: it makes the OAuth redirect URI',
-        });
+      for (const [name, why] of requiredWhenLive)
+        if (e[name] === undefined)
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: `required when ZOHO_CLIENT_ID is set: ${why}`,
+          });
     }
   });
 
