@@ -9,6 +9,8 @@ CREATE TABLE events (
   connection_id  text REFERENCES connections (id) ON DELETE SET NULL,
   status         text NOT NULL CHECK (status IN ('queued', 'done', 'skipped', 'failed')),
   detail         text,
+  -- Zoho's code (or our error kind) for a failure, for the Activity page's explanation.
+  error_code     text,
   payload        jsonb NOT NULL,
   received_at    timestamptz NOT NULL DEFAULT now(),
   updated_at     timestamptz NOT NULL DEFAULT now()

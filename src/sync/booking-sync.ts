@@ -125,12 +125,16 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
   }
 
-  async function settle(e: EventRow, status: 'done' | 'failed' | 'skipped', detail: string | null) {
-    await db.query('UPDATE events SET status = $2, detail = $3, updated_at = now() WHERE id = $1', [
-      e.id,
-      status,
-      detail,
-    ]);
+  async function settle(
+    e: EventRow,
+    status: 'done' | 'failed' | 'skipped',
+    detail: string | null,
+    code?: string,
+  ) {
+    await db.query(
+      'UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now() WHERE id = $1',
+      [e.id, status, detail, code ?? null],
+    );
   }
 
   return {
@@ -169,7 +173,7 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
         }
         if (err instanceof ZohoError && !err.retryable) {
           await activity(e, 'failed', err.message);
-          return settle(e, 'failed', err.message);
+          return settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
         }
         throw err;
       }

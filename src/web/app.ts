@@ -10,6 +10,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth.ts';
 import type { WebContext } from './context.ts';
+import { registerActivityPage } from './pages/activity.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
 import { registerEventsApi } from './routes/events-api.ts';
 import { registerSignIn } from './routes/signin.ts';
@@ -89,7 +90,9 @@ export function buildWebApp(deps: WebDeps) {
   registerSignIn(app, ctx);
   registerIntegrationsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
-  if (deps.events)
+  if (deps.events) {
     registerEventsApi(app, { db: deps.db, logger: deps.logger, clock: deps.clock, ...deps.events });
+    registerActivityPage(app, ctx, deps.events.queue);
+  }
   return app;
 }

@@ -28,6 +28,8 @@ const zohoHosts: Record<DataCentreId, { label: string; accounts: string; api: st
 
 export interface DataCentres {
   readonly all: readonly DataCentre[];
+  /** Where a person opens a record in Zoho CRM's web UI (or the sandbox's view). */
+  recordUrl(dcId: string, orgId: string, module: string, id: string): string | undefined;
   /** Where the authorization page lives: the US accounts server serves every DC's users. */
   readonly authorizeServer: string;
   byId(id: string): DataCentre | undefined;
@@ -37,7 +39,11 @@ export interface DataCentres {
 
 /** Zoho itself. */
 export function zohoDataCentres(): DataCentres {
-  return build(dataCentreIds.map((id) => ({ id, ...pick(id, zohoHosts[id].accounts, zohoHosts[id].api) })));
+  return build(
+    dataCentreIds.map((id) => ({ id, ...pick(id, zohoHosts[id].accounts, zohoHosts[id].api) })),
+    (dc, orgId, module, id) =>
+      `${dc.apiDomain.replace('www.zohoapis', 'crm.zoho').replace('crm.zoho.ca', 'crm.zohocloud.ca')}/crm/org${orgId}/tab/${module}/${id}`,
+  );
 }
 
 /** The bundled sandbox at `base`: each DC under its own path prefix (sandbox/README.md). */
@@ -45,6 +51,7 @@ export function sandboxDataCentres(base: string): DataCentres {
   const root = base.replace(/\/+$/, '');
   return build(
     dataCentreIds.map((id) => ({ id, ...pick(id, `${root}/${id}/accounts`, `${root}/${id}/api`) })),
+    (_dc, orgId, module, id) => `${root}/__sandbox/orgs/${orgId}/view/${module}/${id}`,
   );
 }
 
@@ -55,11 +62,19 @@ function pick(id: DataCentreId, accountsServer: string, apiDomain: string) {
 /** Exact match after trimming a trailing slash: no prefixes, no look-alike hosts. */
 const same = (a: string, b: string) => a.replace(/\/+$/, '') === b;
 
-function build(all: DataCentre[]): DataCentres {
+function build(
+  all: DataCentre[],
+  record: (dc: DataCentre, orgId: string, module: string, id: string) => string,
+): DataCentres {
+  const byId = (id: string) => all.find((dc) => dc.id === id);
   return {
     all,
+    recordUrl(dcId, orgId, module, id) {
+      const dc = byId(dcId);
+      return dc ? record(dc, orgId, module, id) : undefined;
+    },
     authorizeServer: all[0]!.accountsServer,
-    byId: (id) => all.find((dc) => dc.id === id),
+    byId,
     byAccountsServer: (url) => all.find((dc) => same(url, dc.accountsServer)),
     byApiDomain: (url) => all.find((dc) => same(url, dc.apiDomain)),
   };

@@ -9,7 +9,10 @@ export interface PageUser {
   csrf: string;
 }
 
-const nav = [{ href: '/integrations', label: 'Integrations' }] as const;
+const nav = [
+  { href: '/integrations', label: 'Integrations' },
+  { href: '/activity', label: 'Activity' },
+] as const;
 
 /** The frame of every signed-in page: sidebar, who is signed in, sign out. */
 export function layout(title: string, user: PageUser, active: string, body: Html): string {

@@ -1,0 +1,114 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Connected, connectedApp } from '../helpers/connected.ts';
+import { databaseKinds } from '../helpers/db.ts';
+import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
+import { useSandbox } from '../helpers/sandbox.ts';
+
+const sb = useSandbox();
+
+describe.each(databaseKinds)('Activity page on %s', (kind) => {
+  let c: Connected | undefined;
+  afterEach(async () => {
+    await sb.client.json('DELETE', '/__sandbox/faults');
+    await c?.app.close();
+    c = undefined;
+  });
+
+  it('shows what was created and logged, with links to the records', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    const page = await c.session.get('/activity');
+    expect(page.html).toContain(`id="event-${event.id}" data-status="done"`);
+    expect(page.html).toContain('Created ada.lovelace@analytical.example as a new Contact.');
+    expect(page.html).toContain('Logged “Meeting booked: Discovery call” on the Contact.');
+    expect(page.html).toContain(`${sb.base}/__sandbox/orgs/${c.org.org_id}/view/Contacts/`);
+  });
+
+  it('a validation rule: the cause and what to check are shown, and it is not retried in a loop', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/validation-rules`, {
+      module: 'Contacts',
+      condition: { field: 'Last_Name', operator: 'equals', value: 'Lovelace' },
+      message: 'No Lovelaces in this CRM',
+    });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('failed');
+    const page = await c.session.get('/activity');
+    expect(page.html).toContain('No Lovelaces in this CRM');
+    expect(page.html).toContain('Validation Rules');
+    expect(page.html).toContain('class="retry"');
+    const creates = (await sb.client.calls(c.org)).filter(
+      (x) => x.method === 'POST' && x.path.endsWith('/Contacts'),
+    );
+    expect(creates).toHaveLength(1);
+  });
+
+  it('Retry queues a failed event again, and it then syncs', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', '/__sandbox/faults', {
+      org_id: c.org.org_id,
+      method: 'POST',
+      path: '/Contacts$',
+      status: 400,
+      body: {
+        data: [
+          {
+            code: 'MANDATORY_NOT_FOUND',
+            details: { api_name: 'Lead_Source' },
+            message: 'required field not found',
+            status: 'error',
+          },
+        ],
+      },
+      count: 1,
+    });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('failed');
+    expect((await c.session.get('/activity')).html).toContain('field Lead_Source');
+
+    const retry = await c.session.post(`/activity/${event.id}/retry`);
+    expect(retry.status).toBe(303);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    const page = await c.session.get('/activity');
+    expect(page.html).toContain(`id="event-${event.id}" data-status="done"`);
+    expect(page.html).toContain('Retry requested.');
+  });
+
+  it('another workspace or another member cannot see or retry an event; a sign-in is required', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', '/__sandbox/faults', {
+      org_id: c.org.org_id,
+      method: 'POST',
+      path: '/Contacts$',
+      status: 400,
+      body: { data: [{ code: 'INVALID_DATA', details: {}, message: 'invalid data', status: 'error' }] },
+    });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('failed');
+
+    const other = await c.app.signIn('usr_olga');
+    expect((await other.get('/activity')).html).not.toContain(event.id);
+    expect((await other.post(`/activity/${event.id}/retry`)).status).toBe(404);
+    const sam = await c.app.signIn('usr_sam');
+    expect((await sam.get('/activity')).html).not.toContain(event.id);
+    expect((await sam.post(`/activity/${event.id}/retry`)).status).toBe(404);
+    const { rows } = await c.app.db.query<{ status: string }>('SELECT status FROM events WHERE id = $1', [
+      event.id,
+    ]);
+    expect(rows[0]!.status).toBe('failed');
+
+    const anon = await fetch(`${c.app.url}/activity`, { redirect: 'manual' });
+    expect(anon.status).toBe(303);
+    expect(anon.headers.get('location')).toBe('/signin?next=%2Factivity');
+    const anonRetry = await fetch(`${c.app.url}/activity/${event.id}/retry`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
+    expect(anonRetry.status).toBe(401);
+  });
+});
