@@ -1,3 +1,8 @@
+-- Two more booking-sync settings: log only on people already in Zoho (never create), and let
+-- Zoho's own workflow rules fire on our writes (off: we send `trigger: []`).
+ALTER TABLE connections ADD COLUMN only_existing boolean NOT NULL DEFAULT false;
+ALTER TABLE connections ADD COLUMN fire_workflows boolean NOT NULL DEFAULT false;
+
 -- Events from the scheduling platform. The platform's event id makes a repeat a duplicate;
 -- the payload is kept so a job (or a Retry) works from exactly what was received.
 CREATE TABLE events (

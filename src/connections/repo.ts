@@ -10,6 +10,10 @@ export interface ConnectionSettings {
   syncNotes: boolean;
   syncTasks: boolean;
   suggestDealStages: boolean;
+  /** Log only on Contacts/Leads already in Zoho; never create one. */
+  onlyExisting: boolean;
+  /** Let the org's workflow rules fire on our writes (Zoho's `trigger`). */
+  fireWorkflows: boolean;
 }
 
 export interface Connection {
@@ -55,6 +59,8 @@ function toConnection(r: Row): Connection {
       syncNotes: Boolean(r['sync_notes']),
       syncTasks: Boolean(r['sync_tasks']),
       suggestDealStages: Boolean(r['suggest_deal_stages']),
+      onlyExisting: Boolean(r['only_existing']),
+      fireWorkflows: Boolean(r['fire_workflows']),
     },
     problem: r['problem_code']
       ? {
@@ -173,9 +179,19 @@ export async function markDisconnected(q: Queryable, workspaceId: string, id: st
 export async function updateSettings(q: Queryable, workspaceId: string, id: string, s: ConnectionSettings) {
   await q.query(
     `UPDATE connections SET new_attendee_module = $3, sync_bookings = $4, sync_notes = $5, sync_tasks = $6,
-            suggest_deal_stages = $7, updated_at = now()
+            suggest_deal_stages = $7, only_existing = $8, fire_workflows = $9, updated_at = now()
       WHERE workspace_id = $1 AND id = $2`,
-    [workspaceId, id, s.newAttendeeModule, s.syncBookings, s.syncNotes, s.syncTasks, s.suggestDealStages],
+    [
+      workspaceId,
+      id,
+      s.newAttendeeModule,
+      s.syncBookings,
+      s.syncNotes,
+      s.syncTasks,
+      s.suggestDealStages,
+      s.onlyExisting,
+      s.fireWorkflows,
+    ],
   );
 }
 

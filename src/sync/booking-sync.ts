@@ -29,6 +29,9 @@ interface EventRow {
 interface Settings {
   newAttendeeModule: 'Contacts' | 'Leads';
   zohoUserId: string | null;
+  onlyExisting: boolean;
+  /** Zoho's `trigger`: `[]` keeps the org's workflow rules from firing; undefined lets them. */
+  trigger: string[] | undefined;
 }
 
 export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'>) {
@@ -68,7 +71,12 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     });
   }
 
-  async function findOrCreate(e: EventRow, auth: AuthSource, s: Settings, a: Attendee): Promise<Person> {
+  async function findOrCreate(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+  ): Promise<Person | undefined> {
     const email = a.email.toLowerCase();
     const known = await ref(db, e.connection_id!, 'person', email);
     if (known) return known as Person;
@@ -79,6 +87,14 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
         await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, { module, id });
         return { module, id };
       }
+    }
+    if (s.onlyExisting) {
+      await activity(
+        e,
+        'skipped',
+        `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
+      );
+      return undefined;
     }
     const module = s.newAttendeeModule;
     const name = personName(a);
@@ -92,7 +108,7 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
       ...(module === 'Leads' ? { Company: leadCompany(a.email, full), Lead_Source: 'PepoSmart' } : {}),
       ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
     };
-    const result = await deps.records.insert(auth, module, record, []);
+    const result = await deps.records.insert(auth, module, record, s.trigger);
     let id: string;
     if (result.ok) id = result.id;
     else {
@@ -115,11 +131,12 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     auth: AuthSource,
     a: Attendee,
     person: Person,
+    trigger: string[] | undefined,
   ) {
     const key = `${e.payload.type}:${e.payload.data.booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
     if (await ref(db, e.connection_id!, 'note', key)) return;
     const note = bookingNote(e.payload.type, e.payload.data.booking);
-    const result = await deps.records.note(auth, person, note.title, note.content);
+    const result = await deps.records.note(auth, person, note.title, note.content, trigger);
     if (!result.ok) throw failure(result, 'log the Note');
     await keep(e, 'note', key, 'Notes', result.id);
     await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
@@ -153,17 +170,26 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
       const { rows: conn } = await db.query<{
         new_attendee_module: 'Contacts' | 'Leads';
         zoho_user_id: string | null;
-      }>('SELECT new_attendee_module, zoho_user_id FROM connections WHERE id = $1', [e.connection_id]);
-      const settings = {
+        only_existing: boolean;
+        fire_workflows: boolean;
+      }>(
+        `SELECT new_attendee_module, zoho_user_id, only_existing, fire_workflows FROM connections
+          WHERE workspace_id = $1 AND id = $2`,
+        [e.workspace_id, e.connection_id],
+      );
+      const settings: Settings = {
         newAttendeeModule: conn[0]?.new_attendee_module ?? 'Contacts',
         zohoUserId: conn[0]?.zoho_user_id ?? null,
+        onlyExisting: conn[0]?.only_existing ?? false,
+        trigger: conn[0]?.fire_workflows ? undefined : [],
       };
       const auth = deps.tokens.source(e.connection_id, e.workspace_id);
       try {
         const host = booking.host.email.toLowerCase();
         for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
           const person = await findOrCreate(e, auth, settings, a);
-          await logNote(e as EventRow & { payload: BookingEvent }, auth, a, person);
+          if (person)
+            await logNote(e as EventRow & { payload: BookingEvent }, auth, a, person, settings.trigger);
         }
         await settle(e, 'done', null);
       } catch (err) {

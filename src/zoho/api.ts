@@ -143,8 +143,15 @@ export function createZohoRecords(transport: ZohoTransport) {
       return write(auth, `/${module}`, { data: [record], ...(trigger ? { trigger } : {}) });
     },
 
-    note(auth: AuthSource, parent: { module: string; id: string }, title: string, content: string) {
+    note(
+      auth: AuthSource,
+      parent: { module: string; id: string },
+      title: string,
+      content: string,
+      trigger?: string[],
+    ) {
       return write(auth, '/Notes', {
+        ...(trigger ? { trigger } : {}),
         data: [
           {
             Note_Title: title,

@@ -97,6 +97,51 @@ describe.each(databaseKinds)('booking sync on %s', (kind) => {
     expect(await records(c.org, 'Contacts')).toEqual([]);
   });
 
+  it('“only log on existing records”: an unknown attendee is not created, a known one gets the Note', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await c.session.post('/integrations/zoho/settings', {
+      new_attendee_module: 'Contacts',
+      sync_bookings: 'on',
+      only_existing: 'on',
+    });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/records`, {
+      module: 'Contacts',
+      data: [{ Last_Name: 'Known', Email: 'known@client.example' }],
+    });
+    const event = bookingEvent({
+      attendees: [{ email: 'known@client.example' }, { email: 'new@client.example' }],
+    });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    expect((await records(c.org, 'Contacts')).map((x) => x.Email)).toEqual(['known@client.example']);
+    expect(await records(c.org, 'Notes')).toHaveLength(1);
+    expect((await c.session.get('/activity')).html).toContain('new@client.example is not in Zoho CRM');
+  });
+
+  it('Zoho workflow rules fire on our writes only when the user allows it', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/workflow-rules`, {
+      name: 'Welcome',
+      module: 'Contacts',
+    });
+    const runs = async () =>
+      (await sb.client.json('GET', `/__sandbox/orgs/${c!.org.org_id}/workflow-runs`)).body.runs;
+    const quiet = bookingEvent({ attendees: [{ email: 'quiet@client.example' }] });
+    await sendEvent(c.app.url, quiet);
+    expect(await settled(c.app.db, quiet.id)).toBe('done');
+    expect(await runs()).toEqual([]);
+
+    await c.session.post('/integrations/zoho/settings', {
+      new_attendee_module: 'Contacts',
+      sync_bookings: 'on',
+      fire_workflows: 'on',
+    });
+    const loud = bookingEvent({ attendees: [{ email: 'loud@client.example' }] });
+    await sendEvent(c.app.url, loud);
+    expect(await settled(c.app.db, loud.id)).toBe('done');
+    expect((await runs()).length).toBe(1);
+  });
+
   it('refuses a bad or stale signature and an invalid body, recording nothing', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     const event = bookingEvent();

@@ -72,6 +72,8 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
     sync_notes: z.literal('on').optional(),
     sync_tasks: z.literal('on').optional(),
     suggest_deal_stages: z.literal('on').optional(),
+    only_existing: z.literal('on').optional(),
+    fire_workflows: z.literal('on').optional(),
   });
   app.post('/integrations/zoho/settings', signedIn, async (req, reply) => {
     const user = req.user!;
@@ -86,6 +88,8 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
       syncNotes: f.sync_notes === 'on',
       syncTasks: f.sync_tasks === 'on',
       suggestDealStages: f.suggest_deal_stages === 'on',
+      onlyExisting: f.only_existing === 'on',
+      fireWorkflows: f.fire_workflows === 'on',
     });
     return reply.redirect('/integrations?done=saved', 303);
   });

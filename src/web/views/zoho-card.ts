@@ -61,6 +61,10 @@ function settingsForm(c: Connection, csrf: string): Html {
     ${check('sync_tasks', s.syncTasks, 'Action items (Tasks)')}
     ${check('suggest_deal_stages', s.suggestDealStages, 'Deal-stage suggestions (written only after you approve)')}
   </fieldset>
+  <fieldset><legend>Writing to Zoho CRM</legend>
+    ${check('only_existing', s.onlyExisting, 'Only log on people already in Zoho CRM; never add anyone')}
+    ${check('fire_workflows', s.fireWorkflows, 'Let my Zoho workflow rules run on records PepoSmart writes')}
+  </fieldset>
   <button type="submit" id="zoho-save-settings">Save settings</button>
 </form>`;
 }
