@@ -12,7 +12,8 @@ CREATE TABLE events (
   booking_id     text NOT NULL,
   user_id        text REFERENCES users (id) ON DELETE SET NULL,
   connection_id  text REFERENCES connections (id) ON DELETE SET NULL,
-  status         text NOT NULL CHECK (status IN ('queued', 'done', 'skipped', 'failed')),
+  -- waiting: the connection needs reconnecting; reconnecting queues it again.
+  status         text NOT NULL CHECK (status IN ('queued', 'waiting', 'done', 'skipped', 'failed')),
   detail         text,
   -- Zoho's code (or our error kind) for a failure, for the Activity page's explanation.
   error_code     text,
@@ -42,7 +43,7 @@ CREATE TABLE activity (
   workspace_id   text NOT NULL REFERENCES workspaces (id) ON DELETE CASCADE,
   event_id       text NOT NULL REFERENCES events (id) ON DELETE CASCADE,
   booking_id     text NOT NULL,
-  action         text NOT NULL CHECK (action IN ('found', 'created', 'logged', 'skipped', 'failed', 'retrying')),
+  action         text NOT NULL CHECK (action IN ('found', 'created', 'logged', 'skipped', 'failed', 'retrying', 'waiting')),
   module         text,
   zoho_id        text,
   message        text NOT NULL,

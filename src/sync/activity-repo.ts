@@ -95,3 +95,30 @@ export async function retryEvent(
     return true;
   });
 }
+
+/** After a reconnect: the connection's waiting events are queued again, with their jobs. */
+export async function resumeWaiting(
+  db: Database,
+  queue: Pick<JobQueue, 'send'>,
+  workspaceId: string,
+  userId: string,
+): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ id: string }>(
+      `UPDATE events SET status = 'queued', detail = NULL, updated_at = now()
+        WHERE workspace_id = $1 AND user_id = $2 AND status = 'waiting' RETURNING id`,
+      [workspaceId, userId],
+    );
+    for (const r of rows) await queue.send(tx, SYNC_QUEUE, { eventId: r.id });
+    return rows.length;
+  });
+}
+
+/** After a disconnect: waiting events will not be synced; say so rather than leave them pending. */
+export async function skipWaiting(db: Queryable, workspaceId: string, userId: string): Promise<void> {
+  await db.query(
+    `UPDATE events SET status = 'skipped', detail = 'disconnected', updated_at = now()
+      WHERE workspace_id = $1 AND user_id = $2 AND status = 'waiting'`,
+    [workspaceId, userId],
+  );
+}

@@ -144,7 +144,7 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
 
   async function settle(
     e: EventRow,
-    status: 'done' | 'failed' | 'skipped',
+    status: 'done' | 'failed' | 'skipped' | 'waiting',
     detail: string | null,
     code?: string,
   ) {
@@ -193,6 +193,11 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
         }
         await settle(e, 'done', null);
       } catch (err) {
+        if (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') {
+          // Paused, not lost: reconnecting queues it again (resumeWaiting).
+          await activity(e, 'waiting', 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.');
+          return settle(e, 'waiting', 'reconnect needed');
+        }
         if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
           await activity(e, 'skipped', 'Zoho CRM was disconnected before this booking was synced.');
           return settle(e, 'skipped', 'disconnected');

@@ -72,6 +72,7 @@ export function buildWebApp(deps: WebDeps) {
     auth: createAuth({ db: deps.db, clock: deps.clock, secureCookies: deps.publicUrl.startsWith('https:') }),
     connections: deps.connections,
     handoffSecret: deps.handoffSecret,
+    queue: deps.events?.queue,
     sandbox: deps.sandbox,
   };
 

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
+import type { JobQueue } from '../jobs/queue.ts';
 import type { Auth } from './auth.ts';
 
 /** What routes and pages share; built once in `buildWebApp`. */
@@ -10,6 +11,8 @@ export interface WebContext {
   auth: Auth;
   connections: ConnectionDeps;
   handoffSecret: string | undefined;
+  /** The sync queue, when the event API runs in this process (reconnect resumes waiting work). */
+  queue: Pick<JobQueue, 'send'> | undefined;
   /** Sandbox mode only: the demo Zoho accounts to sign in with on the consent page. */
   sandbox: { url: string; accounts: Array<{ email: string; org: string; dataCentre: string }> } | undefined;
 }

@@ -6,6 +6,11 @@ import { useSandbox } from '../helpers/sandbox.ts';
 
 const sb = useSandbox();
 
+async function records(org: { org_id: string }, module: string): Promise<any[]> {
+  const res = await sb.client.json('GET', `/__sandbox/orgs/${org.org_id}/records?module=${module}`);
+  return res.body.records[module];
+}
+
 describe.each(databaseKinds)('Activity page on %s', (kind) => {
   let c: Connected | undefined;
   afterEach(async () => {
@@ -76,6 +81,23 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
     const page = await c.session.get('/activity');
     expect(page.html).toContain(`id="event-${event.id}" data-status="done"`);
     expect(page.html).toContain('Retry requested.');
+  });
+
+  it('Reconnect needed pauses a booking, and reconnecting resumes it', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/revoke-tokens`, {});
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('waiting');
+    const page = await c.session.get('/activity');
+    expect(page.html).toContain(`id="event-${event.id}" data-status="waiting"`);
+    expect(page.html).toContain('needs to be reconnected');
+    expect(await records(c.org, 'Contacts')).toEqual([]);
+
+    const again = await c.session.connect(sb.base, c.org.users[0]!.email);
+    expect(again.location?.search).toBe('?done=connected');
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    expect(await records(c.org, 'Contacts')).toHaveLength(1);
   });
 
   it('another workspace or another member cannot see or retry an event; a sign-in is required', async () => {

@@ -34,6 +34,7 @@ ${events.length ? events.map((e) => eventCard(ctx, e, pageUser.csrf)) : html`<p 
 
 const statusLabel: Record<string, string> = {
   queued: 'In progress',
+  waiting: 'Waiting for reconnect',
   done: 'Synced',
   skipped: 'Skipped',
   failed: 'Failed',

@@ -4,6 +4,7 @@ import { checkConnection } from '../../connections/check.ts';
 import { completeConnect, startConnect } from '../../connections/connect.ts';
 import { disconnect } from '../../connections/disconnect.ts';
 import { ensureConnection, findConnection, updateSettings } from '../../connections/repo.ts';
+import { resumeWaiting, skipWaiting } from '../../sync/activity-repo.ts';
 import type { WebContext } from '../context.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
@@ -37,7 +38,9 @@ export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebConte
   });
 
   app.get('/integrations/zoho/callback', signedIn, async (req, reply) => {
-    const outcome = await completeConnect(ctx.connections, actor(req.user!), singleValues(req.query));
+    const user = req.user!;
+    const outcome = await completeConnect(ctx.connections, actor(user), singleValues(req.query));
+    if (outcome.ok && ctx.queue) await resumeWaiting(ctx.db, ctx.queue, user.workspaceId, user.id);
     return reply.redirect(outcome.ok ? '/integrations?done=connected' : '/integrations', 303);
   });
 
@@ -58,6 +61,7 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
 
   app.post('/integrations/zoho/disconnect', signedIn, async (req, reply) => {
     await disconnect(ctx.connections, actor(req.user!));
+    await skipWaiting(ctx.db, req.user!.workspaceId, req.user!.id);
     return reply.redirect('/integrations?done=disconnected', 303);
   });
 
