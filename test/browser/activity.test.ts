@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { useBrowser } from '../helpers/browser.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
-import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
+import { bookingEvent, refuseNextContactInsert, sendEvent, settled } from '../helpers/events.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 /** The Activity page in a browser: a failed booking explained, Retry, then the synced records. */
@@ -18,21 +18,10 @@ describe('Activity page in a browser', () => {
 
   it('shows a failure with what to do, retries it, and links the synced records', async () => {
     c = await connectedApp(sb, 'pglite', {}, { sync: true });
-    await sb.client.json('POST', '/__sandbox/faults', {
-      org_id: c.org.org_id,
-      method: 'POST',
-      path: '/Contacts$',
-      status: 400,
-      body: {
-        data: [
-          {
-            code: 'INVALID_DATA',
-            details: { api_name: 'Email' },
-            message: 'Rule: no test domains',
-            status: 'error',
-          },
-        ],
-      },
+    await refuseNextContactInsert(sb.client, c.org, {
+      code: 'INVALID_DATA',
+      message: 'Rule: no test domains',
+      details: { api_name: 'Email' },
     });
     const event = bookingEvent();
     await sendEvent(c.app.url, event);

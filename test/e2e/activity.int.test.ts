@@ -1,15 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
-import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
+import { bookingEvent, refuseNextContactInsert, sendEvent, settled } from '../helpers/events.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 const sb = useSandbox();
 
-async function records(org: { org_id: string }, module: string): Promise<any[]> {
-  const res = await sb.client.json('GET', `/__sandbox/orgs/${org.org_id}/records?module=${module}`);
-  return res.body.records[module];
-}
+const records = (org: { org_id: string }, module: string) => sb.client.records(org, module);
 
 describe.each(databaseKinds)('Activity page on %s', (kind) => {
   let c: Connected | undefined;
@@ -53,22 +50,10 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
 
   it('Retry queues a failed event again, and it then syncs', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
-    await sb.client.json('POST', '/__sandbox/faults', {
-      org_id: c.org.org_id,
-      method: 'POST',
-      path: '/Contacts$',
-      status: 400,
-      body: {
-        data: [
-          {
-            code: 'MANDATORY_NOT_FOUND',
-            details: { api_name: 'Lead_Source' },
-            message: 'required field not found',
-            status: 'error',
-          },
-        ],
-      },
-      count: 1,
+    await refuseNextContactInsert(sb.client, c.org, {
+      code: 'MANDATORY_NOT_FOUND',
+      message: 'required field not found',
+      details: { api_name: 'Lead_Source' },
     });
     const event = bookingEvent();
     await sendEvent(c.app.url, event);
@@ -102,13 +87,7 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
 
   it('another workspace or another member cannot see or retry an event; a sign-in is required', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
-    await sb.client.json('POST', '/__sandbox/faults', {
-      org_id: c.org.org_id,
-      method: 'POST',
-      path: '/Contacts$',
-      status: 400,
-      body: { data: [{ code: 'INVALID_DATA', details: {}, message: 'invalid data', status: 'error' }] },
-    });
+    await refuseNextContactInsert(sb.client, c.org, { code: 'INVALID_DATA', message: 'invalid data' });
     const event = bookingEvent();
     await sendEvent(c.app.url, event);
     expect(await settled(c.app.db, event.id)).toBe('failed');

@@ -6,10 +6,7 @@ import { type CreatedOrg, useSandbox } from '../helpers/sandbox.ts';
 
 const sb = useSandbox();
 
-async function records(org: CreatedOrg, module: string): Promise<any[]> {
-  const res = await sb.client.json('GET', `/__sandbox/orgs/${org.org_id}/records?module=${module}`);
-  return res.body.records[module];
-}
+const records = (org: { org_id: string }, module: string) => sb.client.records(org, module);
 
 describe.each(databaseKinds)('booking sync on %s', (kind) => {
   let c: Connected | undefined;

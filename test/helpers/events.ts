@@ -3,6 +3,7 @@ import { expect } from 'vitest';
 import type { Database } from '../../src/db/port.ts';
 import { signEvent } from '../../src/sync/signature.ts';
 import { eventsSecret } from './app.ts';
+import type { SandboxClient } from './sandbox.ts';
 
 /** Platform events for tests: built, signed and sent as the scheduling platform would. */
 let n = 0;
@@ -71,4 +72,20 @@ export async function settled(db: Database, eventId: string, timeoutMs = 20_000)
       expect.fail(`event ${eventId} still ${status ?? 'missing'} after ${timeoutMs} ms`);
     await new Promise((r) => setTimeout(r, 50));
   }
+}
+
+/** The sandbox refuses the org's next Contact insert per record, as Zoho does (HTTP 400). */
+export function refuseNextContactInsert(
+  client: SandboxClient,
+  org: { org_id: string },
+  refusal: { code: string; message: string; details?: Record<string, unknown> },
+) {
+  return client.fault(org, 'POST', '/Contacts$', {
+    status: 400,
+    body: {
+      data: [
+        { code: refusal.code, details: refusal.details ?? {}, message: refusal.message, status: 'error' },
+      ],
+    },
+  });
 }

@@ -167,6 +167,17 @@ export class SandboxClient {
     }>('GET', `/__sandbox/orgs/${org.org_id}/calls`).then((r) => r.body.calls);
   }
 
+  /** The org's records of one module, as the sandbox's admin API lists them. */
+  async records(org: Pick<CreatedOrg, 'org_id'>, module: string): Promise<any[]> {
+    const res = await this.json('GET', `/__sandbox/orgs/${org.org_id}/records?module=${module}`);
+    return res.body.records[module];
+  }
+
+  /** A fault for the org's API calls matching `method` and `path` (a regular expression). */
+  fault(org: Pick<CreatedOrg, 'org_id'>, method: string, path: string, fault: Record<string, unknown>) {
+    return this.json('POST', '/__sandbox/faults', { org_id: org.org_id, method, path, ...fault });
+  }
+
   advanceClock(seconds: number) {
     return this.json('POST', '/__sandbox/clock', { advance_seconds: seconds });
   }
