@@ -161,7 +161,7 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
         [eventId],
       );
       const e = rows[0];
-      if (!e || e.status !== 'queued' || !e.connection_id) return;
+      if (e?.status !== 'queued' || !e.connection_id) return;
       if (!('booking' in e.payload.data)) {
         await activity(e, 'skipped', 'AI meeting notes are not synced to Zoho CRM by this version yet.');
         return settle(e, 'skipped', 'notes sync not available');

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
 import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
-import { type CreatedOrg, useSandbox } from '../helpers/sandbox.ts';
+import { useSandbox } from '../helpers/sandbox.ts';
 
 const sb = useSandbox();
 
