@@ -1,5 +1,6 @@
 import { ZohoError } from '../zoho/errors.ts';
 import type { Actor, ConnectionDeps } from './deps.ts';
+import { problemForErrorKind } from './problems.ts';
 import * as repo from './repo.ts';
 import { ConnectionUnavailableError } from './tokens.ts';
 
@@ -24,11 +25,8 @@ export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promi
   } catch (err) {
     if (err instanceof ConnectionUnavailableError) return 'problem';
     if (!(err instanceof ZohoError)) throw err;
-    const code = { edition: 'edition', permission: 'permission', scope: 'scope_mismatch' }[
-      err.kind as string
-    ];
     await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
-      code: code ?? 'zoho_unavailable',
+      code: problemForErrorKind(err.kind, 'zoho_unavailable'),
       detail: err.message,
     });
     return 'problem';

@@ -5,7 +5,7 @@ import type { DataCentre } from '../zoho/datacentres.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import type { Actor, ConnectionDeps } from './deps.ts';
-import type { ProblemCode } from './problems.ts';
+import { type ProblemCode, problemForErrorKind } from './problems.ts';
 import * as repo from './repo.ts';
 import { requestedScopes } from './scopes.ts';
 
@@ -185,14 +185,7 @@ function callbackDataCentre(deps: ConnectionDeps, q: CallbackQuery): DataCentre 
 
 function failure(err: unknown): ConnectOutcome {
   if (!(err instanceof ZohoError)) throw err;
-  const byKind: Partial<Record<ZohoError['kind'], ProblemCode>> = {
-    edition: 'edition',
-    permission: 'permission',
-    scope: 'scope_mismatch',
-    transient: 'zoho_unavailable',
-    rate_limit: 'zoho_unavailable',
-  };
-  return { ok: false, problem: byKind[err.kind] ?? 'connect_failed', detail: err.message };
+  return { ok: false, problem: problemForErrorKind(err.kind, 'connect_failed'), detail: err.message };
 }
 
 /** Revoking is a courtesy to the user's Zoho account: a failure is logged, never shown. */

@@ -77,3 +77,16 @@ const problems: Record<ProblemCode, Problem> = {
 export function describeProblem(code: string): Problem {
   return problems[code as ProblemCode] ?? problems.connect_failed;
 }
+
+const byErrorKind: Partial<Record<string, ProblemCode>> = {
+  edition: 'edition',
+  permission: 'permission',
+  scope: 'scope_mismatch',
+  transient: 'zoho_unavailable',
+  rate_limit: 'zoho_unavailable',
+};
+
+/** The card's problem for a failed Zoho call, by the error's kind (ZohoError['kind']). */
+export function problemForErrorKind(kind: string, fallback: ProblemCode): ProblemCode {
+  return byErrorKind[kind] ?? fallback;
+}

@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { SYNC_QUEUE } from './intake.ts';
+import { SYNC_QUEUE } from './queue-name.ts';
 
 /** What the Activity page reads and its Retry writes; workspace (and user) always explicit. */
 export interface EventView {
@@ -18,6 +18,32 @@ export interface EventView {
 }
 
 type Row = Record<string, unknown>;
+
+export interface ActivityEntry {
+  workspaceId: string;
+  eventId: string;
+  bookingId: string;
+  action: 'found' | 'created' | 'logged' | 'skipped' | 'failed' | 'retrying' | 'waiting';
+  message: string;
+  record?: { module: string; id: string } | undefined;
+}
+
+/** One line of what happened in Zoho for an event. */
+export async function addActivity(q: Queryable, a: ActivityEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
+     VALUES ($1, $2, $3, $4, $5, $6, $7)`,
+    [
+      a.workspaceId,
+      a.eventId,
+      a.bookingId,
+      a.action,
+      a.record?.module ?? null,
+      a.record?.id ?? null,
+      a.message,
+    ],
+  );
+}
 
 /** Members see their own events; admins (`userId` null) the whole workspace's. */
 export async function recentEvents(
@@ -87,10 +113,13 @@ export async function retryEvent(
       [eventId, actor.workspaceId, actor.admin, actor.userId],
     );
     if (!rows[0]) return false;
-    await tx.query(
-      `INSERT INTO activity (workspace_id, event_id, booking_id, action, message) VALUES ($1, $2, $3, 'retrying', $4)`,
-      [actor.workspaceId, eventId, rows[0].booking_id, 'Retry requested.'],
-    );
+    await addActivity(tx, {
+      workspaceId: actor.workspaceId,
+      eventId,
+      bookingId: rows[0].booking_id,
+      action: 'retrying',
+      message: 'Retry requested.',
+    });
     await queue.send(tx, SYNC_QUEUE, { eventId });
     return true;
   });

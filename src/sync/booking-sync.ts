@@ -4,6 +4,7 @@ import type { Queryable } from '../db/port.ts';
 import type { RecordResult } from '../zoho/api.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
+import { type ActivityEntry, addActivity } from './activity-repo.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { personName } from './names.ts';
 import { bookingNote, leadCompany } from './note-content.ts';
@@ -37,13 +38,16 @@ interface Settings {
 export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'>) {
   const { db } = deps;
 
-  async function activity(e: EventRow, action: string, message: string, ref?: Person) {
+  function activity(e: EventRow, action: ActivityEntry['action'], message: string, record?: Person) {
     const bookingId = 'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
-    await db.query(
-      `INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
-       VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-      [e.workspace_id, e.id, bookingId, action, ref?.module ?? null, ref?.id ?? null, message],
-    );
+    return addActivity(db, {
+      workspaceId: e.workspace_id,
+      eventId: e.id,
+      bookingId,
+      action,
+      message,
+      record,
+    });
   }
 
   async function ref(q: Queryable, connectionId: string, kind: string, key: string) {

@@ -1,14 +1,15 @@
 import type { Database, Queryable } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
+import { addActivity } from './activity-repo.ts';
 import type { PlatformEvent } from './event-schema.ts';
+import { SYNC_QUEUE } from './queue-name.ts';
 
 /**
  * Recording an event: once per event id, in one transaction with its job. A host with no
  * live Zoho connection (or with that sync switched off) is recorded as skipped with the
  * reason, never queued for later (DESIGN §2.3). Reconnect needed still queues: the job waits.
  */
-export const SYNC_QUEUE = 'zoho-sync';
 
 export interface IntakeDeps {
   db: Database;
@@ -84,10 +85,13 @@ export async function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<I
     );
     if (inserted.rowCount === 0) return { status: 'duplicate' as const };
     if (r.skip) {
-      await tx.query(
-        `INSERT INTO activity (workspace_id, event_id, booking_id, action, message) VALUES ($1, $2, $3, 'skipped', $4)`,
-        [e.workspace_id, e.id, bookingId(e), r.skip],
-      );
+      await addActivity(tx, {
+        workspaceId: e.workspace_id,
+        eventId: e.id,
+        bookingId: bookingId(e),
+        action: 'skipped',
+        message: r.skip,
+      });
     } else {
       await deps.queue.send(tx, SYNC_QUEUE, { eventId: e.id });
     }

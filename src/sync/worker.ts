@@ -1,6 +1,6 @@
 import type { JobQueue } from '../jobs/queue.ts';
 import type { createBookingSync } from './booking-sync.ts';
-import { SYNC_QUEUE } from './intake.ts';
+import { SYNC_QUEUE } from './queue-name.ts';
 
 /** Works the sync queue: one job per event; a thrown error is retried by the queue with backoff. */
 export async function startSyncWorker(deps: {

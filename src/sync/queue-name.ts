@@ -1,0 +1,2 @@
+/** The queue every sync job goes to: one job per event. */
+export const SYNC_QUEUE = 'zoho-sync';
