@@ -26,8 +26,17 @@ const envSchema = z
       .string()
       .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
       .optional(),
+    DATABASE_SCHEMA: z
+      .string()
+      .regex(/^[a-z_][a-z0-9_]{0,50}$/, 'must be a lower-case SQL identifier')
+      .optional(),
     LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
     ZOHO_SANDBOX_PORT: port.default(4010),
+    ZOHO_SANDBOX_URL: z
+      .string()
+      .url()
+      .regex(/^https?:\/\/[^/]+$/, 'must be an origin such as http://127.0.0.1:4010 (no path)')
+      .optional(),
     ZOHO_CLIENT_ID: z.string().min(1).optional(),
     ZOHO_CLIENT_SECRET: z.string().min(1).optional(),
     PUBLIC_URL: z
@@ -38,9 +47,17 @@ const envSchema = z
     TOKEN_ENCRYPTION_KEYS: z.string().optional(),
     AUTH_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     EVENTS_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
+    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
+    ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
+    if (e.ZOHO_SANDBOX_URL && !e.ZOHO_CLIENT_ID)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['ZOHO_CLIENT_ID'],
+        message: 'required with ZOHO_SANDBOX_URL: the OAuth client `npm run sandbox` printed',
+      });
     if (Boolean(e.ZOHO_CLIENT_ID) !== Boolean(e.ZOHO_CLIENT_SECRET)) {
       const missing = e.ZOHO_CLIENT_ID ? 'ZOHO_CLIENT_SECRET' : 'ZOHO_CLIENT_ID';
       ctx.addIssue({
@@ -54,7 +71,7 @@ const envSchema = z
         ctx.addIssue({ code: 'custom', path: ['TOKEN_ENCRYPTION_KEYS'], message: problem });
     }
     // With a real Zoho client, tokens are real: no generated secrets, and a way to sign in.
-    if (e.ZOHO_CLIENT_ID) {
+    if (e.ZOHO_CLIENT_ID && !e.ZOHO_SANDBOX_URL) {
       for (const [name, why] of requiredWhenLive)
         if (e[name] === undefined)
           ctx.addIssue({
@@ -73,7 +90,7 @@ export interface Config {
   readonly dataDir: string;
   readonly database:
     | { readonly kind: 'pglite'; readonly dataDir: string }
-    | { readonly kind: 'postgres'; readonly url: string };
+    | { readonly kind: 'postgres'; readonly url: string; readonly schema: string | undefined };
   /** The origin users reach the app at; the OAuth redirect URI is built from it. */
   readonly publicUrl: string;
   readonly logLevel: string;
@@ -83,9 +100,24 @@ export interface Config {
   /** Undefined in sandbox mode means "use the generated one". */
   readonly eventsSecret: string | undefined;
   readonly sandbox: { readonly port: number };
-  /** `sandbox`: no Zoho client configured, the bundled sandbox stands in for Zoho. */
+  readonly sync: {
+    /** Sync jobs at once in each worker process. */
+    readonly concurrency: number;
+    /** At most this many Zoho calls at once per org, below the edition's limit; undefined: the edition's. */
+    readonly orgConcurrency: number | undefined;
+  };
+  /**
+   * `sandbox`: the bundled sandbox stands in for Zoho: started in this process (no Zoho client
+   * configured), or one already running at `url` with the client it printed.
+   */
   readonly zoho:
-    | { readonly mode: 'sandbox' }
+    | { readonly mode: 'sandbox'; readonly url?: undefined }
+    | {
+        readonly mode: 'sandbox';
+        readonly url: string;
+        readonly clientId: string;
+        readonly clientSecret: string;
+      }
     | { readonly mode: 'live'; readonly clientId: string; readonly clientSecret: string };
 }
 
@@ -114,7 +146,7 @@ export function loadConfig(env: Env): Config {
     database:
       e.DATABASE_URL === undefined
         ? { kind: 'pglite' as const, dataDir: path.join(dataDir, 'pglite') }
-        : { kind: 'postgres' as const, url: e.DATABASE_URL },
+        : { kind: 'postgres' as const, url: e.DATABASE_URL, schema: e.DATABASE_SCHEMA },
     publicUrl: e.PUBLIC_URL ?? `http://${localHost}:${e.PORT}`,
     logLevel: e.LOG_LEVEL,
     tokenKeys:
@@ -122,11 +154,17 @@ export function loadConfig(env: Env): Config {
     handoffSecret: e.AUTH_HANDOFF_SECRET,
     eventsSecret: e.EVENTS_SIGNING_SECRET,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
-    zoho:
-      e.ZOHO_CLIENT_ID && e.ZOHO_CLIENT_SECRET
-        ? { mode: 'live' as const, clientId: e.ZOHO_CLIENT_ID, clientSecret: e.ZOHO_CLIENT_SECRET }
-        : { mode: 'sandbox' as const },
+    sync: { concurrency: e.SYNC_CONCURRENCY, orgConcurrency: e.ZOHO_ORG_CONCURRENCY },
+    zoho: zohoMode(e),
   });
+}
+
+function zohoMode(e: z.infer<typeof envSchema>): Config['zoho'] {
+  if (!e.ZOHO_CLIENT_ID || !e.ZOHO_CLIENT_SECRET) return { mode: 'sandbox' };
+  const client = { clientId: e.ZOHO_CLIENT_ID, clientSecret: e.ZOHO_CLIENT_SECRET };
+  return e.ZOHO_SANDBOX_URL
+    ? { mode: 'sandbox', url: e.ZOHO_SANDBOX_URL, ...client }
+    : { mode: 'live', ...client };
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { createSandbox, type Sandbox } from '../sandbox/app.ts';
 import { seedDemoOrgs } from '../sandbox/demo.ts';
 import { systemClock } from './clock.ts';
-import { loadConfig } from './config.ts';
+import { type Config, loadConfig } from './config.ts';
 import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
@@ -17,13 +17,49 @@ import { seedDemoWorkspace } from './workspaces/demo.ts';
 import { type DataCentres, sandboxDataCentres, zohoDataCentres } from './zoho/datacentres.ts';
 
 /**
- * The one place that builds real adapters and starts things. With no Zoho client
- * configured it runs in sandbox mode: the bundled Zoho sandbox starts beside the app, with
- * demo orgs, and a demo workspace is seeded.
+ * The one place that builds real adapters and starts things, in one of three roles:
+ * - `all` (`npm start`): web app, event API and sync workers in one process — the embedded
+ *   shape on PGlite, or one process on PostgreSQL;
+ * - `web` (`npm run web`): the web app and event API only;
+ * - `worker` (`npm run worker`): sync workers only.
+ * `web` and `worker` are the scaled shape: any number of each on one PostgreSQL database.
+ * With no Zoho client configured it runs in sandbox mode: the bundled Zoho sandbox starts
+ * beside the app, with demo orgs, and a demo workspace is seeded.
  */
+type Role = 'all' | 'web' | 'worker';
+
+function roleFrom(argv: string[]): Role {
+  const role = argv[2] ?? 'all';
+  if (role === 'all' || role === 'web' || role === 'worker') return role;
+  throw new AppError(
+    'config_invalid',
+    `Unknown role "${role}": use all (npm start), web (npm run web) or worker (npm run worker).`,
+  );
+}
+
+function checkShape(role: Role, config: Config): void {
+  if (role === 'all') return;
+  const problems: string[] = [];
+  if (config.database.kind !== 'postgres')
+    problems.push(
+      'DATABASE_URL is required: the embedded database (PGlite) belongs to one process; run `npm start` for the one-process shape',
+    );
+  if (config.zoho.mode === 'sandbox' && !config.zoho.url)
+    problems.push(
+      'set ZOHO_CLIENT_ID and ZOHO_CLIENT_SECRET (Zoho), or ZOHO_SANDBOX_URL with the client `npm run sandbox` printed: processes cannot share a sandbox started inside one of them',
+    );
+  if (problems.length)
+    throw new AppError('config_invalid', `npm run ${role}:\n${problems.map((p) => `  ${p}`).join('\n')}`);
+}
+
 async function main(): Promise<void> {
+  const role = roleFrom(process.argv);
   const config = loadConfig(process.env);
-  const logger = createLogger({ level: config.logLevel, name: 'peposmart-zoho' });
+  checkShape(role, config);
+  const logger = createLogger({
+    level: config.logLevel,
+    name: `peposmart-zoho${role === 'all' ? '' : `-${role}`}`,
+  });
   const db = await openDatabase(config);
   const redirectUri = `${config.publicUrl}/integrations/zoho/callback`;
 
@@ -42,21 +78,28 @@ async function main(): Promise<void> {
         'sandbox mode: tokens are encrypted with a key generated into the data folder; set TOKEN_ENCRYPTION_KEYS in production',
       );
     keys = vaultKeysFor(config);
-    client = local.sandboxClient;
-    sandbox = await createSandbox({
-      dataDir: path.join(config.dataDir, 'sandbox'),
-      defaultClient: {
-        name: 'PepoSmart (local)',
-        client_id: client.clientId,
-        client_secret: client.clientSecret,
-        redirect_uris: [redirectUri],
-      },
-    });
-    const accounts = seedDemoOrgs(sandbox.core);
-    const url = await sandbox.listen(config.sandbox.port, config.http.host);
-    sandboxInfo = { url, accounts };
-    dataCentres = sandboxDataCentres(url);
-    await seedDemoWorkspace(db);
+    if (config.zoho.url) {
+      // A sandbox another process runs (`npm run sandbox`), shared by web and worker processes.
+      client = { clientId: config.zoho.clientId, clientSecret: config.zoho.clientSecret };
+      sandboxInfo = { url: config.zoho.url, accounts: [] };
+      dataCentres = sandboxDataCentres(config.zoho.url);
+    } else {
+      client = local.sandboxClient;
+      sandbox = await createSandbox({
+        dataDir: path.join(config.dataDir, 'sandbox'),
+        defaultClient: {
+          name: 'PepoSmart (local)',
+          client_id: client.clientId,
+          client_secret: client.clientSecret,
+          redirect_uris: [redirectUri],
+        },
+      });
+      const accounts = seedDemoOrgs(sandbox.core);
+      const url = await sandbox.listen(config.sandbox.port, config.http.host);
+      sandboxInfo = { url, accounts };
+      dataCentres = sandboxDataCentres(url);
+      await seedDemoWorkspace(db);
+    }
   } else {
     keys = config.tokenKeys!;
     client = { clientId: config.zoho.clientId, clientSecret: config.zoho.clientSecret };
@@ -70,40 +113,65 @@ async function main(): Promise<void> {
     vault: createVault(keys),
     client: { ...client, redirectUri },
     dataCentres,
+    ...(config.sync.orgConcurrency ? { perOrgConcurrency: config.sync.orgConcurrency } : {}),
   });
   const queue = await startQueue({ db, logger });
-  await startSyncWorker({ queue, bookingSync: createBookingSync(connections) });
-  const app = buildWebApp({
-    db,
-    logger,
-    clock: systemClock,
-    connections,
-    publicUrl: config.publicUrl,
-    handoffSecret: config.handoffSecret,
-    sandbox: sandboxInfo,
-    events: { queue, secret: eventsSecret! },
-  });
-  await app.listen({ port: config.http.port, host: config.http.host });
+  if (role !== 'web')
+    await startSyncWorker({
+      db,
+      queue,
+      logger,
+      bookingSync: createBookingSync(connections),
+      concurrency: config.sync.concurrency,
+      orgConcurrency: config.sync.orgConcurrency,
+    });
+  const app =
+    role === 'worker'
+      ? undefined
+      : buildWebApp({
+          db,
+          logger,
+          clock: systemClock,
+          connections,
+          publicUrl: config.publicUrl,
+          handoffSecret: config.handoffSecret,
+          sandbox: sandboxInfo,
+          events: { queue, secret: eventsSecret! },
+        });
+  await app?.listen({ port: config.http.port, host: config.http.host });
   process.stdout.write(
-    `PepoSmart Zoho CRM integration on ${config.publicUrl} (database: ${db.kind})\n` +
-      (sandboxInfo
-        ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
-          `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: ` +
-          `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n` +
-          `Events: POST ${config.publicUrl}/api/v1/events signed with EVENTS_SIGNING_SECRET=${eventsSecret} ` +
-          '(generated for sandbox mode)\n'
-        : 'Zoho: live\n'),
+    role === 'worker'
+      ? `PepoSmart Zoho CRM sync worker (database: ${db.kind}, ${config.sync.concurrency} jobs at once)\n`
+      : `PepoSmart Zoho CRM integration on ${config.publicUrl} (database: ${db.kind}${role === 'web' ? ', web only' : ''})\n` +
+          (sandbox && sandboxInfo
+            ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
+              `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: ` +
+              `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n` +
+              `Events: POST ${config.publicUrl}/api/v1/events signed with EVENTS_SIGNING_SECRET=${eventsSecret} ` +
+              '(generated for sandbox mode)\n'
+            : `Zoho: ${sandboxInfo ? `sandbox at ${sandboxInfo.url}` : 'live'}\n`),
   );
 
-  const stop = async () => {
-    await app.close();
-    await queue.stop();
-    await sandbox?.close();
-    await db.close();
-    process.exit(0);
+  // Graceful shutdown: stop taking requests, let jobs in hand finish (up to 30 s; what is
+  // left is released for another worker to retry), then close the database.
+  let stopping = false;
+  const stop = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    try {
+      await app?.close();
+      await queue.stop(30_000);
+      await sandbox?.close();
+      await db.close();
+      process.exit(0);
+    } catch (err) {
+      logger.error({ err: { message: (err as Error).message } }, 'shutdown failed');
+      process.exit(1);
+    }
   };
-  process.once('SIGINT', () => void stop());
-  process.once('SIGTERM', () => void stop());
+  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => void stop('SIGTERM'));
 }
 
 main().catch((err: unknown) => {

@@ -18,7 +18,7 @@ export function createConnectionDeps(input: {
   vault: VaultLike;
   client: OAuthClient;
   dataCentres: DataCentres;
-  /** Concurrent calls per Zoho org from this process (Zoho's smallest edition allows 5). */
+  /** The most concurrent calls per Zoho org from this process; the org's edition sets the limit below it. */
   perOrgConcurrency?: number;
   fetch?: Fetch;
   retry?: ZohoTransportDeps['retry'];
@@ -27,7 +27,8 @@ export function createConnectionDeps(input: {
   const accounts = createZohoAccounts({ client: input.client, dataCentres: input.dataCentres, ...fetchOpt });
   const transport = createZohoTransport({
     logger: input.logger,
-    limiter: createLimiter(() => input.perOrgConcurrency ?? 5),
+    limiter: createLimiter(),
+    ...(input.perOrgConcurrency ? { maxPerOrg: input.perOrgConcurrency } : {}),
     ...fetchOpt,
     ...(input.retry ? { retry: input.retry } : {}),
   });

@@ -125,7 +125,7 @@ async function exchangeAndVerify(
   };
   let account: {
     user: Awaited<ReturnType<ConnectionDeps['api']['currentUser']>>;
-    org: { id: string; name: string };
+    org: Awaited<ReturnType<ConnectionDeps['api']['org']>>;
   };
   try {
     const [user, org] = await Promise.all([deps.api.currentUser(source), deps.api.org(source)]);

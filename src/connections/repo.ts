@@ -126,13 +126,13 @@ export async function markConnected(
     apiDomain: string;
     scopes: string;
     zohoUser: { id: string; name: string; email: string };
-    zohoOrg: { id: string; name: string };
+    zohoOrg: { id: string; name: string; edition: string | null };
   },
 ) {
   await q.query(
     `UPDATE connections SET status = 'connected', data_center = $3, accounts_server = $4, api_domain = $5,
             scopes = $6, zoho_user_id = $7, zoho_user_name = $8, zoho_user_email = $9, zoho_org_id = $10,
-            zoho_org_name = $11, problem_code = NULL, problem_detail = NULL, problem_at = NULL,
+            zoho_org_name = $11, zoho_edition = $12, problem_code = NULL, problem_detail = NULL, problem_at = NULL,
             connected_at = now(), updated_at = now()
       WHERE workspace_id = $1 AND id = $2`,
     [
@@ -147,6 +147,7 @@ export async function markConnected(
       c.zohoUser.email,
       c.zohoOrg.id,
       c.zohoOrg.name,
+      c.zohoOrg.edition,
     ],
   );
 }
@@ -223,9 +224,10 @@ export interface LiveTokens extends TokenRow {
   accountsServer: string;
   apiDomain: string;
   orgKey: string;
+  edition: string | null;
 }
 
-const liveSelect = `SELECT t.*, c.accounts_server, c.api_domain, COALESCE(c.zoho_org_id, c.id) AS org_key
+const liveSelect = `SELECT t.*, c.accounts_server, c.api_domain, COALESCE(c.zoho_org_id, c.id) AS org_key, c.zoho_edition
      FROM connection_tokens t JOIN connections c ON c.id = t.connection_id
     WHERE t.connection_id = $1 AND t.workspace_id = $2 AND c.status = 'connected'`;
 
@@ -235,6 +237,7 @@ function toLive(r: Row): LiveTokens {
     accountsServer: String(r['accounts_server']),
     apiDomain: String(r['api_domain']),
     orgKey: String(r['org_key']),
+    edition: r['zoho_edition'] == null ? null : String(r['zoho_edition']),
   };
 }
 

@@ -40,7 +40,12 @@ export function createTokenManager(deps: TokenManagerDeps) {
   const open = (sealed: string, connectionId: string) => deps.vault.open(sealed, connectionId);
 
   function auth(t: repo.LiveTokens): ApiAuth {
-    return { accessToken: open(t.accessToken!, t.connectionId), apiDomain: t.apiDomain, orgKey: t.orgKey };
+    return {
+      accessToken: open(t.accessToken!, t.connectionId),
+      apiDomain: t.apiDomain,
+      orgKey: t.orgKey,
+      edition: t.edition,
+    };
   }
 
   async function unavailable(workspaceId: string, connectionId: string): Promise<never> {
@@ -113,7 +118,12 @@ export function createTokenManager(deps: TokenManagerDeps) {
       deps.logger.info({ connectionId }, 'zoho access token refreshed');
       return {
         kind: 'ok',
-        auth: { accessToken: fresh.accessToken, apiDomain: t.apiDomain, orgKey: t.orgKey },
+        auth: {
+          accessToken: fresh.accessToken,
+          apiDomain: t.apiDomain,
+          orgKey: t.orgKey,
+          edition: t.edition,
+        },
       };
     } catch (err) {
       if (!(err instanceof ZohoError) || err.kind !== 'grant') return { kind: 'error', err };

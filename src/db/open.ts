@@ -8,9 +8,13 @@ import { openPostgres } from './postgres.ts';
 export async function openDatabase(config: Pick<Config, 'database'>): Promise<QueueDatabase> {
   const db: QueueDatabase =
     config.database.kind === 'postgres'
-      ? openPostgres({ url: config.database.url })
+      ? openPostgres({
+          url: config.database.url,
+          ...(config.database.schema ? { schema: config.database.schema } : {}),
+        })
       : await openPglite({ dataDir: config.database.dataDir });
   try {
+    if (db.kind === 'postgres' && db.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
     await migrate(db);
   } catch (err) {
     await db.close();

@@ -6,8 +6,16 @@ import type { Logger } from '../log.ts';
 /**
  * The job queue: pg-boss on the app's own database — embedded PGlite (one process) or
  * PostgreSQL (any number). Jobs are sent inside the caller's transaction, so a job exists
- * exactly when the state change it belongs to committed. Queues use LISTEN/NOTIFY, so a
- * worker wakes when a job is sent instead of at its next poll (STACK-NOTES §3).
+ * exactly when the state change it belongs to committed.
+ *
+ * Latency: queues use LISTEN/NOTIFY, so an idle worker wakes when a job is sent instead of
+ * at its next poll (STACK-NOTES §3). A worker that has just finished a job fetches again at
+ * once (it wakes itself), so a backlog drains at the speed of the work, not one job per
+ * polling interval; only an empty fetch lets it sleep until the next NOTIFY or poll.
+ *
+ * Crashes: a job's worker sends a heartbeat; a job whose heartbeat stops (process killed)
+ * is failed and retried by whichever process supervises next, within about
+ * `heartbeatSeconds + superviseSeconds`.
  */
 export type QueueDatabase =
   | (Database & { readonly kind: 'pglite'; pglite: PGlite })
@@ -19,60 +27,110 @@ export interface Job<T> {
   retryCount: number;
 }
 
-export interface JobQueue {
-  createQueue(name: string): Promise<void>;
-  /** Sends inside `tx`: the job is visible to workers only once that transaction commits. */
-  send(
-    tx: Queryable,
-    name: string,
-    data: object,
-    options?: { singletonKey?: string },
-  ): Promise<string | null>;
-  work<T>(
-    name: string,
-    handler: (job: Job<T>) => Promise<void>,
-    options?: { concurrency?: number },
-  ): Promise<void>;
-  stop(): Promise<void>;
+export interface SendOptions {
+  /** Jobs of one group (a Zoho org) run at most the group's tier limit at once, across all workers. */
+  group?: { id: string; tier?: string };
 }
 
-export async function startQueue(deps: { db: QueueDatabase; logger: Logger }): Promise<JobQueue> {
+export interface QueueOptions {
+  retryLimit: number;
+  /** Where a job goes when its retries are spent, for a worker there to record the outcome. */
+  deadLetter?: string;
+}
+
+export interface WorkOptions {
+  /** Jobs at once in this process. */
+  concurrency?: number;
+  /** Jobs at once per group across every worker process: a default and per-tier limits. */
+  groupConcurrency?: { default: number; tiers?: Record<string, number> };
+}
+
+export interface JobQueue {
+  createQueue(name: string, options?: QueueOptions): Promise<void>;
+  /** Sends inside `tx`: the job is visible to workers only once that transaction commits. */
+  send(tx: Queryable, name: string, data: object, options?: SendOptions): Promise<string | null>;
+  work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options?: WorkOptions): Promise<void>;
+  /** Stops fetching, waits up to `timeoutMs` for jobs in hand, then releases the rest for retry. */
+  stop(timeoutMs?: number): Promise<void>;
+}
+
+export interface QueueTuning {
+  /** Seconds between a worker's polls while NOTIFY is up (the backstop for retries coming due). */
+  pollSeconds: number;
+  /** A job whose worker sent no heartbeat for this long is failed and retried (pg-boss minimum 10). */
+  heartbeatSeconds: number;
+  /** How often a process checks for such jobs and expired ones. */
+  superviseSeconds: number;
+}
+
+export const defaultTuning: QueueTuning = { pollSeconds: 2, heartbeatSeconds: 10, superviseSeconds: 5 };
+
+export async function startQueue(deps: {
+  db: QueueDatabase;
+  logger: Logger;
+  tuning?: Partial<QueueTuning>;
+}): Promise<JobQueue> {
   const { db } = deps;
+  const tuning = { ...defaultTuning, ...deps.tuning };
+  const common = {
+    useListenNotify: true,
+    superviseIntervalSeconds: tuning.superviseSeconds,
+    monitorIntervalSeconds: tuning.superviseSeconds,
+  };
   const boss =
     db.kind === 'pglite'
-      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', useListenNotify: true })
+      ? new PgBoss({ db: fromPglite(db.pglite), backend: 'pglite', ...common })
       : new PgBoss({
           connectionString: db.url,
           // A schema of its own beside the app's (tests give each database schema its own).
           schema: db.schema ? `${db.schema}_jobs` : 'pgboss',
-          useListenNotify: true,
           max: 4,
+          ...common,
         });
   boss.on('error', (err: Error) => deps.logger.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
   return {
-    async createQueue(name) {
-      await boss.createQueue(name, { notify: true, retryLimit: 8, retryDelay: 5, retryBackoff: true });
+    async createQueue(name, options) {
+      await boss.createQueue(name, {
+        notify: true,
+        retryLimit: options?.retryLimit ?? 0,
+        retryDelay: 5,
+        retryBackoff: true,
+        retryDelayMax: 300,
+        heartbeatSeconds: tuning.heartbeatSeconds,
+        ...(options?.deadLetter ? { deadLetter: options.deadLetter } : {}),
+      });
     },
     send(tx, name, data, options = {}) {
       return boss.send(name, data, {
-        ...options,
+        ...(options.group ? { group: options.group } : {}),
         db: { executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []) },
       });
     },
-    async work<T>(
-      name: string,
-      handler: (job: Job<T>) => Promise<void>,
-      options: { concurrency?: number } = {},
-    ) {
-      await boss.work<T>(
-        name,
-        { batchSize: 1, localConcurrency: options.concurrency ?? 4, pollingIntervalSeconds: 1 },
-        async ([job]) => {
-          if (job) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
-        },
-      );
+    async work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options: WorkOptions = {}) {
+      // One pg-boss worker per slot, so each can wake itself after a job (see above).
+      for (let i = 0; i < (options.concurrency ?? 4); i++) {
+        let self: string | undefined;
+        self = await boss.work<T>(
+          name,
+          {
+            batchSize: 1,
+            localConcurrency: 1,
+            pollingIntervalSeconds: tuning.pollSeconds,
+            notifyPollingIntervalSeconds: tuning.pollSeconds,
+            ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}),
+          },
+          async ([job]) => {
+            try {
+              if (job) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
+            } finally {
+              // There may be more: fetch again as soon as this job is settled.
+              if (self) boss.notifyWorker(self);
+            }
+          },
+        );
+      }
     },
-    stop: () => boss.stop({ graceful: true, timeout: 10_000 }),
+    stop: (timeoutMs = 10_000) => boss.stop({ graceful: true, timeout: timeoutMs }),
   };
 }

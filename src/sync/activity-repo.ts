@@ -1,6 +1,6 @@
 import type { Database, Queryable } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
-import { SYNC_QUEUE } from './queue-name.ts';
+import { enqueueSync } from './sync-queue.ts';
 
 /** What the Activity page reads and its Retry writes; workspace (and user) always explicit. */
 export interface EventView {
@@ -120,7 +120,7 @@ export async function retryEvent(
       action: 'retrying',
       message: 'Retry requested.',
     });
-    await queue.send(tx, SYNC_QUEUE, { eventId });
+    await enqueueSync(tx, queue, actor.workspaceId, eventId);
     return true;
   });
 }
@@ -138,7 +138,7 @@ export async function resumeWaiting(
         WHERE workspace_id = $1 AND user_id = $2 AND status = 'waiting' RETURNING id`,
       [workspaceId, userId],
     );
-    for (const r of rows) await queue.send(tx, SYNC_QUEUE, { eventId: r.id });
+    for (const r of rows) await enqueueSync(tx, queue, workspaceId, r.id);
     return rows.length;
   });
 }

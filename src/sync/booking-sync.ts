@@ -210,6 +210,13 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
           await activity(e, 'failed', err.message);
           return settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
         }
+        // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
+        const cause = err instanceof ZohoError ? err.message : 'an internal error (see the service log)';
+        await db.query('UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND status = $3', [
+          e.id,
+          cause,
+          'queued',
+        ]);
         throw err;
       }
     },

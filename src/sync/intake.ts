@@ -3,7 +3,7 @@ import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { addActivity } from './activity-repo.ts';
 import type { PlatformEvent } from './event-schema.ts';
-import { SYNC_QUEUE } from './queue-name.ts';
+import { enqueueSync } from './sync-queue.ts';
 
 /**
  * Recording an event: once per event id, in one transaction with its job. A host with no
@@ -93,7 +93,7 @@ export async function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<I
         message: r.skip,
       });
     } else {
-      await deps.queue.send(tx, SYNC_QUEUE, { eventId: e.id });
+      await enqueueSync(tx, deps.queue, e.workspace_id, e.id);
     }
     deps.logger.info({ eventId: e.id, type: e.type, skipped: Boolean(r.skip) }, 'event recorded');
     return { status: 'accepted' as const };

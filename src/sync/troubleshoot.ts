@@ -32,6 +32,11 @@ const byCode: Record<string, Explanation> = {
     title: 'Your Zoho CRM edition does not include API access.',
     check: 'Verify your Zoho CRM edition has API access, or upgrade, then Retry.',
   },
+  retries_exhausted: {
+    title: 'Zoho CRM kept failing or was too busy, and PepoSmart stopped retrying after about 20 minutes.',
+    check:
+      'Check status.zoho.com and your org’s API usage (Setup → Developer Hub → APIs and SDKs: credits left today), then Retry.',
+  },
   OAUTH_SCOPE_MISMATCH: {
     title: 'The connection lacks a permission PepoSmart needs.',
     check: 'Reconnect Zoho CRM on the Integrations page and accept every listed permission, then Retry.',

@@ -1,15 +1,55 @@
+import type { Database } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
+import type { Logger } from '../log.ts';
+import { addActivity } from './activity-repo.ts';
 import type { createBookingSync } from './booking-sync.ts';
-import { SYNC_QUEUE } from './queue-name.ts';
+import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync-queue.ts';
 
-/** Works the sync queue: one job per event; a thrown error is retried by the queue with backoff. */
+/**
+ * Works the sync queue: one job per event; a thrown error is retried by the queue with
+ * backoff. A job whose retries are spent (Zoho unavailable for long, or its worker killed
+ * again and again) lands on the dead-letter queue, whose worker ends the event as failed
+ * with the last cause, so no booking stays "in progress" for ever.
+ */
 export async function startSyncWorker(deps: {
+  db: Database;
   queue: JobQueue;
+  logger: Logger;
   bookingSync: ReturnType<typeof createBookingSync>;
+  /** Jobs at once in this process. */
   concurrency?: number;
+  /** Zoho calls at once per org, below the edition's limit. */
+  orgConcurrency?: number | undefined;
 }): Promise<void> {
-  await deps.queue.createQueue(SYNC_QUEUE);
+  await deps.queue.createQueue(SYNC_DEAD_QUEUE);
+  await deps.queue.createQueue(SYNC_QUEUE, { retryLimit: SYNC_RETRY_LIMIT, deadLetter: SYNC_DEAD_QUEUE });
   await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.bookingSync.handle(job.data.eventId), {
-    concurrency: deps.concurrency ?? 4,
+    concurrency: deps.concurrency ?? 8,
+    groupConcurrency: orgLimits(deps.orgConcurrency),
+  });
+  await deps.queue.work<{ eventId: string }>(SYNC_DEAD_QUEUE, (job) => giveUp(deps, job.data.eventId), {
+    concurrency: 1,
+  });
+}
+
+async function giveUp(deps: { db: Database; logger: Logger }, eventId: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ workspace_id: string; booking_id: string; detail: string | null }>(
+      `UPDATE events SET status = 'failed', error_code = 'retries_exhausted',
+              detail = 'Gave up after ${SYNC_RETRY_LIMIT + 1} attempts' || COALESCE(': ' || detail, ''),
+              updated_at = now()
+        WHERE id = $1 AND status = 'queued' RETURNING workspace_id, booking_id, detail`,
+      [eventId],
+    );
+    const e = rows[0];
+    if (!e) return;
+    await addActivity(tx, {
+      workspaceId: e.workspace_id,
+      eventId,
+      bookingId: e.booking_id,
+      action: 'failed',
+      message: `${e.detail}.`,
+    });
+    deps.logger.warn({ eventId }, 'sync gave up after its retries');
   });
 }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { type Edition, editionOf } from './editions.ts';
 import { ZohoError } from './errors.ts';
 import type { AuthSource, ZohoTransport } from './transport.ts';
 
@@ -20,7 +21,18 @@ const currentUserReply = z.object({
 const orgReply = z.object({
   org: z
     .array(
-      z.object({ id: z.string(), company_name: z.string().nullish(), domain_name: z.string().nullish() }),
+      z.object({
+        id: z.string(),
+        company_name: z.string().nullish(),
+        domain_name: z.string().nullish(),
+        license_details: z
+          .object({
+            paid: z.boolean().nullish(),
+            paid_type: z.string().nullish(),
+            trial_type: z.string().nullish(),
+          })
+          .nullish(),
+      }),
     )
     .min(1),
 });
@@ -34,6 +46,8 @@ export interface ZohoUser {
 export interface ZohoOrg {
   id: string;
   name: string;
+  /** From `license_details`; null when Zoho names one we do not know. */
+  edition: Edition | null;
 }
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
@@ -60,7 +74,11 @@ export function createZohoApi(transport: ZohoTransport) {
     async org(auth: AuthSource): Promise<ZohoOrg> {
       const org = parse(orgReply, await transport.request(auth, { method: 'GET', path: '/org' }), 'org')
         .org[0]!;
-      return { id: org.id, name: org.company_name || org.domain_name || org.id };
+      return {
+        id: org.id,
+        name: org.company_name || org.domain_name || org.id,
+        edition: editionOf(org.license_details),
+      };
     },
 
     /**

@@ -2,12 +2,13 @@
  * Caps concurrent Zoho calls per org within this process. Zoho counts concurrent calls per
  * org and client and answers 429 beyond the edition's limit (ZOHO-API.md §6), so we queue
  * rather than learn the limit from refusals. A dozen lines do not justify a dependency.
+ * The limit comes with each call (an org's edition sets it); a full key queues in order.
  */
 export interface Limiter {
-  run<T>(key: string, fn: () => Promise<T>): Promise<T>;
+  run<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
 }
 
-export function createLimiter(limitFor: (key: string) => number): Limiter {
+export function createLimiter(): Limiter {
   const active = new Map<string, number>();
   const waiting = new Map<string, Array<() => void>>();
 
@@ -23,9 +24,9 @@ export function createLimiter(limitFor: (key: string) => number): Limiter {
   };
 
   return {
-    async run(key, fn) {
+    async run(key, limit, fn) {
       const n = active.get(key) ?? 0;
-      if (n < limitFor(key)) active.set(key, n + 1);
+      if (n < limit) active.set(key, n + 1);
       else await new Promise<void>((resolve) => waiting.set(key, [...(waiting.get(key) ?? []), resolve]));
       try {
         return await fn();

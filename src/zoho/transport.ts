@@ -1,5 +1,6 @@
 import type { Logger } from '../log.ts';
 import type { Fetch } from './accounts.ts';
+import { concurrencyFor } from './editions.ts';
 import { apiError, ZohoError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
 import { backoffMs, type RetryPolicy, shouldRetry } from './retry.ts';
@@ -14,6 +15,8 @@ export interface ApiAuth {
   apiDomain: string;
   /** The key for the per-org concurrency cap (Zoho counts per org). */
   orgKey: string;
+  /** The org's edition, which sets how many calls at once Zoho allows (null: unknown). */
+  edition?: string | null;
 }
 
 export interface AuthSource {
@@ -26,6 +29,8 @@ export interface AuthSource {
 export interface ZohoTransportDeps {
   logger: Logger;
   limiter: Limiter;
+  /** The most calls at once per org from this process, below the edition's limit. */
+  maxPerOrg?: number;
   fetch?: Fetch;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -63,18 +68,22 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
     let text: string;
     try {
       // The slot is held until the body is read: Zoho counts a call until its reply ends.
-      ({ res, text } = await deps.limiter.run(auth.orgKey, async () => {
-        const r = await doFetch(url, {
-          method: req.method,
-          headers: {
-            authorization: `Zoho-oauthtoken ${auth.accessToken}`,
-            ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
-          },
-          ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-          signal: AbortSignal.timeout(timeoutMs),
-        });
-        return { res: r, text: await r.text() };
-      }));
+      ({ res, text } = await deps.limiter.run(
+        auth.orgKey,
+        concurrencyFor(auth.edition, deps.maxPerOrg),
+        async () => {
+          const r = await doFetch(url, {
+            method: req.method,
+            headers: {
+              authorization: `Zoho-oauthtoken ${auth.accessToken}`,
+              ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
+            },
+            ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
+            signal: AbortSignal.timeout(timeoutMs),
+          });
+          return { res: r, text: await r.text() };
+        },
+      ));
     } catch (cause) {
       throw new ZohoError('transient', `Zoho CRM ${req.method} ${req.path}: ${(cause as Error).name}`, {
         cause,

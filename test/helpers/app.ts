@@ -124,7 +124,7 @@ export async function startTestApp(options: {
     ...(options.perOrgConcurrency ? { perOrgConcurrency: options.perOrgConcurrency } : {}),
   });
   const queue = options.sync ? await startQueue({ db: t.db as QueueDatabase, logger }) : undefined;
-  if (queue) await startSyncWorker({ queue, bookingSync: createBookingSync(deps) });
+  if (queue) await startSyncWorker({ db: t.db, queue, logger, bookingSync: createBookingSync(deps) });
   const app = buildWebApp({
     db: t.db,
     logger,

@@ -54,6 +54,7 @@ function eventCard(ctx: WebContext, e: EventView, csrf: string): Html {
     const href = link(a.module, a.zohoId);
     return html`<li data-action="${a.action}">${a.message}${href ? html` <a href="${href}">Open in Zoho CRM</a>` : ''}</li>`;
   })}</ul>
+  ${e.status === 'queued' && e.detail ? html`<p class="retrying">Retrying: ${e.detail}</p>` : ''}
   ${
     failure
       ? html`<div class="problem"><strong>${failure.title}</strong><br>${e.detail ?? ''}<br>What to do: ${failure.check}</div>

@@ -1,0 +1,63 @@
+import crypto from 'node:crypto';
+import type { ApiAuth } from '../src/zoho/transport.ts';
+
+/**
+ * The baseline: the CRM calls a booking needs, made bare — one at a time with plain fetch and
+ * the app's access token, no queue, database or transport in between — against the same
+ * sandbox org. What the service adds on top of these is what the benchmark reports.
+ */
+export interface BareTimes {
+  search: number[];
+  insert: number[];
+  note: number[];
+  /** Calls per second when made back to back. */
+  callsPerSecond: number;
+}
+
+export async function measureBareCalls(auth: ApiAuth, rounds: number): Promise<BareTimes> {
+  const times: BareTimes = { search: [], insert: [], note: [], callsPerSecond: 0 };
+  const call = async (list: number[], method: string, path: string, body?: unknown) => {
+    const started = performance.now();
+    const res = await fetch(`${auth.apiDomain}/crm/v8${path}`, {
+      method,
+      headers: {
+        authorization: `Zoho-oauthtoken ${auth.accessToken}`,
+        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+      },
+      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+    });
+    const text = await res.text();
+    list.push(performance.now() - started);
+    if (!res.ok) throw new Error(`bare ${method} ${path}: ${res.status} ${text}`);
+    return text ? (JSON.parse(text) as { data: Array<{ details: { id: string } }> }) : undefined;
+  };
+  const started = performance.now();
+  for (let i = 0; i < rounds; i++) {
+    const email = `bare.${i}.${crypto.randomBytes(3).toString('hex')}@baseline.example`;
+    await call(times.search, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
+    const created = await call(times.insert, 'POST', '/Contacts', {
+      data: [{ Last_Name: 'Baseline', Email: email }],
+      trigger: [],
+    });
+    const id = created!.data[0]!.details.id;
+    await call(times.note, 'POST', '/Notes', {
+      trigger: [],
+      data: [
+        {
+          Note_Title: 'Meeting booked: Discovery call',
+          Note_Content: 'Baseline note',
+          Parent_Id: { module: { api_name: 'Contacts' }, id },
+        },
+      ],
+    });
+  }
+  times.callsPerSecond = (rounds * 3) / ((performance.now() - started) / 1000);
+  return times;
+}
+
+/** The nearest-rank percentile (p in 0–100) of `values`; NaN when empty. */
+export function percentile(values: number[], p: number): number {
+  if (values.length === 0) return Number.NaN;
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!;
+}

@@ -1,0 +1,95 @@
+import { demoUsers } from '../src/workspaces/demo.ts';
+import { type BareTimes, measureBareCalls, percentile } from './bare.ts';
+import { type Kind, planBurst, type Sent, type Settled, sendBurst, waitSettled } from './burst.ts';
+import type { Org, Stack } from './stack.ts';
+
+/**
+ * Phase A: a burst at sandbox latency 0 — calls per booking, latency to the Note, throughput,
+ * each against a baseline measured in the same run. Phase B: a burst against an org with a
+ * fixed latency and concurrency limit — run time against the bound those impose, and 429s.
+ */
+export interface PhaseResult {
+  sent: Sent[];
+  settled: Settled[];
+  /** First send to the last event's final status, in ms. */
+  runMs: number;
+}
+
+async function runBurst(stack: Stack, hostIndex: 0 | 1, label: string, n: number, timeoutMs: number) {
+  const host = demoUsers[hostIndex];
+  const planned = planBurst(n, label, host);
+  const firstSend = Date.now();
+  const sent = await sendBurst(stack.url, stack.secret, planned);
+  const settled = await waitSettled(stack.db, host.id, timeoutMs);
+  const runMs = Math.max(...settled.map((s) => s.doneAt)) - firstSend;
+  return { sent, settled, runMs, lastAcceptedMs: Math.max(...sent.map((s) => s.acceptedAt)) - firstSend };
+}
+
+/** Contacts sharing one email: the same attendee created twice. */
+async function duplicateContacts(stack: Stack, org: Org): Promise<number> {
+  const emails = (await stack.records(org, 'Contacts')).map((c) => String(c['Email']).toLowerCase());
+  return emails.length - new Set(emails).size;
+}
+
+export async function phaseA(
+  stack: Stack,
+  options: { bookings: number; bareRounds: number; timeoutMs: number },
+) {
+  const org = await stack.createOrg('Bench A (latency 0)');
+  const connectionId = await stack.connect(demoUsers[0].id, org);
+  await stack.admin('DELETE', `/orgs/${org.org_id}/calls`);
+  const run = await runBurst(stack, 0, 'a', options.bookings, options.timeoutMs);
+  const sandboxCalls = await stack.crmCalls(org);
+  const duplicates = await duplicateContacts(stack, org);
+  const auth = await stack.deps.tokens.source(connectionId, 'ws_demo').get();
+  const bare = await measureBareCalls(auth, options.bareRounds);
+
+  const byKind = (kind: Kind) => {
+    const sent = run.sent.filter((s) => s.kind === kind);
+    const calls = sent.map((s) => stack.observed.filter((c) => c.eventId === s.event.id));
+    const latencies = sent.flatMap((s, i) => {
+      const note = calls[i]!.findLast((c) => c.path === '/Notes' && c.status < 300);
+      return note ? [note.at - s.acceptedAt] : [];
+    });
+    return {
+      bookings: sent.length,
+      callsPerBooking: calls.reduce((sum, c) => sum + c.length, 0) / sent.length,
+      latency: { p50: percentile(latencies, 50), p99: percentile(latencies, 99) },
+    };
+  };
+  const observedCalls = stack.observed.filter((c) => run.sent.some((s) => s.event.id === c.eventId)).length;
+  return {
+    ...run,
+    bare,
+    duplicates,
+    sandboxCalls: sandboxCalls.length,
+    tooManyRequests: sandboxCalls.filter((c) => c.status === 429).length,
+    observedCalls,
+    new: byKind('new'),
+    repeat: byKind('repeat'),
+  };
+}
+
+export async function phaseB(
+  stack: Stack,
+  options: { bookings: number; latencyMs: number; concurrency: number; timeoutMs: number },
+) {
+  const org = await stack.createOrg('Bench B (fixed latency)');
+  await stack.connect(demoUsers[1].id, org);
+  await stack.admin('PATCH', `/orgs/${org.org_id}`, {
+    latency_ms: options.latencyMs,
+    concurrency_limit: options.concurrency,
+  });
+  await stack.admin('DELETE', `/orgs/${org.org_id}/calls`);
+  const run = await runBurst(stack, 1, 'b', options.bookings, options.timeoutMs);
+  const calls = await stack.crmCalls(org);
+  const tooMany = calls.filter((c) => c.status === 429).length;
+  // A refused call is answered before the latency, so only served calls take a slot for it.
+  const served = calls.length - tooMany;
+  const boundMs = (served * options.latencyMs) / options.concurrency;
+  return { ...run, ...options, calls: calls.length, served, tooManyRequests: tooMany, boundMs };
+}
+
+export type PhaseA = Awaited<ReturnType<typeof phaseA>>;
+export type PhaseB = Awaited<ReturnType<typeof phaseB>>;
+export type { BareTimes };

@@ -1,0 +1,185 @@
+import os from 'node:os';
+import { percentile } from './bare.ts';
+import { type PhaseA, type PhaseB, phaseA, phaseB } from './phases.ts';
+import { startStack } from './stack.ts';
+
+/**
+ * `npm run bench`: booking sync against an in-process Zoho sandbox. Prints a table of figures,
+ * each beside a baseline measured in the same run, then one line of JSON with every figure.
+ * Exits 1 when a booking did not sync. docs/PERFORMANCE.md explains the figures.
+ */
+const config = {
+  a: { bookings: 200, bareRounds: 60, timeoutMs: 60_000 },
+  b: { bookings: 100, latencyMs: 50, concurrency: 5, timeoutMs: 30_000 },
+};
+/** Zoho's minimum per booking: new = search Contacts + search Leads + insert + Note; known = Note. */
+const minimumCalls = { new: 4, repeat: 1 };
+
+const r1 = (x: number) => Math.round(x * 10) / 10;
+const r2 = (x: number) => Math.round(x * 100) / 100;
+
+function figures(a: PhaseA, b: PhaseB) {
+  const bareP50 = {
+    search: percentile(a.bare.search, 50),
+    insert: percentile(a.bare.insert, 50),
+    note: percentile(a.bare.note, 50),
+  };
+  const roundTrip = { new: 2 * bareP50.search + bareP50.insert + bareP50.note, repeat: bareP50.note };
+  const latency = (kind: 'new' | 'repeat') => ({
+    p50: r1(a[kind].latency.p50),
+    p99: r1(a[kind].latency.p99),
+    p50VsBareNote: r1(a[kind].latency.p50 / bareP50.note),
+    p99VsBareNote: r1(a[kind].latency.p99 / bareP50.note),
+    p50VsBareRoundTrip: r1(a[kind].latency.p50 / roundTrip[kind]),
+    p99VsBareRoundTrip: r1(a[kind].latency.p99 / roundTrip[kind]),
+    bareRoundTripMs: r2(roundTrip[kind]),
+  });
+  const bookings = a.sent.length;
+  const callsPerBooking = a.observedCalls / bookings;
+  const bookingsPerSecond = bookings / (a.runMs / 1000);
+  const throughputBaseline = a.bare.callsPerSecond / callsPerBooking;
+  return {
+    machine: {
+      nproc: os.availableParallelism(),
+      node: process.version,
+      platform: `${os.platform()} ${os.arch()}`,
+    },
+    phaseA: {
+      bookings,
+      newBookings: a.new.bookings,
+      repeatBookings: a.repeat.bookings,
+      callsPerBooking: {
+        new: r2(a.new.callsPerBooking),
+        repeat: r2(a.repeat.callsPerBooking),
+        newVsMinimum: r2(a.new.callsPerBooking / minimumCalls.new),
+        repeatVsMinimum: r2(a.repeat.callsPerBooking / minimumCalls.repeat),
+        observedCalls: a.observedCalls,
+        sandboxLogCalls: a.sandboxCalls,
+      },
+      latencyMs: { new: latency('new'), repeat: latency('repeat') },
+      bareMs: {
+        searchP50: r2(bareP50.search),
+        insertP50: r2(bareP50.insert),
+        noteP50: r2(bareP50.note),
+        noteP99: r2(percentile(a.bare.note, 99)),
+        callsPerSecond: r1(a.bare.callsPerSecond),
+      },
+      throughput: {
+        bookingsPerSecond: r1(bookingsPerSecond),
+        baseline: r1(throughputBaseline),
+        ratio: r2(bookingsPerSecond / throughputBaseline),
+        runSeconds: r2(a.runMs / 1000),
+        lastAcceptedSeconds: r2(a.lastAcceptedMs / 1000),
+      },
+      tooManyRequests: a.tooManyRequests,
+      duplicateContacts: a.duplicates,
+    },
+    phaseB: {
+      bookings: b.sent.length,
+      latencyMs: b.latencyMs,
+      concurrencyLimit: b.concurrency,
+      runSeconds: r2(b.runMs / 1000),
+      calls: b.calls,
+      servedCalls: b.served,
+      boundSeconds: r2(b.boundMs / 1000),
+      runVsBound: r2(b.runMs / b.boundMs),
+      tooManyRequests: b.tooManyRequests,
+    },
+  };
+}
+
+function table(f: ReturnType<typeof figures>): string {
+  const { phaseA: a, phaseB: b } = f;
+  const lat = (kind: 'new' | 'repeat', p: 'p50' | 'p99') => {
+    const l = a.latencyMs[kind];
+    return [
+      `Accepted → Note ${p}, ${kind} attendee (ms)`,
+      String(l[p]),
+      `round trip ${l.bareRoundTripMs} ms · Note p50 ${a.bareMs.noteP50} ms`,
+      `${l[p === 'p50' ? 'p50VsBareRoundTrip' : 'p99VsBareRoundTrip']}× · ${l[p === 'p50' ? 'p50VsBareNote' : 'p99VsBareNote']}×`,
+    ];
+  };
+  const rows = [
+    ['Figure', 'Measured', 'Baseline (same run)', 'Ratio'],
+    [
+      `A: ${a.bookings} bookings (${a.newBookings} new, ${a.repeatBookings} repeat), sandbox latency 0`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'Zoho calls / booking, new attendee',
+      String(a.callsPerBooking.new),
+      '4 (minimum)',
+      `${a.callsPerBooking.newVsMinimum}×`,
+    ],
+    [
+      'Zoho calls / booking, repeat attendee',
+      String(a.callsPerBooking.repeat),
+      '1 (minimum)',
+      `${a.callsPerBooking.repeatVsMinimum}×`,
+    ],
+    lat('new', 'p50'),
+    lat('new', 'p99'),
+    lat('repeat', 'p50'),
+    lat('repeat', 'p99'),
+    [
+      'Bookings synced / s',
+      String(a.throughput.bookingsPerSecond),
+      `${a.throughput.baseline} (bare ${a.bareMs.callsPerSecond} calls/s ÷ calls/booking)`,
+      `${a.throughput.ratio}×`,
+    ],
+    ['429s received; duplicate Contacts', `${a.tooManyRequests}; ${a.duplicateContacts}`, '0; 0', ''],
+    [
+      `B: ${b.bookings} bookings, sandbox latency ${b.latencyMs} ms, concurrency limit ${b.concurrencyLimit}`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'Run time, first send → last done (s)',
+      String(b.runSeconds),
+      `bound ${b.boundSeconds} s (${b.servedCalls} calls × ${b.latencyMs} ms ÷ ${b.concurrencyLimit})`,
+      `${b.runVsBound}×`,
+    ],
+    ['429s received (of calls made)', `${b.tooManyRequests} (of ${b.calls})`, '0', ''],
+  ];
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r[1] === '' && r !== rows[0]
+        ? r[0]!
+        : r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd(),
+    )
+    .join('\n');
+}
+
+async function main(): Promise<number> {
+  const started = Date.now();
+  const stack = await startStack();
+  try {
+    const a = await phaseA(stack, config.a);
+    const b = await phaseB(stack, config.b);
+    const f = figures(a, b);
+    const failed = [...a.settled, ...b.settled].filter((s) => s.status !== 'done');
+    const missing = a.sent.length + b.sent.length - a.settled.length - b.settled.length;
+    process.stdout.write(`${table(f)}\n\nTotal bench time ${r1((Date.now() - started) / 1000)} s\n`);
+    for (const s of failed) process.stderr.write(`not synced: ${s.id} ${s.status} ${s.detail ?? ''}\n`);
+    if (missing > 0) process.stderr.write(`not synced: ${missing} events were never recorded\n`);
+    process.stdout.write(`${JSON.stringify({ ...f, notSynced: failed.map((s) => s.id) })}\n`);
+    return failed.length + missing > 0 ? 1 : 0;
+  } finally {
+    await stack.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    process.exit(1);
+  },
+);

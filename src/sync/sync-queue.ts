@@ -1,0 +1,44 @@
+import type { Queryable } from '../db/port.ts';
+import type { JobQueue, WorkOptions } from '../jobs/queue.ts';
+import { concurrencyFor, editionConcurrency } from '../zoho/editions.ts';
+
+/** The queue every sync job goes to: one job per event. */
+export const SYNC_QUEUE = 'zoho-sync';
+/** Where a sync job goes when its retries are spent: its event is then marked failed. */
+export const SYNC_DEAD_QUEUE = 'zoho-sync-dead';
+/** Attempts after the first; with backoff (5 s doubling, at most 5 min) about 20 minutes in all. */
+export const SYNC_RETRY_LIMIT = 8;
+
+/**
+ * Queues the sync of an event, inside `tx`. The job's group is the event's Zoho org and its
+ * tier the org's edition, so jobs of one org run at most the edition's limit at once across
+ * every worker: each job makes one Zoho call at a time, so calls stay within it too.
+ */
+export async function enqueueSync(
+  tx: Queryable,
+  queue: Pick<JobQueue, 'send'>,
+  workspaceId: string,
+  eventId: string,
+): Promise<void> {
+  const { rows } = await tx.query<{ org_key: string; edition: string | null }>(
+    `SELECT COALESCE(c.zoho_org_id, c.id) AS org_key, c.zoho_edition AS edition
+       FROM events e JOIN connections c ON c.id = e.connection_id
+      WHERE e.workspace_id = $1 AND e.id = $2`,
+    [workspaceId, eventId],
+  );
+  const org = rows[0];
+  await queue.send(
+    tx,
+    SYNC_QUEUE,
+    { eventId },
+    org ? { group: { id: org.org_key, ...(org.edition ? { tier: org.edition } : {}) } } : {},
+  );
+}
+
+/** Jobs at once per org: each edition's limit, capped by the operator's setting when given. */
+export function orgLimits(cap: number | undefined): NonNullable<WorkOptions['groupConcurrency']> {
+  return {
+    default: concurrencyFor(null, cap),
+    tiers: Object.fromEntries(Object.keys(editionConcurrency).map((e) => [e, concurrencyFor(e, cap)])),
+  };
+}
