@@ -22,7 +22,21 @@ async function runBurst(stack: Stack, hostIndex: 0 | 1, label: string, n: number
   const sent = await sendBurst(stack.url, stack.secret, planned);
   const settled = await waitSettled(stack.db, host.id, timeoutMs);
   const runMs = Math.max(...settled.map((s) => s.doneAt)) - firstSend;
-  return { sent, settled, runMs, lastAcceptedMs: Math.max(...sent.map((s) => s.acceptedAt)) - firstSend };
+  const ids = new Set(sent.map((s) => s.event.id));
+  const ends = stack.observed.filter((c) => ids.has(c.eventId)).map((c) => c.at);
+  return {
+    sent,
+    settled,
+    runMs,
+    lastAcceptedMs: Math.max(...sent.map((s) => s.acceptedAt)) - firstSend,
+    longestGapMs: longestGap([firstSend, ...ends]),
+  };
+}
+
+/** The longest time between two Zoho replies (or the first send and the first reply). */
+function longestGap(times: number[]): number {
+  const sorted = [...times].sort((x, y) => x - y);
+  return Math.max(0, ...sorted.slice(1).map((t, i) => t - sorted[i]!));
 }
 
 /** Contacts sharing one email: the same attendee created twice. */
@@ -72,9 +86,10 @@ export async function phaseA(
 
 export async function phaseB(
   stack: Stack,
-  options: { bookings: number; latencyMs: number; concurrency: number; timeoutMs: number },
+  options: { bookings: number; edition: string; latencyMs: number; concurrency: number; timeoutMs: number },
 ) {
-  const org = await stack.createOrg('Bench B (fixed latency)');
+  // Free is the edition whose limit is 5 calls at once, so the app knows the limit it must keep.
+  const org = await stack.createOrg('Bench B (fixed latency)', { edition: options.edition });
   await stack.connect(demoUsers[1].id, org);
   await stack.admin('PATCH', `/orgs/${org.org_id}`, {
     latency_ms: options.latencyMs,

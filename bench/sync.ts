@@ -10,7 +10,7 @@ import { startStack } from './stack.ts';
  */
 const config = {
   a: { bookings: 200, bareRounds: 60, timeoutMs: 60_000 },
-  b: { bookings: 100, latencyMs: 50, concurrency: 5, timeoutMs: 30_000 },
+  b: { bookings: 100, edition: 'free', latencyMs: 50, concurrency: 5, timeoutMs: 30_000 },
 };
 /** Zoho's minimum per booking: new = search Contacts + search Leads + insert + Note; known = Note. */
 const minimumCalls = { new: 4, repeat: 1 };
@@ -70,6 +70,7 @@ function figures(a: PhaseA, b: PhaseB) {
         ratio: r2(bookingsPerSecond / throughputBaseline),
         runSeconds: r2(a.runMs / 1000),
         lastAcceptedSeconds: r2(a.lastAcceptedMs / 1000),
+        longestGapMs: a.longestGapMs,
       },
       tooManyRequests: a.tooManyRequests,
       duplicateContacts: a.duplicates,
@@ -78,7 +79,10 @@ function figures(a: PhaseA, b: PhaseB) {
       bookings: b.sent.length,
       latencyMs: b.latencyMs,
       concurrencyLimit: b.concurrency,
+      edition: b.edition,
       runSeconds: r2(b.runMs / 1000),
+      lastAcceptedSeconds: r2(b.lastAcceptedMs / 1000),
+      longestGapMs: b.longestGapMs,
       calls: b.calls,
       servedCalls: b.served,
       boundSeconds: r2(b.boundMs / 1000),
@@ -129,9 +133,21 @@ function table(f: ReturnType<typeof figures>): string {
       `${a.throughput.baseline} (bare ${a.bareMs.callsPerSecond} calls/s ÷ calls/booking)`,
       `${a.throughput.ratio}×`,
     ],
+    [
+      'Last 202 of the burst after (s)',
+      String(a.throughput.lastAcceptedSeconds),
+      `run time ${a.throughput.runSeconds} s`,
+      `${r2(a.throughput.lastAcceptedSeconds / a.throughput.runSeconds)}×`,
+    ],
+    [
+      'Longest time with no Zoho reply (ms)',
+      String(a.throughput.longestGapMs),
+      `bare Note p50 ${a.bareMs.noteP50} ms`,
+      `${r1(a.throughput.longestGapMs / a.bareMs.noteP50)}×`,
+    ],
     ['429s received; duplicate Contacts', `${a.tooManyRequests}; ${a.duplicateContacts}`, '0; 0', ''],
     [
-      `B: ${b.bookings} bookings, sandbox latency ${b.latencyMs} ms, concurrency limit ${b.concurrencyLimit}`,
+      `B: ${b.bookings} bookings, ${b.edition} edition, sandbox latency ${b.latencyMs} ms, concurrency limit ${b.concurrencyLimit}`,
       '',
       '',
       '',
@@ -141,6 +157,18 @@ function table(f: ReturnType<typeof figures>): string {
       String(b.runSeconds),
       `bound ${b.boundSeconds} s (${b.servedCalls} calls × ${b.latencyMs} ms ÷ ${b.concurrencyLimit})`,
       `${b.runVsBound}×`,
+    ],
+    [
+      'Last 202 of the burst after (s)',
+      String(b.lastAcceptedSeconds),
+      `run time ${b.runSeconds} s`,
+      `${r2(b.lastAcceptedSeconds / b.runSeconds)}×`,
+    ],
+    [
+      'Longest time with no Zoho reply (ms)',
+      String(b.longestGapMs),
+      `sandbox latency ${b.latencyMs} ms`,
+      `${r1(b.longestGapMs / b.latencyMs)}×`,
     ],
     ['429s received (of calls made)', `${b.tooManyRequests} (of ${b.calls})`, '0', ''],
   ];

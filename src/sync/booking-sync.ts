@@ -5,6 +5,7 @@ import type { RecordResult } from '../zoho/api.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
+import { type Claim, ClaimBusy, type ClaimTiming, createClaims } from './claims.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { personName } from './names.ts';
 import { bookingNote, leadCompany } from './note-content.ts';
@@ -35,8 +36,11 @@ interface Settings {
   trigger: string[] | undefined;
 }
 
-export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'>) {
+export function createBookingSync(
+  deps: Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'> & { claimTiming?: ClaimTiming },
+) {
   const { db } = deps;
+  const claims = createClaims(db, deps.claimTiming);
 
   function activity(e: EventRow, action: ActivityEntry['action'], message: string, record?: Person) {
     const bookingId = 'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
@@ -75,6 +79,30 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     });
   }
 
+  /**
+   * Runs `create` under a claim on (kind, key): released when the outcome is known; kept when
+   * a create was sent and no answer came, so the next attempt looks in Zoho first.
+   */
+  async function claimed<T>(
+    e: EventRow,
+    kind: string,
+    key: string,
+    what: string,
+    create: (claim: Claim, sent: { value: boolean }) => Promise<T>,
+  ): Promise<T> {
+    const claim = await claims.take(e.connection_id!, kind, key, e.id, what);
+    const sent = { value: false };
+    try {
+      const out = await create(claim, sent);
+      await claim.release();
+      return out;
+    } catch (err) {
+      const unanswered = sent.value && (!(err instanceof ZohoError) || err.retryable);
+      if (!unanswered) await claim.release();
+      throw err;
+    }
+  }
+
   async function findOrCreate(
     e: EventRow,
     auth: AuthSource,
@@ -84,50 +112,60 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     const email = a.email.toLowerCase();
     const known = await ref(db, e.connection_id!, 'person', email);
     if (known) return known as Person;
-    for (const module of ['Contacts', 'Leads'] as const) {
-      const [id] = await deps.records.searchByEmail(auth, module, email);
-      if (id) {
-        await keep(e, 'person', email, module, id);
-        await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, { module, id });
-        return { module, id };
+    return claimed(e, 'person', email, a.email, async (claim, sent) => {
+      // Another job may have created them while this one waited for the claim.
+      const now = await ref(db, e.connection_id!, 'person', email);
+      if (now) return now as Person;
+      for (const module of ['Contacts', 'Leads'] as const) {
+        const [id] = await deps.records.searchByEmail(auth, module, email);
+        if (id) {
+          await keep(e, 'person', email, module, id);
+          await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, {
+            module,
+            id,
+          });
+          return { module, id };
+        }
       }
-    }
-    if (s.onlyExisting) {
-      await activity(
-        e,
-        'skipped',
-        `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
-      );
-      return undefined;
-    }
-    const module = s.newAttendeeModule;
-    const name = personName(a);
-    const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
-    const record: Record<string, unknown> = {
-      ...(name.firstName ? { First_Name: name.firstName } : {}),
-      Last_Name: name.lastName,
-      Email: a.email,
-      ...(a.phone ? { Phone: a.phone } : {}),
-      Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
-      ...(module === 'Leads' ? { Company: leadCompany(a.email, full), Lead_Source: 'PepoSmart' } : {}),
-      ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
-    };
-    const result = await deps.records.insert(auth, module, record, s.trigger);
-    let id: string;
-    if (result.ok) id = result.id;
-    else {
-      // A duplicate rule or unique field says the person exists: use that record.
-      const dup = result.details['duplicate_record'] as
-        | { id?: string; module?: { api_name?: string } }
-        | undefined;
-      if (result.code !== 'DUPLICATE_DATA' || !dup?.id)
-        throw failure(result, `create the ${module.slice(0, -1)}`);
-      id = dup.id;
-    }
-    const person = { module, id };
-    await keep(e, 'person', email, module, id);
-    await activity(e, 'created', `Created ${a.email} as a new ${module.slice(0, -1)}.`, person);
-    return person;
+      if (s.onlyExisting) {
+        await activity(
+          e,
+          'skipped',
+          `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
+        );
+        return undefined;
+      }
+      const module = s.newAttendeeModule;
+      const name = personName(a);
+      const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
+      const record: Record<string, unknown> = {
+        ...(name.firstName ? { First_Name: name.firstName } : {}),
+        Last_Name: name.lastName,
+        Email: a.email,
+        ...(a.phone ? { Phone: a.phone } : {}),
+        Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
+        ...(module === 'Leads' ? { Company: leadCompany(a.email, full), Lead_Source: 'PepoSmart' } : {}),
+        ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
+      };
+      await claim.sending();
+      sent.value = true;
+      const result = await deps.records.insert(auth, module, record, s.trigger);
+      let id: string;
+      if (result.ok) id = result.id;
+      else {
+        // A duplicate rule or unique field says the person exists: use that record.
+        const dup = result.details['duplicate_record'] as
+          | { id?: string; module?: { api_name?: string } }
+          | undefined;
+        if (result.code !== 'DUPLICATE_DATA' || !dup?.id)
+          throw failure(result, `create the ${module.slice(0, -1)}`);
+        id = dup.id;
+      }
+      const person = { module, id };
+      await keep(e, 'person', email, module, id);
+      await activity(e, 'created', `Created ${a.email} as a new ${module.slice(0, -1)}.`, person);
+      return person;
+    });
   }
 
   async function logNote(
@@ -140,10 +178,24 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
     const key = `${e.payload.type}:${e.payload.data.booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
     if (await ref(db, e.connection_id!, 'note', key)) return;
     const note = bookingNote(e.payload.type, e.payload.data.booking);
-    const result = await deps.records.note(auth, person, note.title, note.content, trigger);
-    if (!result.ok) throw failure(result, 'log the Note');
-    await keep(e, 'note', key, 'Notes', result.id);
-    await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
+    await claimed(e, 'note', key, `the note for ${a.email}`, async (claim, sent) => {
+      // A Note sent before whose answer never came may be in Zoho: the parent's notes say.
+      const earlier = claim.uncertain
+        ? (await deps.records.notesOn(auth, person)).find(
+            (n) => n.title === note.title && n.content === note.content,
+          )
+        : undefined;
+      let id = earlier?.id;
+      if (!id) {
+        await claim.sending();
+        sent.value = true;
+        const result = await deps.records.note(auth, person, note.title, note.content, trigger);
+        if (!result.ok) throw failure(result, 'log the Note');
+        id = result.id;
+      }
+      await keep(e, 'note', key, 'Notes', id);
+      await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
+    });
   }
 
   async function settle(
@@ -211,7 +263,10 @@ export function createBookingSync(deps: Pick<ConnectionDeps, 'db' | 'records' | 
           return settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
         }
         // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
-        const cause = err instanceof ZohoError ? err.message : 'an internal error (see the service log)';
+        const cause =
+          err instanceof ZohoError || err instanceof ClaimBusy
+            ? err.message
+            : 'an internal error (see the service log)';
         await db.query('UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND status = $3', [
           e.id,
           cause,

@@ -117,6 +117,13 @@ const recordResults = z.object({
 
 const searchReply = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) });
 
+const notesReply = z.object({
+  data: z.array(
+    z.object({ id: z.string(), Note_Title: z.string().nullish(), Note_Content: z.string().nullish() }),
+  ),
+  info: z.object({ more_records: z.boolean().optional() }).optional(),
+});
+
 /** Reads the first per-record result of a write, from a success or from a whole-call 400/207. */
 export function firstRecordResult(body: unknown): RecordResult | undefined {
   const parsed = recordResults.safeParse(body);
@@ -154,6 +161,34 @@ export function createZohoRecords(transport: ZohoTransport) {
       if (!parsed.success)
         throw new ZohoError('invalid', `Zoho CRM ${module} search: unexpected reply shape`);
       return parsed.data.data.map((r) => r.id);
+    },
+
+    /** The record's Notes, newest first, up to `pages` pages of 200; [] on 204. */
+    async notesOn(
+      auth: AuthSource,
+      parent: { module: string; id: string },
+      pages = 3,
+    ): Promise<Array<{ id: string; title: string; content: string }>> {
+      const out: Array<{ id: string; title: string; content: string }> = [];
+      for (let page = 1; page <= pages; page++) {
+        const body = await transport.request(auth, {
+          method: 'GET',
+          path: `/${parent.module}/${parent.id}/Notes`,
+          query: { fields: 'Note_Title,Note_Content', per_page: 200, page },
+        });
+        if (body === undefined) break;
+        const parsed = notesReply.safeParse(body);
+        if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM notes: unexpected reply shape');
+        out.push(
+          ...parsed.data.data.map((n) => ({
+            id: n.id,
+            title: n.Note_Title ?? '',
+            content: n.Note_Content ?? '',
+          })),
+        );
+        if (!parsed.data.info?.more_records) break;
+      }
+      return out;
     },
 
     /** `trigger: []` keeps the org's workflow rules from firing on our write (ZOHO-API.md §4). */

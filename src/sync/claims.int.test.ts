@@ -1,0 +1,71 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { seedDemoWorkspace } from '../workspaces/demo.ts';
+import { ClaimBusy, createClaims } from './claims.ts';
+
+describe.each(databaseKinds)('sync claims on %s', (kind) => {
+  let t: TestDatabase | undefined;
+  afterEach(async () => {
+    await t?.close();
+    t = undefined;
+  });
+
+  async function setUp(timing: { staleMs: number; searchLagMs: number; waitMs: number }) {
+    t = await freshDatabase(kind);
+    await seedDemoWorkspace(t.db);
+    await t.db.query(
+      `INSERT INTO connections (id, workspace_id, user_id, status) VALUES ('con_1', 'ws_demo', 'usr_alex', 'connected')`,
+    );
+    return createClaims(t.db, timing);
+  }
+
+  it('one holder at a time; released, the next job takes it and it is not uncertain', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 60_000, waitMs: 300 });
+    const first = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    expect(first.uncertain).toBe(false);
+    await expect(claims.take('con_1', 'person', 'ada@x.example', 'evt_2', 'ada')).rejects.toBeInstanceOf(
+      ClaimBusy,
+    );
+    // Another key is free meanwhile.
+    await (await claims.take('con_1', 'person', 'bob@x.example', 'evt_2', 'bob')).release();
+    await first.release();
+    const second = await claims.take('con_1', 'person', 'ada@x.example', 'evt_2', 'ada');
+    expect(second.uncertain).toBe(false);
+  });
+
+  it('a create sent and never answered leaves the claim uncertain, taken again only after the search lag', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 400, waitMs: 5_000 });
+    const first = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    await first.sending();
+    // The same job's retry: it holds the claim, but waits out the lag and is told to look first.
+    const started = Date.now();
+    const again = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    expect(again.uncertain).toBe(true);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(300);
+    // With a lag longer than a job may wait, the job leaves it to a later retry.
+    const patient = createClaims(t!.db, { staleMs: 60_000, searchLagMs: 60_000, waitMs: 100 });
+    await again.sending();
+    await expect(patient.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada')).rejects.toBeInstanceOf(
+      ClaimBusy,
+    );
+  });
+
+  it('a claim whose holder is gone is taken over once stale, still uncertain', async () => {
+    const claims = await setUp({ staleMs: 200, searchLagMs: 0, waitMs: 5_000 });
+    const dead = await claims.take('con_1', 'note', 'k', 'evt_1', 'the note');
+    await dead.sending();
+    const next = await claims.take('con_1', 'note', 'k', 'evt_2', 'the note');
+    expect(next.uncertain).toBe(true);
+    // The old holder's release no longer touches it.
+    await dead.release();
+    await expect(
+      createClaims(t!.db, { staleMs: 60_000, searchLagMs: 0, waitMs: 100 }).take(
+        'con_1',
+        'note',
+        'k',
+        'evt_3',
+        'x',
+      ),
+    ).rejects.toBeInstanceOf(ClaimBusy);
+  });
+});

@@ -1,0 +1,87 @@
+import type { Database } from '../db/port.ts';
+
+/**
+ * Claims on what a job is about to create in Zoho, kept in the database so they hold across
+ * worker processes. A claim is held by one event's job; another job wanting the same thing
+ * waits for it (the first one's sync reference then answers it). A claim whose create was sent
+ * but never answered (a timeout, a crash) stays "uncertain": whoever takes it next must look
+ * in Zoho before creating again, and must give Zoho's search time to index a record created
+ * a moment ago (ZOHO-API.md: search can lag a just-created record).
+ */
+export class ClaimBusy extends Error {
+  constructor(what: string) {
+    super(`waiting for another sync of ${what} to finish`);
+    this.name = 'ClaimBusy';
+  }
+}
+
+export interface ClaimTiming {
+  /** A claim older than this whose holder is gone may be taken over. */
+  staleMs: number;
+  /** How long after an unanswered create Zoho's search is trusted to show the record. */
+  searchLagMs: number;
+  /** How long a job waits in hand for a claim before leaving it to a later retry. */
+  waitMs: number;
+}
+
+export const defaultClaimTiming: ClaimTiming = { staleMs: 120_000, searchLagMs: 60_000, waitMs: 10_000 };
+
+export interface Claim {
+  /** A create for this was sent before and never answered: look for it before creating. */
+  uncertain: boolean;
+  /** Marks the create as sent (call just before sending it). */
+  sending(): Promise<void>;
+  release(): Promise<void>;
+}
+
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTiming) {
+  return {
+    async take(
+      connectionId: string,
+      kind: string,
+      key: string,
+      holder: string,
+      what: string,
+    ): Promise<Claim> {
+      const until = Date.now() + timing.waitMs;
+      for (;;) {
+        const { rows } = await db.query<{ sent: boolean; lag_left_ms: number }>(
+          `INSERT INTO sync_claims (connection_id, kind, key, holder) VALUES ($1, $2, $3, $4)
+           ON CONFLICT (connection_id, kind, key) DO UPDATE SET holder = EXCLUDED.holder, claimed_at = now()
+            WHERE sync_claims.holder = EXCLUDED.holder
+               OR sync_claims.claimed_at < now() - $5 * interval '1 millisecond'
+           RETURNING sent_at IS NOT NULL AS sent,
+                     COALESCE(EXTRACT(EPOCH FROM (sent_at + $6 * interval '1 millisecond' - now())) * 1000, 0)::float8
+                       AS lag_left_ms`,
+          [connectionId, kind, key, holder, timing.staleMs, timing.searchLagMs],
+        );
+        const row = rows[0];
+        const waitFor = row ? Number(row.lag_left_ms) : 250;
+        if (row && waitFor <= 0) {
+          const where = [connectionId, kind, key, holder];
+          return {
+            uncertain: row.sent,
+            async sending() {
+              await db.query(
+                'UPDATE sync_claims SET sent_at = now() WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4',
+                where,
+              );
+            },
+            async release() {
+              await db.query(
+                'DELETE FROM sync_claims WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4',
+                where,
+              );
+            },
+          };
+        }
+        if (Date.now() + waitFor > until) throw new ClaimBusy(what);
+        await pause(Math.min(waitFor, 250));
+      }
+    },
+  };
+}
+
+export type Claims = ReturnType<typeof createClaims>;
