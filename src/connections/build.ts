@@ -22,6 +22,8 @@ export function createConnectionDeps(input: {
   perOrgConcurrency?: number;
   fetch?: Fetch;
   retry?: ZohoTransportDeps['retry'];
+  /** How long a Zoho call may take before it counts as failed (default 30 s). */
+  timeoutMs?: number;
 }): ConnectionDeps {
   const fetchOpt = input.fetch ? { fetch: input.fetch } : {};
   const accounts = createZohoAccounts({ client: input.client, dataCentres: input.dataCentres, ...fetchOpt });
@@ -31,6 +33,7 @@ export function createConnectionDeps(input: {
     ...(input.perOrgConcurrency ? { maxPerOrg: input.perOrgConcurrency } : {}),
     ...fetchOpt,
     ...(input.retry ? { retry: input.retry } : {}),
+    ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
   });
   const tokens = createTokenManager({
     db: input.db,

@@ -34,6 +34,8 @@ export interface SendOptions {
 
 export interface QueueOptions {
   retryLimit: number;
+  /** Seconds before the first retry, doubling (with jitter) up to 5 minutes. Default 5. */
+  retryDelaySeconds?: number;
   /** Where a job goes when its retries are spent, for a worker there to record the outcome. */
   deadLetter?: string;
 }
@@ -94,7 +96,7 @@ export async function startQueue(deps: {
       await boss.createQueue(name, {
         notify: true,
         retryLimit: options?.retryLimit ?? 0,
-        retryDelay: 5,
+        retryDelay: options?.retryDelaySeconds ?? 5,
         retryBackoff: true,
         retryDelayMax: 300,
         heartbeatSeconds: tuning.heartbeatSeconds,

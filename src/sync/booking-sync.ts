@@ -97,7 +97,9 @@ export function createBookingSync(
       await claim.release();
       return out;
     } catch (err) {
-      const unanswered = sent.value && (!(err instanceof ZohoError) || err.retryable);
+      // A refusal (4xx, 429) is an answer: nothing was created. A 5xx, a timeout, a dropped
+      // connection or our own failure after sending leave it open whether Zoho has it.
+      const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
       if (!unanswered) await claim.release();
       throw err;
     }

@@ -20,26 +20,41 @@ export async function startSyncWorker(deps: {
   concurrency?: number;
   /** Zoho calls at once per org, below the edition's limit. */
   orgConcurrency?: number | undefined;
+  /** Retries after the first attempt, and the delay before the first (then doubling). */
+  retry?: { limit?: number; delaySeconds?: number };
 }): Promise<void> {
+  const retryLimit = deps.retry?.limit ?? SYNC_RETRY_LIMIT;
   await deps.queue.createQueue(SYNC_DEAD_QUEUE);
-  await deps.queue.createQueue(SYNC_QUEUE, { retryLimit: SYNC_RETRY_LIMIT, deadLetter: SYNC_DEAD_QUEUE });
+  await deps.queue.createQueue(SYNC_QUEUE, {
+    retryLimit,
+    deadLetter: SYNC_DEAD_QUEUE,
+    ...(deps.retry?.delaySeconds ? { retryDelaySeconds: deps.retry.delaySeconds } : {}),
+  });
   await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.bookingSync.handle(job.data.eventId), {
     concurrency: deps.concurrency ?? 8,
     groupConcurrency: orgLimits(deps.orgConcurrency),
   });
-  await deps.queue.work<{ eventId: string }>(SYNC_DEAD_QUEUE, (job) => giveUp(deps, job.data.eventId), {
-    concurrency: 1,
-  });
+  await deps.queue.work<{ eventId: string }>(
+    SYNC_DEAD_QUEUE,
+    (job) => giveUp(deps, job.data.eventId, retryLimit + 1),
+    {
+      concurrency: 1,
+    },
+  );
 }
 
-async function giveUp(deps: { db: Database; logger: Logger }, eventId: string): Promise<void> {
+async function giveUp(
+  deps: { db: Database; logger: Logger },
+  eventId: string,
+  attempts: number,
+): Promise<void> {
   await deps.db.transaction(async (tx) => {
     const { rows } = await tx.query<{ workspace_id: string; booking_id: string; detail: string | null }>(
       `UPDATE events SET status = 'failed', error_code = 'retries_exhausted',
-              detail = 'Gave up after ${SYNC_RETRY_LIMIT + 1} attempts' || COALESCE(': ' || detail, ''),
+              detail = 'Gave up after ' || $2::int || ' attempts' || COALESCE(': ' || detail, ''),
               updated_at = now()
         WHERE id = $1 AND status = 'queued' RETURNING workspace_id, booking_id, detail`,
-      [eventId],
+      [eventId, attempts],
     );
     const e = rows[0];
     if (!e) return;

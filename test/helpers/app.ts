@@ -9,6 +9,7 @@ import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
 import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
 import { createBookingSync } from '../../src/sync/booking-sync.ts';
+import type { ClaimTiming } from '../../src/sync/claims.ts';
 import { startSyncWorker } from '../../src/sync/worker.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
@@ -66,6 +67,10 @@ export async function startTestApp(options: {
   perOrgConcurrency?: number;
   /** Start the job queue, the sync worker and the event API (signed with `eventsSecret`). */
   sync?: boolean;
+  /** Sync tuning: job retries, claim timing, Zoho call timeout. */
+  syncRetry?: { limit?: number; delaySeconds?: number };
+  claimTiming?: ClaimTiming;
+  zohoTimeoutMs?: number;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
   await seedDemoWorkspace(t.db);
@@ -122,9 +127,20 @@ export async function startTestApp(options: {
     fetch: recordingFetch,
     retry: { baseMs: 5, maxMs: 50 },
     ...(options.perOrgConcurrency ? { perOrgConcurrency: options.perOrgConcurrency } : {}),
+    ...(options.zohoTimeoutMs ? { timeoutMs: options.zohoTimeoutMs } : {}),
   });
   const queue = options.sync ? await startQueue({ db: t.db as QueueDatabase, logger }) : undefined;
-  if (queue) await startSyncWorker({ db: t.db, queue, logger, bookingSync: createBookingSync(deps) });
+  if (queue)
+    await startSyncWorker({
+      db: t.db,
+      queue,
+      logger,
+      bookingSync: createBookingSync({
+        ...deps,
+        ...(options.claimTiming ? { claimTiming: options.claimTiming } : {}),
+      }),
+      ...(options.syncRetry ? { retry: options.syncRetry } : {}),
+    });
   const app = buildWebApp({
     db: t.db,
     logger,
