@@ -49,6 +49,7 @@ const envSchema = z
     EVENTS_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
+    ZOHO_SEARCH_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
@@ -105,6 +106,8 @@ export interface Config {
     readonly concurrency: number;
     /** At most this many Zoho calls at once per org, below the edition's limit; undefined: the edition's. */
     readonly orgConcurrency: number | undefined;
+    /** How long after an unanswered create Zoho's search is trusted to show the record. */
+    readonly searchLagSeconds: number;
   };
   /**
    * `sandbox`: the bundled sandbox stands in for Zoho: started in this process (no Zoho client
@@ -154,7 +157,11 @@ export function loadConfig(env: Env): Config {
     handoffSecret: e.AUTH_HANDOFF_SECRET,
     eventsSecret: e.EVENTS_SIGNING_SECRET,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
-    sync: { concurrency: e.SYNC_CONCURRENCY, orgConcurrency: e.ZOHO_ORG_CONCURRENCY },
+    sync: {
+      concurrency: e.SYNC_CONCURRENCY,
+      orgConcurrency: e.ZOHO_ORG_CONCURRENCY,
+      searchLagSeconds: e.ZOHO_SEARCH_LAG_SECONDS,
+    },
     zoho: zohoMode(e),
   });
 }

@@ -11,7 +11,8 @@ import { startQueue } from './jobs/queue.ts';
 import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
 import { createBookingSync } from './sync/booking-sync.ts';
-import { startSyncWorker } from './sync/worker.ts';
+import { defaultClaimTiming } from './sync/claims.ts';
+import { createSyncQueues, startSyncWorker } from './sync/worker.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
 import { seedDemoWorkspace } from './workspaces/demo.ts';
 import { type DataCentres, sandboxDataCentres, zohoDataCentres } from './zoho/datacentres.ts';
@@ -116,12 +117,16 @@ async function main(): Promise<void> {
     ...(config.sync.orgConcurrency ? { perOrgConcurrency: config.sync.orgConcurrency } : {}),
   });
   const queue = await startQueue({ db, logger });
+  await createSyncQueues(queue);
   if (role !== 'web')
     await startSyncWorker({
       db,
       queue,
       logger,
-      bookingSync: createBookingSync(connections),
+      bookingSync: createBookingSync({
+        ...connections,
+        claimTiming: { ...defaultClaimTiming, searchLagMs: config.sync.searchLagSeconds * 1000 },
+      }),
       concurrency: config.sync.concurrency,
       orgConcurrency: config.sync.orgConcurrency,
     });

@@ -11,6 +11,23 @@ import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync
  * again and again) lands on the dead-letter queue, whose worker ends the event as failed
  * with the last cause, so no booking stays "in progress" for ever.
  */
+export interface SyncRetry {
+  /** Retries after the first attempt (default SYNC_RETRY_LIMIT). */
+  limit?: number;
+  /** Seconds before the first retry, then doubling (default 5). */
+  delaySeconds?: number;
+}
+
+/** Creates the sync queues (idempotent): every process that sends or works sync jobs calls it. */
+export async function createSyncQueues(queue: JobQueue, retry: SyncRetry = {}): Promise<void> {
+  await queue.createQueue(SYNC_DEAD_QUEUE);
+  await queue.createQueue(SYNC_QUEUE, {
+    retryLimit: retry.limit ?? SYNC_RETRY_LIMIT,
+    deadLetter: SYNC_DEAD_QUEUE,
+    ...(retry.delaySeconds ? { retryDelaySeconds: retry.delaySeconds } : {}),
+  });
+}
+
 export async function startSyncWorker(deps: {
   db: Database;
   queue: JobQueue;
@@ -20,23 +37,17 @@ export async function startSyncWorker(deps: {
   concurrency?: number;
   /** Zoho calls at once per org, below the edition's limit. */
   orgConcurrency?: number | undefined;
-  /** Retries after the first attempt, and the delay before the first (then doubling). */
-  retry?: { limit?: number; delaySeconds?: number };
+  retry?: SyncRetry;
 }): Promise<void> {
-  const retryLimit = deps.retry?.limit ?? SYNC_RETRY_LIMIT;
-  await deps.queue.createQueue(SYNC_DEAD_QUEUE);
-  await deps.queue.createQueue(SYNC_QUEUE, {
-    retryLimit,
-    deadLetter: SYNC_DEAD_QUEUE,
-    ...(deps.retry?.delaySeconds ? { retryDelaySeconds: deps.retry.delaySeconds } : {}),
-  });
+  const attempts = (deps.retry?.limit ?? SYNC_RETRY_LIMIT) + 1;
+  await createSyncQueues(deps.queue, deps.retry);
   await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.bookingSync.handle(job.data.eventId), {
     concurrency: deps.concurrency ?? 8,
     groupConcurrency: orgLimits(deps.orgConcurrency),
   });
   await deps.queue.work<{ eventId: string }>(
     SYNC_DEAD_QUEUE,
-    (job) => giveUp(deps, job.data.eventId, retryLimit + 1),
+    (job) => giveUp(deps, job.data.eventId, attempts),
     {
       concurrency: 1,
     },

@@ -5,20 +5,7 @@ import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { AppSession, freePort } from '../helpers/app.ts';
 import { captureLines } from '../helpers/logs.ts';
-
-/** Waits until the process has printed text matching `pattern`, or fails when it exits. */
-function waitForOutput(child: ChildProcess, pattern: RegExp, sink: { out: string }): Promise<string> {
-  return new Promise((resolve, reject) => {
-    child.stdout!.on('data', (chunk: Buffer) => {
-      sink.out += chunk.toString();
-      if (pattern.test(sink.out)) resolve(sink.out);
-    });
-    child.stderr!.on('data', (chunk: Buffer) => {
-      sink.out += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`exited with ${code} before ready:\n${sink.out}`)));
-  });
-}
+import { waitForOutput } from '../helpers/processes.ts';
 
 describe('npm start in sandbox mode', () => {
   let child: ChildProcess | undefined;

@@ -10,7 +10,7 @@ import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.
 import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
 import { createBookingSync } from '../../src/sync/booking-sync.ts';
 import type { ClaimTiming } from '../../src/sync/claims.ts';
-import { startSyncWorker } from '../../src/sync/worker.ts';
+import { createSyncQueues, startSyncWorker } from '../../src/sync/worker.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
 import { buildWebApp } from '../../src/web/app.ts';
@@ -67,6 +67,8 @@ export async function startTestApp(options: {
   perOrgConcurrency?: number;
   /** Start the job queue, the sync worker and the event API (signed with `eventsSecret`). */
   sync?: boolean;
+  /** With `sync`: false leaves the jobs to worker processes the test starts (default true). */
+  worker?: boolean;
   /** Sync tuning: job retries, claim timing, Zoho call timeout. */
   syncRetry?: { limit?: number; delaySeconds?: number };
   claimTiming?: ClaimTiming;
@@ -130,7 +132,8 @@ export async function startTestApp(options: {
     ...(options.zohoTimeoutMs ? { timeoutMs: options.zohoTimeoutMs } : {}),
   });
   const queue = options.sync ? await startQueue({ db: t.db as QueueDatabase, logger }) : undefined;
-  if (queue)
+  if (queue) await createSyncQueues(queue, options.syncRetry);
+  if (queue && options.worker !== false)
     await startSyncWorker({
       db: t.db,
       queue,
