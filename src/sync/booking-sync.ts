@@ -179,7 +179,7 @@ export function createBookingSync(
   ) {
     const key = `${e.payload.type}:${e.payload.data.booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
     if (await ref(db, e.connection_id!, 'note', key)) return;
-    const note = bookingNote(e.payload.type, e.payload.data.booking);
+    const note = bookingNote(e.payload.type, e.payload.data.booking, await previousBooking(e));
     await claimed(e, 'note', key, `the note for ${a.email}`, async (claim, sent) => {
       // A Note sent before whose answer never came may be in Zoho: the parent's notes say.
       const earlier = claim.uncertain
@@ -198,6 +198,19 @@ export function createBookingSync(
       await keep(e, 'note', key, 'Notes', id);
       await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
     });
+  }
+
+  /** The booking as the last earlier event of it had it (what a reschedule changed). */
+  async function previousBooking(e: EventRow & { payload: BookingEvent }) {
+    if (e.payload.type !== 'booking.rescheduled') return undefined;
+    const { rows } = await db.query<{ payload: BookingEvent }>(
+      `SELECT payload FROM events
+        WHERE workspace_id = $1 AND booking_id = $2 AND id <> $3 AND received_at <= (SELECT received_at FROM events WHERE id = $3)
+          AND type IN ('booking.created', 'booking.rescheduled')
+        ORDER BY received_at DESC LIMIT 1`,
+      [e.workspace_id, e.payload.data.booking.id, e.id],
+    );
+    return rows[0]?.payload.data.booking;
   }
 
   async function settle(

@@ -24,10 +24,30 @@ const verbs: Record<BookingEvent['type'], string> = {
   'booking.cancelled': 'Meeting cancelled',
 };
 
-export function bookingNote(type: BookingEvent['type'], b: Booking): { title: string; content: string } {
+const when = (b: Pick<Booking, 'start_time' | 'end_time' | 'timezone'>) =>
+  `${formatInZone(b.start_time, b.timezone)} – ${formatInZone(b.end_time, b.timezone)} (${b.timezone})`;
+
+/**
+ * `previous` is the booking as its last earlier event had it: a rescheduled Note then says
+ * what changed (times shown in the booking's current zone, so old and new compare at a glance).
+ */
+export function bookingNote(
+  type: BookingEvent['type'],
+  b: Booking,
+  previous?: Booking,
+): { title: string; content: string } {
+  const moved =
+    type === 'booking.rescheduled' && previous
+      ? `Was: ${when({ ...previous, timezone: b.timezone })}`
+      : type === 'booking.rescheduled'
+        ? 'Was: (earlier time not known to PepoSmart)'
+        : undefined;
+  const renamed = previous && previous.title !== b.title ? `Previously titled: ${previous.title}` : undefined;
   const lines = [
     `${verbs[type]}: ${b.title}`,
-    `When: ${formatInZone(b.start_time, b.timezone)} – ${formatInZone(b.end_time, b.timezone)} (${b.timezone})`,
+    `${type === 'booking.rescheduled' ? 'Now' : 'When'}: ${when(b)}`,
+    moved,
+    renamed,
     b.video_url ? `Video link: ${b.video_url}` : undefined,
     b.location ? `Location: ${b.location}` : undefined,
     b.event_type ? `Event type: ${b.event_type.name}` : undefined,

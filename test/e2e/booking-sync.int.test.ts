@@ -58,6 +58,36 @@ describe.each(databaseKinds)('booking sync on %s', (kind) => {
     expect(await records(c.org, 'Notes')).toHaveLength(2);
   });
 
+  it('a reschedule and a cancellation add Notes saying what changed, on the same record', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const created = bookingEvent({ bookingId: 'bk_moving' });
+    await sendEvent(c.app.url, created);
+    expect(await settled(c.app.db, created.id)).toBe('done');
+    const moved = bookingEvent({ type: 'booking.rescheduled', bookingId: 'bk_moving' });
+    moved.data.booking.start_time = '2026-12-02T14:00:00Z';
+    moved.data.booking.end_time = '2026-12-02T14:30:00Z';
+    await sendEvent(c.app.url, moved);
+    expect(await settled(c.app.db, moved.id)).toBe('done');
+    const cancelled = bookingEvent({ type: 'booking.cancelled', bookingId: 'bk_moving' });
+    Object.assign(cancelled.data.booking, { cancel_reason: 'Customer travelling' });
+    await sendEvent(c.app.url, cancelled);
+    expect(await settled(c.app.db, cancelled.id)).toBe('done');
+
+    const contacts = await records(c.org, 'Contacts');
+    expect(contacts).toHaveLength(1);
+    const notes = await records(c.org, 'Notes');
+    expect(notes.map((n) => n.Parent_Id.id)).toEqual([contacts[0].id, contacts[0].id, contacts[0].id]);
+    const byTitle = Object.fromEntries(notes.map((n) => [n.Note_Title, n.Note_Content as string]));
+    expect(byTitle['Meeting rescheduled: Discovery call']).toContain(
+      'Now: Wed, 2 Dec 2026, 15:00 – Wed, 2 Dec 2026, 15:30 (Europe/Berlin)',
+    );
+    expect(byTitle['Meeting rescheduled: Discovery call']).toContain(
+      'Was: Tue, 1 Dec 2026, 10:00 – Tue, 1 Dec 2026, 10:30 (Europe/Berlin)',
+    );
+    expect(byTitle['Meeting cancelled: Discovery call']).toContain('Reason: Customer travelling');
+    expect(byTitle['Meeting cancelled: Discovery call']).toContain('bk_moving');
+  });
+
   it('an attendee who is an existing Lead gets the Note on the Lead and no Contact', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/records`, {
