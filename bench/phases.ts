@@ -29,14 +29,18 @@ async function runBurst(stack: Stack, hostIndex: 0 | 1, label: string, n: number
     settled,
     runMs,
     lastAcceptedMs: Math.max(...sent.map((s) => s.acceptedAt)) - firstSend,
-    longestGapMs: longestGap([firstSend, ...ends]),
+    ...longestGap([firstSend, ...ends], firstSend),
   };
 }
 
-/** The longest time between two Zoho replies (or the first send and the first reply). */
-function longestGap(times: number[]): number {
+/** The longest time between two Zoho replies (or the first send and the first reply), and when it began. */
+function longestGap(times: number[], origin: number) {
   const sorted = [...times].sort((x, y) => x - y);
-  return Math.max(0, ...sorted.slice(1).map((t, i) => t - sorted[i]!));
+  let best = { longestGapMs: 0, longestGapFromMs: 0 };
+  for (let i = 1; i < sorted.length; i++)
+    if (sorted[i]! - sorted[i - 1]! > best.longestGapMs)
+      best = { longestGapMs: sorted[i]! - sorted[i - 1]!, longestGapFromMs: sorted[i - 1]! - origin };
+  return best;
 }
 
 /** Contacts sharing one email: the same attendee created twice. */
