@@ -133,6 +133,10 @@ export async function gate(
     const result = prepared.run({ core, dc, org, user, token: at, req });
     credits = cost;
     chargeCredits(core, org.id, cost);
+    // The call stops counting once its answer is ready, before it is written: a client that
+    // starts its next call on reading this one's answer is never counted twice.
+    release();
+    release = undefined;
     await send(result);
   } finally {
     release?.();

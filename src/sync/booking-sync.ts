@@ -146,7 +146,9 @@ export function createBookingSync(
         Email: a.email,
         ...(a.phone ? { Phone: a.phone } : {}),
         Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
-        ...(module === 'Leads' ? { Company: leadCompany(a.email, full), Lead_Source: 'PepoSmart' } : {}),
+        ...(module === 'Leads'
+          ? { Company: a.company ?? leadCompany(a.email, full), Lead_Source: 'PepoSmart' }
+          : {}),
         ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
       };
       await claim.sending();

@@ -21,6 +21,8 @@ const attendee = z.object({
   last_name: z.string().max(100).optional(),
   phone: z.string().max(50).optional(),
   timezone: timeZone.optional(),
+  /** Optional beyond DESIGN §2.3: the attendee's company when the booking form asked for it. */
+  company: z.string().trim().min(1).max(200).optional(),
 });
 
 const booking = z

@@ -105,20 +105,25 @@ describe.each(databaseKinds)('booking sync on %s', (kind) => {
     expect(notes.map((x) => x.Parent_Id.id)).toEqual([lead.id]);
   });
 
-  it('the Leads setting creates Leads with a Company; an email-only attendee gets a Last_Name', async () => {
+  it('the Leads setting creates Leads with a Company (the booking’s, else from the email); an email-only attendee gets a Last_Name', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await c.session.post('/integrations/zoho/settings', {
       new_attendee_module: 'Leads',
       sync_bookings: 'on',
     });
     const event = bookingEvent({
-      attendees: [{ email: 'j.doe@acme-widgets.example' }, { email: 'solo@gmail.com' }],
+      attendees: [
+        { email: 'j.doe@acme-widgets.example' },
+        { email: 'solo@gmail.com' },
+        { email: 'rita@gmail.com', name: 'Rita Rao', company: 'Rao Consulting GmbH' },
+      ],
     });
     await sendEvent(c.app.url, event);
     expect(await settled(c.app.db, event.id)).toBe('done');
     const leads = (await records(c.org, 'Leads')).sort((a, b) => a.Email.localeCompare(b.Email));
     expect(leads.map((l) => [l.First_Name ?? null, l.Last_Name, l.Company])).toEqual([
       ['J', 'Doe', 'Acme Widgets'],
+      ['Rita', 'Rao', 'Rao Consulting GmbH'],
       [null, 'Solo', 'Solo'],
     ]);
     expect(await records(c.org, 'Contacts')).toEqual([]);
