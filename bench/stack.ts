@@ -6,6 +6,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { registerClient } from '../sandbox/admin/auth.ts';
 import { createSandbox } from '../sandbox/app.ts';
+import { createOfflineAnalyzer } from '../src/analysis/offline.ts';
+import { createAnalysisService } from '../src/analysis/service.ts';
 import { systemClock } from '../src/clock.ts';
 import { createConnectionDeps } from '../src/connections/build.ts';
 import { findConnection } from '../src/connections/repo.ts';
@@ -14,7 +16,7 @@ import { migrate } from '../src/db/migrate.ts';
 import { openPglite } from '../src/db/pglite.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { createLogger } from '../src/log.ts';
-import { createBookingSync } from '../src/sync/booking-sync.ts';
+import { createEventSync } from '../src/sync/event-sync.ts';
 import { startSyncWorker } from '../src/sync/worker.ts';
 import { buildWebApp } from '../src/web/app.ts';
 import { seedDemoWorkspace } from '../src/workspaces/demo.ts';
@@ -106,12 +108,15 @@ export async function startStack() {
     fetch: recordingFetch,
   });
   const queue = await startQueue({ db, logger });
-  const sync = createBookingSync(deps);
+  const sync = createEventSync({
+    ...deps,
+    analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
+  });
   await startSyncWorker({
     db,
     queue,
     logger,
-    bookingSync: { handle: (eventId) => current.run(eventId, () => sync.handle(eventId)) },
+    eventSync: { handle: (eventId: string) => current.run(eventId, () => sync.handle(eventId)) },
   });
   const app = buildWebApp({
     db,

@@ -1,6 +1,8 @@
 import path from 'node:path';
 import { createSandbox, type Sandbox } from '../sandbox/app.ts';
 import { seedDemoOrgs } from '../sandbox/demo.ts';
+import { createOfflineAnalyzer } from './analysis/offline.ts';
+import { createAnalysisService } from './analysis/service.ts';
 import { systemClock } from './clock.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createConnectionDeps } from './connections/build.ts';
@@ -10,8 +12,8 @@ import { AppError } from './errors.ts';
 import { startQueue } from './jobs/queue.ts';
 import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
-import { createBookingSync } from './sync/booking-sync.ts';
 import { defaultClaimTiming } from './sync/claims.ts';
+import { createEventSync } from './sync/event-sync.ts';
 import { createSyncQueues, startSyncWorker } from './sync/worker.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
 import { seedDemoWorkspace } from './workspaces/demo.ts';
@@ -123,8 +125,9 @@ async function main(): Promise<void> {
       db,
       queue,
       logger,
-      bookingSync: createBookingSync({
+      eventSync: createEventSync({
         ...connections,
+        analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
         claimTiming: { ...defaultClaimTiming, searchLagMs: config.sync.searchLagSeconds * 1000 },
       }),
       concurrency: config.sync.concurrency,

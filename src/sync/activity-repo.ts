@@ -23,7 +23,7 @@ export interface ActivityEntry {
   workspaceId: string;
   eventId: string;
   bookingId: string;
-  action: 'found' | 'created' | 'logged' | 'skipped' | 'failed' | 'retrying' | 'waiting';
+  action: 'found' | 'created' | 'logged' | 'skipped' | 'failed' | 'retrying' | 'waiting' | 'analysed';
   message: string;
   record?: { module: string; id: string } | undefined;
 }

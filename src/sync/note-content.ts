@@ -1,3 +1,4 @@
+import type { ActionItem } from '../analysis/analysis.ts';
 import type { BookingEvent } from './event-schema.ts';
 
 /** The Note logged for a booking: what a sales person wants to see in the CRM. Pure. */
@@ -57,6 +58,41 @@ export function bookingNote(
     `\nBooking id: ${b.id} · logged by PepoSmart`,
   ];
   return { title: `${verbs[type]}: ${b.title}`.slice(0, 120), content: lines.filter(Boolean).join('\n') };
+}
+
+/** The meeting summary as a Note, with the action items listed (each also becomes a Task). */
+export function summaryNote(
+  b: Booking,
+  summary: string,
+  items: readonly ActionItem[],
+): { title: string; content: string } {
+  const lines = [
+    `Meeting notes: ${b.title}`,
+    `When: ${when(b)}`,
+    '',
+    summary.trim(),
+    items.length
+      ? `\nAction items:\n${items.map((i) => `- ${i.text} (${i.owner === 'host' ? 'us' : 'them'}, ${i.priority}, due ${i.due})`).join('\n')}`
+      : undefined,
+    `\nBooking id: ${b.id} · logged by PepoSmart`,
+  ];
+  return {
+    title: `Meeting notes: ${b.title}`.slice(0, 120),
+    content: lines.filter((l) => l !== undefined).join('\n'),
+  };
+}
+
+/** A Task's description: where it comes from and who said it. */
+export function taskDescription(b: Booking, item: ActionItem): string {
+  return [
+    `From the meeting “${b.title}” on ${formatInZone(b.start_time, b.timezone)} (${b.timezone}).`,
+    item.owner === 'attendee' ? 'The attendee committed to this: follow up with them.' : undefined,
+    item.quote && item.quote !== item.text ? `Said: “${item.quote}”` : undefined,
+    item.due_inferred ? 'No date was said: the due date follows the priority.' : undefined,
+    `Booking id: ${b.id} · created by PepoSmart`,
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
 /** Free-mail domains: their domain names no company, so a new Lead's Company comes from elsewhere. */

@@ -2,7 +2,7 @@ import type { Database } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { addActivity } from './activity-repo.ts';
-import type { createBookingSync } from './booking-sync.ts';
+import type { EventSync } from './event-sync.ts';
 import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync-queue.ts';
 
 /**
@@ -32,7 +32,7 @@ export async function startSyncWorker(deps: {
   db: Database;
   queue: JobQueue;
   logger: Logger;
-  bookingSync: ReturnType<typeof createBookingSync>;
+  eventSync: EventSync;
   /** Jobs at once in this process. */
   concurrency?: number;
   /** Zoho calls at once per org, below the edition's limit. */
@@ -41,7 +41,7 @@ export async function startSyncWorker(deps: {
 }): Promise<void> {
   const attempts = (deps.retry?.limit ?? SYNC_RETRY_LIMIT) + 1;
   await createSyncQueues(deps.queue, deps.retry);
-  await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.bookingSync.handle(job.data.eventId), {
+  await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.eventSync.handle(job.data.eventId), {
     concurrency: deps.concurrency ?? 8,
     groupConcurrency: orgLimits(deps.orgConcurrency),
   });

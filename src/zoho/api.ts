@@ -196,6 +196,60 @@ export function createZohoRecords(transport: ZohoTransport) {
       return write(auth, `/${module}`, { data: [record], ...(trigger ? { trigger } : {}) });
     },
 
+    /**
+     * A Task linked to a Contact (`Who_Id`) or a Lead (`What_Id` + `$se_module`), as ZOHO-API.md §5
+     * says; Status and Priority must be Zoho's own values.
+     */
+    task(
+      auth: AuthSource,
+      parent: { module: 'Contacts' | 'Leads'; id: string },
+      task: {
+        subject: string;
+        dueDate: string;
+        priority: string;
+        description: string;
+        ownerId: string | null;
+      },
+      trigger?: string[],
+    ) {
+      const link =
+        parent.module === 'Contacts'
+          ? { Who_Id: { id: parent.id } }
+          : { What_Id: { id: parent.id }, $se_module: parent.module };
+      return write(auth, '/Tasks', {
+        ...(trigger ? { trigger } : {}),
+        data: [
+          {
+            Subject: task.subject,
+            Due_Date: task.dueDate,
+            Priority: task.priority,
+            Status: 'Not Started',
+            Description: task.description,
+            ...link,
+            ...(task.ownerId ? { Owner: { id: task.ownerId } } : {}),
+          },
+        ],
+      });
+    },
+
+    /** The record's Tasks (subject and id), for looking one up after an unanswered create. */
+    async tasksOn(
+      auth: AuthSource,
+      parent: { module: string; id: string },
+    ): Promise<Array<{ id: string; subject: string }>> {
+      const body = await transport.request(auth, {
+        method: 'GET',
+        path: `/${parent.module}/${parent.id}/Tasks`,
+        query: { fields: 'Subject', per_page: 200 },
+      });
+      if (body === undefined) return [];
+      const parsed = z
+        .object({ data: z.array(z.object({ id: z.string(), Subject: z.string().nullish() })) })
+        .safeParse(body);
+      if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM tasks: unexpected reply shape');
+      return parsed.data.data.map((t) => ({ id: t.id, subject: t.Subject ?? '' }));
+    },
+
     note(
       auth: AuthSource,
       parent: { module: string; id: string },

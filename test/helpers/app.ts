@@ -2,14 +2,16 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { registerClient } from '../../sandbox/admin/auth.ts';
 import type { Sandbox } from '../../sandbox/app.ts';
+import { createOfflineAnalyzer } from '../../src/analysis/offline.ts';
+import { createAnalysisService } from '../../src/analysis/service.ts';
 import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
 import { createConnectionDeps } from '../../src/connections/build.ts';
 import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
 import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
-import { createBookingSync } from '../../src/sync/booking-sync.ts';
 import type { ClaimTiming } from '../../src/sync/claims.ts';
+import { createEventSync } from '../../src/sync/event-sync.ts';
 import { createSyncQueues, startSyncWorker } from '../../src/sync/worker.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
@@ -138,8 +140,9 @@ export async function startTestApp(options: {
       db: t.db,
       queue,
       logger,
-      bookingSync: createBookingSync({
+      eventSync: createEventSync({
         ...deps,
+        analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
         ...(options.claimTiming ? { claimTiming: options.claimTiming } : {}),
       }),
       ...(options.syncRetry ? { retry: options.syncRetry } : {}),

@@ -41,6 +41,18 @@ export function bookingEvent(
   };
 }
 
+/** A meeting.notes_processed event for a booking, with whatever notes `data` carries. */
+export function notesEvent(bookingId: string, data: Record<string, unknown> = {}, workspaceId = 'ws_demo') {
+  n += 1;
+  return {
+    id: `evt_${crypto.randomBytes(6).toString('hex')}_${n}`,
+    type: 'meeting.notes_processed' as const,
+    created_at: new Date().toISOString(),
+    workspace_id: workspaceId,
+    data: { booking_id: bookingId, ...data },
+  };
+}
+
 export async function sendEvent(
   url: string,
   event: unknown,

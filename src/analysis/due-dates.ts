@@ -1,0 +1,123 @@
+import * as chrono from 'chrono-node';
+import type { Priority } from './analysis.ts';
+
+/**
+ * Due dates in the meeting's local calendar (YYYY-MM-DD). A date that was said ("by Monday",
+ * "tomorrow", "before the 15th") is read relative to the meeting's local date and time; when
+ * none was said, the date follows urgency: High and Highest the next business day, Normal
+ * three business days, Low and Lowest seven calendar days. Business days skip Saturday and
+ * Sunday (public holidays are not known). Pure.
+ */
+const pad = (n: number) => String(n).padStart(2, '0');
+const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
+
+/** The wall-clock time of `iso` in `timeZone`, as a Date whose UTC fields hold it ("floating"). */
+export function floatingLocal(iso: string, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat('en-US', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    })
+      .formatToParts(new Date(iso))
+      .map((p) => [p.type, p.value]),
+  );
+  return new Date(
+    Date.UTC(
+      +parts['year']!,
+      +parts['month']! - 1,
+      +parts['day']!,
+      +parts['hour']!,
+      +parts['minute']!,
+      +parts['second']!,
+    ),
+  );
+}
+
+export const localDate = (iso: string, timeZone: string): string => ymd(floatingLocal(iso, timeZone));
+
+export function addDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  d.setUTCDate(d.getUTCDate() + days);
+  return ymd(d);
+}
+
+export function addBusinessDays(date: string, days: number): string {
+  const d = new Date(`${date}T00:00:00Z`);
+  let left = days;
+  while (left > 0) {
+    d.setUTCDate(d.getUTCDate() + 1);
+    const wd = d.getUTCDay();
+    if (wd !== 0 && wd !== 6) left--;
+  }
+  return ymd(d);
+}
+
+export function dueFromUrgency(meetingDate: string, priority: Priority): string {
+  if (priority === 'Highest' || priority === 'High') return addBusinessDays(meetingDate, 1);
+  if (priority === 'Normal') return addBusinessDays(meetingDate, 3);
+  return addDays(meetingDate, 7);
+}
+
+/** Phrases chrono does not read the way people mean them, rewritten first. */
+const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
+  // "end of (this) week" → Friday of this week; "end of next week" → Friday of next week.
+  [/\b(?:by |before )?(?:the )?end of (?:the |this )?week\b/i, () => 'this friday'],
+  [/\b(?:by |before )?(?:the )?end of next week\b/i, () => 'next friday'],
+  [/\b(?:by )?(?:eod|end of (?:the )?day|close of business|cob)\b/i, () => 'today'],
+  [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
+  // "before the 15th" → the next 15th on or after the meeting.
+  [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],
+];
+
+const months = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
+function nextDayOfMonth(ref: Date, day: number): string {
+  const month = day >= ref.getUTCDate() ? ref.getUTCMonth() : (ref.getUTCMonth() + 1) % 12;
+  return `${months[month]} ${day}`;
+}
+
+function lastOfMonth(ref: Date): string {
+  const d = new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth() + 1, 0));
+  return ymd(d);
+}
+
+/**
+ * The date said in `text`, relative to the meeting's local start, or undefined when none was.
+ * "Monday" means the next Monday after the meeting; "next Friday" the Friday of next week.
+ */
+export function statedDue(
+  text: string,
+  meeting: { start_time: string; timezone: string },
+): string | undefined {
+  const ref = floatingLocal(meeting.start_time, meeting.timezone);
+  let phrase = text;
+  for (const [pattern, to] of rewrites) {
+    const m = pattern.exec(phrase);
+    if (m) phrase = phrase.replace(pattern, to(m, ref));
+  }
+  const results = chrono.parse(phrase, { instant: ref, timezone: 0 }, { forwardDate: true });
+  const r = results.find((x) => x.start.isCertain('day') || x.start.isCertain('weekday'));
+  if (!r) return undefined;
+  const date = ymd(r.start.date());
+  // A date before the meeting is about the past ("we watched it Friday"), not a due date.
+  return date >= ymd(ref) ? date : undefined;
+}

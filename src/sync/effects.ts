@@ -1,0 +1,212 @@
+import type { ConnectionDeps } from '../connections/deps.ts';
+import type { Queryable } from '../db/port.ts';
+import type { RecordResult } from '../zoho/api.ts';
+import { ZohoError } from '../zoho/errors.ts';
+import type { AuthSource } from '../zoho/transport.ts';
+import { type ActivityEntry, addActivity } from './activity-repo.ts';
+import { type Claim, type ClaimTiming, createClaims } from './claims.ts';
+import type { BookingEvent, PlatformEvent } from './event-schema.ts';
+import { personName } from './names.ts';
+import { leadCompany } from './note-content.ts';
+
+/**
+ * The effects every event's sync has on Zoho, each kept as a sync reference first looked up,
+ * so a repeated or retried job re-uses it (DESIGN §4), and created under a claim, so two jobs
+ * never create the same thing and an unanswered create is looked for before it is repeated.
+ */
+export type Person = { module: 'Contacts' | 'Leads'; id: string };
+export type Attendee = BookingEvent['data']['booking']['attendees'][number];
+
+export interface EventRow {
+  id: string;
+  workspace_id: string;
+  connection_id: string | null;
+  status: string;
+  payload: PlatformEvent;
+}
+
+export interface Settings {
+  newAttendeeModule: 'Contacts' | 'Leads';
+  zohoUserId: string | null;
+  onlyExisting: boolean;
+  syncTasks: boolean;
+  /** Zoho's `trigger`: `[]` keeps the org's workflow rules from firing; undefined lets them. */
+  trigger: string[] | undefined;
+}
+
+export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'> & {
+  claimTiming?: ClaimTiming;
+};
+
+export function createSyncEffects(deps: SyncDeps) {
+  const { db } = deps;
+  const claims = createClaims(db, deps.claimTiming);
+
+  function activity(
+    e: EventRow,
+    action: ActivityEntry['action'],
+    message: string,
+    record?: { module: string; id: string },
+  ) {
+    const bookingId = 'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
+    return addActivity(db, {
+      workspaceId: e.workspace_id,
+      eventId: e.id,
+      bookingId,
+      action,
+      message,
+      record,
+    });
+  }
+
+  async function ref(q: Queryable, connectionId: string, kind: string, key: string) {
+    const { rows } = await q.query<{ module: string; zoho_id: string }>(
+      'SELECT module, zoho_id FROM sync_refs WHERE connection_id = $1 AND kind = $2 AND key = $3',
+      [connectionId, kind, key],
+    );
+    return rows[0] ? { module: rows[0].module, id: rows[0].zoho_id } : undefined;
+  }
+
+  async function keep(e: EventRow, kind: string, key: string, module: string, id: string) {
+    await db.query(
+      `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id) VALUES ($1, $2, $3, $4, $5, $6)
+       ON CONFLICT (connection_id, kind, key) DO NOTHING`,
+      [e.connection_id, e.workspace_id, kind, key, module, id],
+    );
+  }
+
+  function failure(result: Extract<RecordResult, { ok: false }>, what: string): ZohoError {
+    const field =
+      typeof result.details['api_name'] === 'string' ? ` (field ${result.details['api_name']})` : '';
+    return new ZohoError('invalid', `Zoho refused to ${what}: ${result.message}${field} [${result.code}]`, {
+      zohoCode: result.code,
+      details: result.details,
+    });
+  }
+
+  /**
+   * Runs `create` under a claim on (kind, key): released when the outcome is known; kept when
+   * a create was sent and no answer came, so the next attempt looks in Zoho first.
+   */
+  async function claimed<T>(
+    e: EventRow,
+    kind: string,
+    key: string,
+    what: string,
+    create: (claim: Claim, sent: { value: boolean }) => Promise<T>,
+  ): Promise<T> {
+    const claim = await claims.take(e.connection_id!, kind, key, e.id, what);
+    const sent = { value: false };
+    try {
+      const out = await create(claim, sent);
+      await claim.release();
+      return out;
+    } catch (err) {
+      // A refusal (4xx, 429) is an answer: nothing was created. A 5xx, a timeout, a dropped
+      // connection or our own failure after sending leave it open whether Zoho has it.
+      const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
+      if (!unanswered) await claim.release();
+      throw err;
+    }
+  }
+
+  async function findOrCreate(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+  ): Promise<Person | undefined> {
+    const email = a.email.toLowerCase();
+    const known = await ref(db, e.connection_id!, 'person', email);
+    if (known) return known as Person;
+    return claimed(e, 'person', email, a.email, async (claim, sent) => {
+      // Another job may have created them while this one waited for the claim.
+      const now = await ref(db, e.connection_id!, 'person', email);
+      if (now) return now as Person;
+      for (const module of ['Contacts', 'Leads'] as const) {
+        const [id] = await deps.records.searchByEmail(auth, module, email);
+        if (id) {
+          await keep(e, 'person', email, module, id);
+          await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, {
+            module,
+            id,
+          });
+          return { module, id };
+        }
+      }
+      if (s.onlyExisting) {
+        await activity(
+          e,
+          'skipped',
+          `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
+        );
+        return undefined;
+      }
+      const module = s.newAttendeeModule;
+      const name = personName(a);
+      const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
+      const record: Record<string, unknown> = {
+        ...(name.firstName ? { First_Name: name.firstName } : {}),
+        Last_Name: name.lastName,
+        Email: a.email,
+        ...(a.phone ? { Phone: a.phone } : {}),
+        Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
+        ...(module === 'Leads'
+          ? { Company: a.company ?? leadCompany(a.email, full), Lead_Source: 'PepoSmart' }
+          : {}),
+        ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
+      };
+      await claim.sending();
+      sent.value = true;
+      const result = await deps.records.insert(auth, module, record, s.trigger);
+      let id: string;
+      if (result.ok) id = result.id;
+      else {
+        // A duplicate rule or unique field says the person exists: use that record.
+        const dup = result.details['duplicate_record'] as
+          | { id?: string; module?: { api_name?: string } }
+          | undefined;
+        if (result.code !== 'DUPLICATE_DATA' || !dup?.id)
+          throw failure(result, `create the ${module.slice(0, -1)}`);
+        id = dup.id;
+      }
+      const person = { module, id };
+      await keep(e, 'person', email, module, id);
+      await activity(e, 'created', `Created ${a.email} as a new ${module.slice(0, -1)}.`, person);
+      return person;
+    });
+  }
+
+  /** A Note on `person`, once per `key`; after an unanswered send, first looked for among its Notes. */
+  async function noteOnce(
+    e: EventRow,
+    auth: AuthSource,
+    person: Person,
+    key: string,
+    note: { title: string; content: string },
+    trigger: string[] | undefined,
+  ): Promise<void> {
+    if (await ref(db, e.connection_id!, 'note', key)) return;
+    await claimed(e, 'note', key, `the note “${note.title}”`, async (claim, sent) => {
+      const earlier = claim.uncertain
+        ? (await deps.records.notesOn(auth, person)).find(
+            (n) => n.title === note.title && n.content === note.content,
+          )
+        : undefined;
+      let id = earlier?.id;
+      if (!id) {
+        await claim.sending();
+        sent.value = true;
+        const result = await deps.records.note(auth, person, note.title, note.content, trigger);
+        if (!result.ok) throw failure(result, 'log the Note');
+        id = result.id;
+      }
+      await keep(e, 'note', key, 'Notes', id);
+      await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
+    });
+  }
+
+  return { activity, ref, keep, failure, claimed, findOrCreate, noteOnce };
+}
+
+export type SyncEffects = ReturnType<typeof createSyncEffects>;

@@ -1,0 +1,111 @@
+import type { AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
+import { ConnectionUnavailableError } from '../connections/tokens.ts';
+import { ZohoError } from '../zoho/errors.ts';
+import { syncBooking } from './booking-sync.ts';
+import { ClaimBusy } from './claims.ts';
+import { createSyncEffects, type EventRow, type Settings, type SyncDeps } from './effects.ts';
+import type { BookingEvent } from './event-schema.ts';
+import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
+
+/**
+ * One queued event in Zoho: bookings (syncBooking) and meeting notes (syncNotes). Errors a
+ * retry cannot fix end the event as failed with their cause; a connection that needs
+ * reconnecting pauses it; others are thrown for the queue to retry, with the cause shown.
+ */
+export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput): Promise<AnalysisResult> }) {
+  const { db } = deps;
+  const fx = createSyncEffects(deps);
+
+  async function settle(
+    e: EventRow,
+    status: 'done' | 'failed' | 'skipped' | 'waiting',
+    detail: string | null,
+    code?: string,
+  ) {
+    await db.query(
+      'UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now() WHERE id = $1',
+      [e.id, status, detail, code ?? null],
+    );
+  }
+
+  async function settingsOf(e: EventRow): Promise<Settings> {
+    const { rows } = await db.query<{
+      new_attendee_module: 'Contacts' | 'Leads';
+      zoho_user_id: string | null;
+      only_existing: boolean;
+      fire_workflows: boolean;
+      sync_tasks: boolean;
+    }>(
+      `SELECT new_attendee_module, zoho_user_id, only_existing, fire_workflows, sync_tasks FROM connections
+        WHERE workspace_id = $1 AND id = $2`,
+      [e.workspace_id, e.connection_id],
+    );
+    const c = rows[0];
+    return {
+      newAttendeeModule: c?.new_attendee_module ?? 'Contacts',
+      zohoUserId: c?.zoho_user_id ?? null,
+      onlyExisting: c?.only_existing ?? false,
+      syncTasks: c?.sync_tasks ?? true,
+      trigger: c?.fire_workflows ? undefined : [],
+    };
+  }
+
+  return {
+    async handle(eventId: string): Promise<void> {
+      const { rows } = await db.query<EventRow>(
+        'SELECT id, workspace_id, connection_id, status, payload FROM events WHERE id = $1',
+        [eventId],
+      );
+      const e = rows[0];
+      if (e?.status !== 'queued' || !e.connection_id) return;
+      const settings = await settingsOf(e);
+      const auth = deps.tokens.source(e.connection_id, e.workspace_id);
+      try {
+        if (e.payload.type === 'meeting.notes_processed')
+          await syncNotes(
+            { db, records: deps.records, fx, analyze: deps.analyze },
+            e as EventRow & { payload: NotesEvent },
+            auth,
+            settings,
+          );
+        else await syncBooking({ db, fx }, e as EventRow & { payload: BookingEvent }, auth, settings);
+        await settle(e, 'done', null);
+      } catch (err) {
+        if (err instanceof SkipEvent) {
+          await fx.activity(e, 'skipped', err.message);
+          return settle(e, 'skipped', err.message);
+        }
+        if (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') {
+          // Paused, not lost: reconnecting queues it again (resumeWaiting).
+          await fx.activity(
+            e,
+            'waiting',
+            'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
+          );
+          return settle(e, 'waiting', 'reconnect needed');
+        }
+        if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
+          await fx.activity(e, 'skipped', 'Zoho CRM was disconnected before this event was synced.');
+          return settle(e, 'skipped', 'disconnected');
+        }
+        if (err instanceof ZohoError && !err.retryable) {
+          await fx.activity(e, 'failed', err.message);
+          return settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
+        }
+        // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
+        const cause =
+          err instanceof ZohoError || err instanceof ClaimBusy
+            ? err.message
+            : 'an internal error (see the service log)';
+        await db.query('UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND status = $3', [
+          e.id,
+          cause,
+          'queued',
+        ]);
+        throw err;
+      }
+    },
+  };
+}
+
+export type EventSync = ReturnType<typeof createEventSync>;

@@ -1,0 +1,122 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { type Connected, connectedApp } from '../helpers/connected.ts';
+import { databaseKinds } from '../helpers/db.ts';
+import { bookingEvent, notesEvent, sendEvent, settled } from '../helpers/events.ts';
+import { useSandbox } from '../helpers/sandbox.ts';
+
+/** AI meeting notes → the summary Note and one Task per action item, exactly once. */
+const sb = useSandbox();
+const records = (org: { org_id: string }, module: string) => sb.client.records(org, module);
+
+// The booking's meeting: Tuesday 1 December 2026, 10:00–10:30 in Berlin.
+const transcript = [
+  { speaker: 'Alex Morgan', role: 'host', text: 'Thanks for joining, Ada. How did the pilot go?' },
+  {
+    speaker: 'Ada Lovelace',
+    role: 'attendee',
+    text: 'Really well, the team loved it. We want to move ahead, so please send me the formal quote for 30 seats.',
+  },
+  {
+    speaker: 'Alex Morgan',
+    role: 'host',
+    text: "Great to hear. I'll send the formal quote for 30 seats by Friday.",
+  },
+  {
+    speaker: 'Ada Lovelace',
+    role: 'attendee',
+    text: "Perfect. I'll loop in our finance lead Charles before the review.",
+  },
+  { speaker: 'Alex Morgan', role: 'host', text: "And I'll share the onboarding plan, no rush on that one." },
+];
+
+describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
+  let c: Connected | undefined;
+  afterEach(async () => {
+    await c?.app.close();
+    c = undefined;
+  });
+
+  async function booked(conn: Connected) {
+    const booking = bookingEvent();
+    await sendEvent(conn.app.url, booking);
+    expect(await settled(conn.app.db, booking.id)).toBe('done');
+    return booking.data.booking.id;
+  }
+
+  it('the platform’s summary and action items become a Note and Tasks on the Contact; the same event again creates nothing', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const bookingId = await booked(c);
+    const event = notesEvent(bookingId, {
+      summary: 'Ada wants a quote for 30 seats; finance reviews next week.',
+      action_items: [
+        { text: 'Send the formal quote for 30 seats', priority: 'high', due: '2026-12-04' },
+        { text: 'Share the onboarding plan', priority: 'low' },
+        { text: 'Loop in finance lead Charles', owner: 'attendee' },
+      ],
+    });
+    expect((await sendEvent(c.app.url, event)).status).toBe(202);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+
+    const [contact] = await records(c.org, 'Contacts');
+    const notes = (await records(c.org, 'Notes')).filter((n) => n.Note_Title.startsWith('Meeting notes'));
+    expect(notes).toHaveLength(1);
+    expect(notes[0].Parent_Id.id).toBe(contact.id);
+    expect(notes[0].Note_Title).toBe('Meeting notes: Discovery call');
+    expect(notes[0].Note_Content).toContain('Ada wants a quote for 30 seats');
+    const tasks = (await records(c.org, 'Tasks')).sort((a, b) => a.Subject.localeCompare(b.Subject));
+    expect(
+      tasks.map((t) => [t.Subject, t.Priority, t.Status, t.Due_Date, t.Who_Id?.id, t.Owner?.id]),
+    ).toEqual([
+      ['Loop in finance lead Charles', 'Normal', 'Not Started', '2026-12-04', contact.id, c.org.users[0]!.id],
+      [
+        'Send the formal quote for 30 seats',
+        'High',
+        'Not Started',
+        '2026-12-04',
+        contact.id,
+        c.org.users[0]!.id,
+      ],
+      ['Share the onboarding plan', 'Low', 'Not Started', '2026-12-08', contact.id, c.org.users[0]!.id],
+    ]);
+
+    // The same event again: a duplicate, nothing new. A second notes event for the same
+    // booking with the same items makes no second Task either.
+    expect((await sendEvent(c.app.url, event)).body.status).toBe('duplicate');
+    const again = notesEvent(bookingId, { action_items: [{ text: 'Send the formal quote for 30 seats' }] });
+    await sendEvent(c.app.url, again);
+    expect(await settled(c.app.db, again.id)).toBe('done');
+    expect(await records(c.org, 'Tasks')).toHaveLength(3);
+  });
+
+  it('a transcript alone is analysed (offline analyser): summary Note, Tasks with dates said or by urgency', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const bookingId = await booked(c);
+    const event = notesEvent(bookingId, { transcript });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    const tasks = await records(c.org, 'Tasks');
+    const quote = tasks.find((t) => /quote/i.test(t.Subject));
+    expect(quote).toMatchObject({ Priority: 'High', Status: 'Not Started', Due_Date: '2026-12-04' });
+    const plan = tasks.find((t) => /onboarding plan/i.test(t.Subject));
+    expect(plan).toMatchObject({ Priority: 'Low', Due_Date: '2026-12-08' });
+    expect(tasks.every((t) => t.Status === 'Not Started')).toBe(true);
+    const notes = (await records(c.org, 'Notes')).filter((n) => n.Note_Title.startsWith('Meeting notes'));
+    expect(notes).toHaveLength(1);
+    const page = (await c.session.get('/activity')).html;
+    expect(page).toContain('Analysed the meeting with the offline analyser');
+    const { rows } = await c.app.db.query<{ analyzer: string }>(
+      'SELECT analyzer FROM analyses WHERE event_id = $1',
+      [event.id],
+    );
+    expect(rows).toEqual([{ analyzer: 'offline' }]);
+  });
+
+  it('notes for a booking PepoSmart never synced are skipped with the reason', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await booked(c);
+    const event = notesEvent('bk_unknown', { summary: 'x' });
+    await sendEvent(c.app.url, event);
+    // No booking event names this booking: its host is unknown, so it is skipped at intake.
+    expect(await settled(c.app.db, event.id)).toBe('skipped');
+  });
+});
