@@ -6,8 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { registerClient } from '../sandbox/admin/auth.ts';
 import { createSandbox } from '../sandbox/app.ts';
-import { createOfflineAnalyzer } from '../src/analysis/offline.ts';
-import { createAnalysisService } from '../src/analysis/service.ts';
+import { buildAnalysis } from '../src/analysis/build.ts';
 import { systemClock } from '../src/clock.ts';
 import { createConnectionDeps } from '../src/connections/build.ts';
 import { findConnection } from '../src/connections/repo.ts';
@@ -110,7 +109,7 @@ export async function startStack() {
   const queue = await startQueue({ db, logger });
   const sync = createEventSync({
     ...deps,
-    analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
+    analyze: buildAnalysis(undefined, logger).analyze,
   });
   await startSyncWorker({
     db,

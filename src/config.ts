@@ -50,6 +50,11 @@ const envSchema = z
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
     ZOHO_SEARCH_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    OPENAI_API_KEY: z.string().min(1).optional(),
+    OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
+    OPENAI_BASE_URL: z.string().url().optional(),
+    OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
+    OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
@@ -109,6 +114,16 @@ export interface Config {
     /** How long after an unanswered create Zoho's search is trusted to show the record. */
     readonly searchLagSeconds: number;
   };
+  /** OpenAI for meeting analysis; undefined: the offline analyser only. */
+  readonly openai:
+    | {
+        readonly apiKey: string;
+        readonly model: string;
+        readonly baseURL: string | undefined;
+        readonly timeoutMs: number;
+        readonly maxRetries: number;
+      }
+    | undefined;
   /**
    * `sandbox`: the bundled sandbox stands in for Zoho: started in this process (no Zoho client
    * configured), or one already running at `url` with the client it printed.
@@ -163,6 +178,15 @@ export function loadConfig(env: Env): Config {
       searchLagSeconds: e.ZOHO_SEARCH_LAG_SECONDS,
     },
     zoho: zohoMode(e),
+    openai: e.OPENAI_API_KEY
+      ? {
+          apiKey: e.OPENAI_API_KEY,
+          model: e.OPENAI_MODEL,
+          baseURL: e.OPENAI_BASE_URL,
+          timeoutMs: e.OPENAI_TIMEOUT_MS,
+          maxRetries: e.OPENAI_MAX_RETRIES,
+        }
+      : undefined,
   });
 }
 

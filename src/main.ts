@@ -1,8 +1,7 @@
 import path from 'node:path';
 import { createSandbox, type Sandbox } from '../sandbox/app.ts';
 import { seedDemoOrgs } from '../sandbox/demo.ts';
-import { createOfflineAnalyzer } from './analysis/offline.ts';
-import { createAnalysisService } from './analysis/service.ts';
+import { buildAnalysis } from './analysis/build.ts';
 import { systemClock } from './clock.ts';
 import { type Config, loadConfig } from './config.ts';
 import { createConnectionDeps } from './connections/build.ts';
@@ -127,7 +126,7 @@ async function main(): Promise<void> {
       logger,
       eventSync: createEventSync({
         ...connections,
-        analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
+        analyze: buildAnalysis(config.openai, logger).analyze,
         claimTiming: { ...defaultClaimTiming, searchLagMs: config.sync.searchLagSeconds * 1000 },
       }),
       concurrency: config.sync.concurrency,

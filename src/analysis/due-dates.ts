@@ -64,15 +64,42 @@ export function dueFromUrgency(meetingDate: string, priority: Priority): string 
   return addDays(meetingDate, 7);
 }
 
+const units = ['first', 'second', 'third', 'fourth', 'fifth', 'sixth', 'seventh', 'eighth', 'ninth'];
+const ordinals = [
+  ...units,
+  'tenth',
+  'eleventh',
+  'twelfth',
+  'thirteenth',
+  'fourteenth',
+  'fifteenth',
+  'sixteenth',
+  'seventeenth',
+  'eighteenth',
+  'nineteenth',
+  'twentieth',
+  ...units.map((u) => `twenty-${u}`),
+  'thirtieth',
+  'thirty-first',
+];
+function ordinalWords(): RegExp {
+  return new RegExp(`\\bthe (${[...ordinals].sort((a, b) => b.length - a.length).join('|')})\\b`, 'i');
+}
+
 /** Phrases chrono does not read the way people mean them, rewritten first. */
 const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // "end of (this) week" → Friday of this week; "end of next week" → Friday of next week.
   [/\b(?:by |before )?(?:the )?end of (?:the |this )?week\b/i, () => 'this friday'],
   [/\b(?:by |before )?(?:the )?end of next week\b/i, () => 'next friday'],
-  [/\b(?:by )?(?:eod|end of (?:the )?day|close of business|cob)\b/i, () => 'today'],
+  [
+    /\b(?:by )?(?:eod|end of (?:the )?day|close of business|cob|this afternoon|this morning|this evening|tonight|later today)\b/i,
+    () => 'today',
+  ],
+  [/\b(?:some ?time |during |in the course of )?next week\b/i, () => 'next friday'],
   [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
-  // "before the 15th" → the next 15th on or after the meeting.
+  // "before the 15th" / "the fifteenth" → the next 15th on or after the meeting.
   [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],
+  [ordinalWords(), (m, ref) => nextDayOfMonth(ref, ordinals.indexOf(m[1]!.toLowerCase()) + 1)],
 ];
 
 const months = [

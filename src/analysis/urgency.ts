@@ -8,13 +8,13 @@ import type { Priority } from './analysis.ts';
  * offline analyser's baseline, and the reading of an upstream item that came without one.
  */
 const rules: Array<[RegExp, Priority]> = [
-  [/\b(no rush|whenever|low priority|nice to have|not urgent|no hurry|at some point|eventually)\b/i, 'Low'],
+  [/\b(no rush|no hurry|whenever|low priority|nice to have|not urgent|at some point|eventually)\b/i, 'Low'],
   [
     /\b(urgent(ly)?|critical|asap|as soon as possible|top priority|immediately|escalat\w*|outage)\b/i,
     'Highest',
   ],
   [
-    /\b(today|tonight|right away|high priority|first thing|end of (the )?day|eod|tomorrow|before (the|our|their) (budget|board|review|meeting|call)|deadline)\b/i,
+    /\b(tonight|right away|high priority|first thing|end of (the )?day|eod|before (the|our|their) (budget|board|review)|deadline)\b/i,
     'High',
   ],
 ];

@@ -1,12 +1,25 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
 import { bookingEvent, notesEvent, sendEvent, settled } from '../helpers/events.ts';
+import { type FakeOpenAi, reply, startFakeOpenAi } from '../helpers/fake-openai.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 /** AI meeting notes → the summary Note and one Task per action item, exactly once. */
 const sb = useSandbox();
 const records = (org: { org_id: string }, module: string) => sb.client.records(org, module);
+let fake: FakeOpenAi;
+beforeAll(async () => {
+  fake = await startFakeOpenAi();
+});
+afterAll(() => fake.close());
+const openai = () => ({
+  apiKey: 'sk-test-fake',
+  model: 'gpt-test',
+  baseURL: fake.baseURL,
+  timeoutMs: 5_000,
+  maxRetries: 0,
+});
 
 // The booking's meeting: Tuesday 1 December 2026, 10:00–10:30 in Berlin.
 const transcript = [
@@ -109,6 +122,56 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
       [event.id],
     );
     expect(rows).toEqual([{ analyzer: 'offline' }]);
+  });
+
+  it('with OpenAI configured, its analysis makes the Tasks; when it answers 429 the offline analyser does, and the Activity page says so', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true, openai: openai() });
+    const bookingId = await booked(c);
+    fake.reset();
+    fake.script(
+      reply.json({
+        summary: 'Ada asked for a formal quote for 30 seats.',
+        action_items: [
+          {
+            text: 'Send the formal quote for 30 seats',
+            owner: 'host',
+            priority: 'High',
+            due: '2026-12-04',
+            due_inferred: false,
+            quote: "I'll send the formal quote for 30 seats by Friday.",
+          },
+        ],
+        sentiment: 'positive',
+        buyer_intent: 'high',
+        next_steps: ['Quote by Friday'],
+        stage_suggestion: null,
+      }),
+    );
+    const first = notesEvent(bookingId, { transcript });
+    await sendEvent(c.app.url, first);
+    expect(await settled(c.app.db, first.id)).toBe('done');
+    expect(fake.requests).toHaveLength(1);
+    expect(fake.requests[0]!.body.response_format).toMatchObject({ type: 'json_schema' });
+    expect((await records(c.org, 'Tasks')).map((t) => [t.Subject, t.Priority, t.Due_Date])).toEqual([
+      ['Send the formal quote for 30 seats', 'High', '2026-12-04'],
+    ]);
+
+    // A second meeting's notes: OpenAI is rate-limited, the offline analyser answers instead.
+    fake.script(reply.error(429));
+    const second = notesEvent(bookingId, { transcript: transcript.slice(3) });
+    await sendEvent(c.app.url, second);
+    expect(await settled(c.app.db, second.id)).toBe('done');
+    const page = (await c.session.get('/activity')).html;
+    expect(page).toContain('Analysed the meeting with the openai:gpt-test analyser.');
+    expect(page).toContain(
+      'Analysed the meeting with the offline analyser: openai:gpt-test failed (OpenAI answered 429',
+    );
+    const { rows } = await c.app.db.query<{ analyzer: string; fallback_reason: string | null }>(
+      'SELECT analyzer, fallback_reason FROM analyses WHERE event_id = $1',
+      [second.id],
+    );
+    expect(rows[0]).toMatchObject({ analyzer: 'offline', fallback_reason: expect.stringMatching(/429/) });
+    expect((await records(c.org, 'Tasks')).some((t) => /loop in/i.test(t.Subject))).toBe(true);
   });
 
   it('notes for a booking PepoSmart never synced are skipped with the reason', async () => {

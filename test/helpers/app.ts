@@ -2,10 +2,10 @@ import crypto from 'node:crypto';
 import net from 'node:net';
 import { registerClient } from '../../sandbox/admin/auth.ts';
 import type { Sandbox } from '../../sandbox/app.ts';
-import { createOfflineAnalyzer } from '../../src/analysis/offline.ts';
-import { createAnalysisService } from '../../src/analysis/service.ts';
+import { buildAnalysis } from '../../src/analysis/build.ts';
 import type { Clock } from '../../src/clock.ts';
 import { systemClock } from '../../src/clock.ts';
+import type { Config } from '../../src/config.ts';
 import { createConnectionDeps } from '../../src/connections/build.ts';
 import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
@@ -74,6 +74,8 @@ export async function startTestApp(options: {
   /** Sync tuning: job retries, claim timing, Zoho call timeout. */
   syncRetry?: { limit?: number; delaySeconds?: number };
   claimTiming?: ClaimTiming;
+  /** OpenAI (a fake server in tests) as the primary analyser. */
+  openai?: Config['openai'];
   zohoTimeoutMs?: number;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
@@ -142,7 +144,7 @@ export async function startTestApp(options: {
       logger,
       eventSync: createEventSync({
         ...deps,
-        analyze: createAnalysisService({ offline: createOfflineAnalyzer(), logger }).analyze,
+        analyze: buildAnalysis(options.openai, logger).analyze,
         ...(options.claimTiming ? { claimTiming: options.claimTiming } : {}),
       }),
       ...(options.syncRetry ? { retry: options.syncRetry } : {}),

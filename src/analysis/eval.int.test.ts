@@ -1,0 +1,78 @@
+import { spawn } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+import { matchItems, similarity } from './eval.ts';
+
+/**
+ * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
+ * on the last line) and the offline analyser's scores on the labelled transcripts, kept at
+ * least at the issue's targets so a rule change that loses ground fails here. The
+ * transcripts are a copy of the shared fixtures (test/fixtures/transcripts).
+ */
+describe('npm run eval:analysis', () => {
+  it('prints the scores, the last line one JSON object, at or above the targets', async () => {
+    const child = spawn(
+      process.execPath,
+      ['scripts/eval-analysis.ts', '--dir', 'test/fixtures/transcripts', '--json'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let out = '';
+    child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+    expect(await new Promise((resolve) => child.once('exit', resolve)), out).toBe(0);
+    const scores = JSON.parse(out.trim().split('\n').at(-1)!);
+    expect(Object.keys(scores).sort()).toEqual(
+      [
+        'action_items',
+        'due_date_exact',
+        'intent_accuracy',
+        'n',
+        'priority_accuracy',
+        'sentiment_accuracy',
+        'stage_accuracy',
+      ].sort(),
+    );
+    expect(scores.n).toBe(9);
+    expect(scores.action_items.f1).toBeGreaterThanOrEqual(0.75);
+    expect(scores.due_date_exact).toBeGreaterThanOrEqual(0.75);
+    expect(scores.stage_accuracy).toBeGreaterThanOrEqual(0.6);
+    for (const v of [
+      scores.action_items.precision,
+      scores.action_items.recall,
+      scores.priority_accuracy,
+      scores.sentiment_accuracy,
+      scores.intent_accuracy,
+    ])
+      expect(v).toBeGreaterThanOrEqual(0);
+  });
+});
+
+describe('matching action items by meaning', () => {
+  it('matches the same request in other words, of the same side only, each once', () => {
+    expect(
+      similarity('Send over the onboarding deck', 'Send the onboarding deck for the two teams'),
+    ).toBeGreaterThan(0.5);
+    expect(similarity('Share the DPA', 'Email the DPA')).toBe(1);
+    const label = {
+      text: 'Send the onboarding deck',
+      owner_role: 'host' as const,
+      priority: 'Normal',
+      due: '2026-05-21',
+    };
+    const item = (text: string, owner: 'host' | 'attendee') => ({
+      text,
+      owner,
+      priority: 'Normal' as const,
+      due: '2026-05-21',
+      due_inferred: false,
+      quote: text,
+    });
+    expect(matchItems([item('Send over the onboarding deck', 'attendee')], [label])).toEqual([]);
+    expect(
+      matchItems([item('Send the deck', 'host'), item('Send over the onboarding deck', 'host')], [label]).map(
+        (m) => m.predicted.text,
+      ),
+    ).toEqual(['Send over the onboarding deck']);
+  });
+});
