@@ -7,6 +7,7 @@ import { createZohoApi, createZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createZohoTransport, type ZohoTransportDeps } from '../zoho/transport.ts';
+import { createLeasedLimiter } from './call-slots.ts';
 import type { ConnectionDeps } from './deps.ts';
 import { createTokenManager } from './tokens.ts';
 
@@ -29,7 +30,8 @@ export function createConnectionDeps(input: {
   const accounts = createZohoAccounts({ client: input.client, dataCentres: input.dataCentres, ...fetchOpt });
   const transport = createZohoTransport({
     logger: input.logger,
-    limiter: createLimiter(),
+    // Across processes on PostgreSQL the org's limit is held in the database; PGlite is one process.
+    limiter: input.db.kind === 'postgres' ? createLeasedLimiter(input.db, createLimiter()) : createLimiter(),
     ...(input.perOrgConcurrency ? { maxPerOrg: input.perOrgConcurrency } : {}),
     ...fetchOpt,
     ...(input.retry ? { retry: input.retry } : {}),

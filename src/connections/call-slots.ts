@@ -1,0 +1,64 @@
+import crypto from 'node:crypto';
+import type { Database } from '../db/port.ts';
+import type { Limiter } from '../zoho/limiter.ts';
+
+/**
+ * The per-org cap on concurrent Zoho calls across processes (PostgreSQL): each call first
+ * takes a slot in this process (the in-process limiter), then leases one of the org's `limit`
+ * rows in `zoho_call_slots` for as long as it runs. The sync queue already keeps an org's jobs
+ * within the limit (pg-boss group concurrency), but its count is read without a lock, so two
+ * workers fetching at the same instant can overshoot by a job; the lease makes the limit exact.
+ * A lease outlives its call by at most `leaseMs` when its process dies. On PGlite (one process)
+ * the in-process limiter alone is exact and this is not used.
+ */
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function createLeasedLimiter(db: Database, local: Limiter, leaseMs = 120_000): Limiter {
+  const holderPrefix = crypto.randomBytes(6).toString('hex');
+  let seq = 0;
+  const seeded = new Map<string, number>();
+
+  async function seed(key: string, limit: number) {
+    if ((seeded.get(key) ?? 0) >= limit) return;
+    await db.query(
+      `INSERT INTO zoho_call_slots (org_key, slot) SELECT $1, g FROM generate_series(1, $2::int) g
+       ON CONFLICT DO NOTHING`,
+      [key, limit],
+    );
+    seeded.set(key, limit);
+  }
+
+  async function lease(key: string, limit: number, holder: string): Promise<number> {
+    await seed(key, limit);
+    for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+      const { rows } = await db.query<{ slot: number }>(
+        `UPDATE zoho_call_slots s SET holder = $3, expires_at = now() + $4 * interval '1 millisecond'
+          WHERE (s.org_key, s.slot) = (
+            SELECT org_key, slot FROM zoho_call_slots
+             WHERE org_key = $1 AND slot <= $2 AND (holder IS NULL OR expires_at < now())
+             ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
+          RETURNING s.slot`,
+        [key, limit, holder, leaseMs],
+      );
+      if (rows[0]) return rows[0].slot;
+      await pause(wait + Math.random() * wait);
+    }
+  }
+
+  return {
+    run(key, limit, fn) {
+      return local.run(key, limit, async () => {
+        const holder = `${holderPrefix}:${++seq}`;
+        const slot = await lease(key, limit, holder);
+        try {
+          return await fn();
+        } finally {
+          await db.query(
+            'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
+            [key, slot, holder],
+          );
+        }
+      });
+    },
+  };
+}
