@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import { createZohoAccounts, type Fetch, type OAuthClient } from '../zoho/accounts.ts';
 import { createZohoApi, createZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
+import { createZohoDeals } from '../zoho/deals.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createZohoTransport, type ZohoTransportDeps } from '../zoho/transport.ts';
 import { createLeasedLimiter } from './call-slots.ts';
@@ -51,6 +52,7 @@ export function createConnectionDeps(input: {
     accounts,
     api: createZohoApi(transport),
     records: createZohoRecords(transport),
+    deals: createZohoDeals(transport),
     tokens,
     dataCentres: input.dataCentres,
     logger: input.logger,

@@ -5,6 +5,7 @@ import type { Logger } from '../log.ts';
 import type { ZohoAccounts } from '../zoho/accounts.ts';
 import type { ZohoApi, ZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
+import type { ZohoDeals } from '../zoho/deals.ts';
 import type { TokenManager } from './tokens.ts';
 
 /** What the connect, disconnect and check flows need; main.ts and tests build it. */
@@ -14,6 +15,7 @@ export interface ConnectionDeps {
   accounts: ZohoAccounts;
   api: ZohoApi;
   records: ZohoRecords;
+  deals: ZohoDeals;
   tokens: TokenManager;
   dataCentres: DataCentres;
   logger: Logger;

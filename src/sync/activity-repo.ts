@@ -23,7 +23,16 @@ export interface ActivityEntry {
   workspaceId: string;
   eventId: string;
   bookingId: string;
-  action: 'found' | 'created' | 'logged' | 'skipped' | 'failed' | 'retrying' | 'waiting' | 'analysed';
+  action:
+    | 'found'
+    | 'created'
+    | 'logged'
+    | 'skipped'
+    | 'failed'
+    | 'retrying'
+    | 'waiting'
+    | 'analysed'
+    | 'suggested';
   message: string;
   record?: { module: string; id: string } | undefined;
 }

@@ -30,11 +30,12 @@ export interface Settings {
   zohoUserId: string | null;
   onlyExisting: boolean;
   syncTasks: boolean;
+  suggestDealStages: boolean;
   /** Zoho's `trigger`: `[]` keeps the org's workflow rules from firing; undefined lets them. */
   trigger: string[] | undefined;
 }
 
-export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'tokens' | 'logger'> & {
+export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'deals' | 'tokens' | 'logger'> & {
   claimTiming?: ClaimTiming;
 };
 

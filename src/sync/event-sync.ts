@@ -35,8 +35,11 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
       only_existing: boolean;
       fire_workflows: boolean;
       sync_tasks: boolean;
+      suggest_deal_stages: boolean;
+      user_id: string;
     }>(
-      `SELECT new_attendee_module, zoho_user_id, only_existing, fire_workflows, sync_tasks FROM connections
+      `SELECT new_attendee_module, zoho_user_id, only_existing, fire_workflows, sync_tasks, suggest_deal_stages, user_id
+         FROM connections
         WHERE workspace_id = $1 AND id = $2`,
       [e.workspace_id, e.connection_id],
     );
@@ -46,6 +49,7 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
       zohoUserId: c?.zoho_user_id ?? null,
       onlyExisting: c?.only_existing ?? false,
       syncTasks: c?.sync_tasks ?? true,
+      suggestDealStages: c?.suggest_deal_stages ?? true,
       trigger: c?.fire_workflows ? undefined : [],
     };
   }
@@ -63,7 +67,7 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
       try {
         if (e.payload.type === 'meeting.notes_processed')
           await syncNotes(
-            { db, records: deps.records, fx, analyze: deps.analyze },
+            { db, records: deps.records, deals: deps.deals, fx, analyze: deps.analyze },
             e as EventRow & { payload: NotesEvent },
             auth,
             settings,

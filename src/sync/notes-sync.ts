@@ -1,10 +1,13 @@
 import crypto from 'node:crypto';
-import type { ActionItem, AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
+import type { ActionItem, Analysis, AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
 import { upstreamItems } from '../analysis/upstream.ts';
 import type { Database } from '../db/port.ts';
+import { type DealWithStages, openDealsOf } from '../deals/context.ts';
+import { createSuggestion, proposedMove } from '../deals/suggestions.ts';
 import type { ZohoRecords } from '../zoho/api.ts';
+import type { ZohoDeals } from '../zoho/deals.ts';
 import type { AuthSource } from '../zoho/transport.ts';
-import type { EventRow, Settings, SyncEffects } from './effects.ts';
+import type { EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { summaryNote, taskDescription } from './note-content.ts';
 
@@ -22,6 +25,7 @@ export class SkipEvent extends Error {
 export interface NotesDeps {
   db: Database;
   records: ZohoRecords;
+  deals: ZohoDeals;
   fx: SyncEffects;
   analyze(input: AnalysisInput): Promise<AnalysisResult>;
 }
@@ -46,16 +50,22 @@ export async function syncNotes(
     throw new SkipEvent(
       'No booking with this id has reached PepoSmart’s Zoho sync, so there is no attendee to log it on.',
     );
-  const notes = await resolveNotes(deps, e, booking);
+  const host = booking.host.email.toLowerCase();
+  const people: Array<{ email: string; person: Person }> = [];
+  for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
+    const person = await fx.findOrCreate(e, auth, settings, a);
+    if (person) people.push({ email: a.email, person });
+  }
+  const primary = people[0];
+  const deals =
+    primary && settings.suggestDealStages && e.payload.data.transcript?.length
+      ? await dealsFor(deps, e, auth, primary)
+      : undefined;
+  const notes = await resolveNotes(deps, e, booking, deals?.[0]);
   if (!notes) throw new SkipEvent('The meeting notes carry no summary, action items or transcript.');
 
-  const host = booking.host.email.toLowerCase();
-  const attendees = booking.attendees.filter((x) => x.email.toLowerCase() !== host);
-  let first = true;
-  for (const a of attendees) {
-    const person = await fx.findOrCreate(e, auth, settings, a);
-    if (!person) continue;
-    const key = `notes:${booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
+  for (const [i, { email, person }] of people.entries()) {
+    const key = `notes:${booking.id}:${e.payload.id}:${email.toLowerCase()}`;
     await fx.noteOnce(
       e,
       auth,
@@ -64,22 +74,95 @@ export async function syncNotes(
       summaryNote(booking, notes.summary, notes.items),
       settings.trigger,
     );
-    if (first && settings.syncTasks) {
+    if (i === 0 && settings.syncTasks) {
       for (const item of notes.items) await taskOnce(deps, e, auth, settings, person, booking, item);
     }
-    first = false;
   }
+  if (primary && deals?.length && notes.analysis)
+    await suggest(deps, e, booking, primary, deals, notes.analysis);
+}
+
+/** The primary attendee's open deals, most relevant first; says why when there are none. */
+async function dealsFor(
+  deps: NotesDeps,
+  e: EventRow,
+  auth: AuthSource,
+  primary: { email: string; person: Person },
+): Promise<DealWithStages[]> {
+  if (primary.person.module !== 'Contacts') {
+    await deps.fx.activity(
+      e,
+      'analysed',
+      `${primary.email} is a Lead: Leads have no Deals in Zoho CRM, so no deal-stage suggestion is made.`,
+    );
+    return [];
+  }
+  const open = await openDealsOf(deps.deals, auth, primary.person.id);
+  if (!open.length)
+    await deps.fx.activity(
+      e,
+      'analysed',
+      `${primary.email} has no open Deal in Zoho CRM: no deal-stage suggestion.`,
+    );
+  return open;
+}
+
+/** A suggestion when the analysis proposes another stage of the most relevant deal's pipeline. */
+async function suggest(
+  deps: NotesDeps,
+  e: EventRow & { payload: NotesEvent },
+  booking: Booking,
+  primary: { email: string; person: Person },
+  deals: DealWithStages[],
+  analysis: Analysis,
+) {
+  const [deal, ...others] = deals as [DealWithStages, ...DealWithStages[]];
+  const stage = proposedMove(analysis, deal);
+  if (!stage) {
+    await deps.fx.activity(
+      e,
+      'analysed',
+      `No stage change suggested for the deal “${deal.name}”: the meeting does not point clearly away from “${deal.stage}”.`,
+    );
+    return;
+  }
+  const { rows } = await deps.db.query<{ user_id: string }>('SELECT user_id FROM connections WHERE id = $1', [
+    e.connection_id,
+  ]);
+  const made = await createSuggestion(deps.db, {
+    workspaceId: e.workspace_id,
+    userId: rows[0]!.user_id,
+    connectionId: e.connection_id!,
+    eventId: e.id,
+    bookingId: booking.id,
+    meetingTitle: booking.title,
+    contact: { id: primary.person.id, email: primary.email },
+    deal,
+    others,
+    stage,
+    analysis,
+  });
+  if (made.created)
+    await deps.fx.activity(
+      e,
+      'suggested',
+      `Suggested moving the deal “${deal.name}” from “${deal.stage}” to “${stage}”: waiting for your approval on the Suggestions page.`,
+      { module: 'Deals', id: deal.id },
+    );
 }
 
 interface ResolvedNotes {
   summary: string;
   items: ActionItem[];
+  /** The transcript's analysis, when there was one. */
+  analysis: Analysis | undefined;
 }
 
 async function resolveNotes(
   deps: NotesDeps,
   e: EventRow & { payload: NotesEvent },
   booking: Booking,
+  deal: DealWithStages | undefined,
 ): Promise<ResolvedNotes | undefined> {
   const data = e.payload.data;
   const meeting = {
@@ -91,16 +174,18 @@ async function resolveNotes(
   const upstream = upstreamItems(data.action_items ?? [], meeting);
   if (!data.transcript?.length) {
     if (!data.summary && !upstream.length) return undefined;
-    return { summary: data.summary ?? 'Meeting notes from PepoSmart.', items: upstream };
+    return { summary: data.summary ?? 'Meeting notes from PepoSmart.', items: upstream, analysis: undefined };
   }
   const result = await storedOrNewAnalysis(deps, e, {
     meeting,
     transcript: data.transcript,
     upstream: { summary: data.summary, action_items: data.action_items },
+    ...(deal ? { pipeline: { stages: deal.stages.map((x) => x.name), current_stage: deal.stage } } : {}),
   });
   return {
     summary: data.summary ?? result.analysis.summary,
     items: data.action_items?.length ? upstream : result.analysis.action_items,
+    analysis: result.analysis,
   };
 }
 

@@ -12,6 +12,7 @@ import { createAuth } from './auth.ts';
 import type { WebContext } from './context.ts';
 import { registerActivityPage } from './pages/activity.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
+import { registerSuggestionsPage } from './pages/suggestions.ts';
 import { registerEventsApi } from './routes/events-api.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
@@ -94,6 +95,7 @@ export function buildWebApp(deps: WebDeps) {
   if (deps.events) {
     registerEventsApi(app, { db: deps.db, logger: deps.logger, clock: deps.clock, ...deps.events });
     registerActivityPage(app, ctx, deps.events.queue);
+    registerSuggestionsPage(app, ctx);
   }
   return app;
 }

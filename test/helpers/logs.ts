@@ -53,3 +53,8 @@ export function leakedLines(): string[] {
 export function capturedLineCount(): number {
   return captured.length;
 }
+
+/** How many captured app log lines carry this message. */
+export function loggedCount(msg: string): number {
+  return captured.filter((line) => line.includes(`"msg":"${msg}"`)).length;
+}

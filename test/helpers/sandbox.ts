@@ -1,5 +1,6 @@
-import { afterAll, beforeAll } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { createSandbox, type Sandbox } from '../../sandbox/app.ts';
+import { loggedCount } from './logs.ts';
 
 /**
  * A real sandbox on a free port, plus the calls tests make to its admin API, token
@@ -192,6 +193,25 @@ export function useSandbox(options: Parameters<typeof createSandbox>[0] = {}) {
     ctx.client = new SandboxClient(ctx.base);
   });
   afterAll(async () => {
+    // No code path writes a Deal without an approval (issue 6): every Deal update this file's
+    // app clients made must follow an approval the app logged.
+    if (ctx.sandbox) {
+      const core = ctx.sandbox.core;
+      const appClients = new Set(
+        Object.values(core.state.clients)
+          .filter((c) => c.name.startsWith('PepoSmart'))
+          .map((c) => c.client_id),
+      );
+      const dealWrites = Object.values(core.state.calls)
+        .flat()
+        .filter(
+          (c) =>
+            c.method !== 'GET' && /\/Deals(\/|$)/.test(c.path) && c.client_id && appClients.has(c.client_id),
+        );
+      const approvals = loggedCount('writing deal stage after approval');
+      // One write per approval (a test that makes Zoho fail a Deal write would need to say so here).
+      expect(dealWrites.length, 'Deal updates made without an approval').toBeLessThanOrEqual(approvals);
+    }
     await ctx.sandbox?.close();
   });
   return ctx;

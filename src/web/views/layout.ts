@@ -12,6 +12,7 @@ export interface PageUser {
 const nav = [
   { href: '/integrations', label: 'Integrations' },
   { href: '/activity', label: 'Activity' },
+  { href: '/suggestions', label: 'Suggestions' },
 ] as const;
 
 /** The frame of every signed-in page: sidebar, who is signed in, sign out. */

@@ -10,7 +10,8 @@ main{padding:24px;max-width:900px}h1{font-size:22px;margin:0 0 16px}h2{font-size
 .card{background:#fff;border:1px solid #e3e6ea;border-radius:8px;padding:20px;margin-bottom:16px}
 .card h3{margin:0 0 8px;font-size:18px}.status{font-weight:600}.status.connected{color:#1a7f37}
 .status.reconnect_needed{color:#b35900}.status.not_connected{color:#57606a}
-.problem{background:#fff4e5;border:1px solid #f0c36d;border-radius:6px;padding:10px 12px;margin:12px 0}
+.hint{color:#57606a;font-size:13px}
+.evidence q{font-style:italic}.problem{background:#fff4e5;border:1px solid #f0c36d;border-radius:6px;padding:10px 12px;margin:12px 0}
 .notice{background:#e8f3ff;border:1px solid #9ec5f5;border-radius:6px;padding:10px 12px;margin-bottom:16px}
 .button,button{display:inline-block;background:#0b63c5;color:#fff;border:0;border-radius:6px;padding:8px 14px;font:inherit;cursor:pointer;text-decoration:none}
 .button.secondary,button.secondary{background:#e9edf2;color:#1f2328}.button.danger,button.danger{background:#c62828}
