@@ -2,53 +2,23 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { textOf } from '../helpers/connect-steps.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
+import {
+  ada,
+  stageOf as dealStage,
+  pipelines,
+  quoteTranscript,
+  seedRecords,
+  suggestionFor,
+} from '../helpers/deals.ts';
 import { bookingEvent, notesEvent, sendEvent, settled } from '../helpers/events.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 /** Deal-stage suggestions: made from the meeting, written only after the owner approves. */
 const sb = useSandbox();
 
-const pipelines = [
-  {
-    name: 'Sales',
-    default: true,
-    stages: [
-      'Qualification',
-      'Needs Analysis',
-      'Value Proposition',
-      'Proposal/Price Quote',
-      'Negotiation/Review',
-      'Closed Won',
-      'Closed Lost',
-    ],
-  },
-  { name: 'Renewals', stages: ['Renewal Due', 'Renewal Quoted', 'Renewed', 'Churned'] },
-];
-
-// Ada asks for a formal quote: the offline analyser points the deal to Proposal/Price Quote.
-const transcript = [
-  { speaker: 'Alex Morgan', role: 'host', text: 'Thanks for joining, Ada. How did the team like the demo?' },
-  {
-    speaker: 'Ada Lovelace',
-    role: 'attendee',
-    text: 'They loved it. We want to move ahead, so please send me the formal quote for 30 seats.',
-  },
-  {
-    speaker: 'Alex Morgan',
-    role: 'host',
-    text: "Great to hear. I'll send the formal quote for 30 seats by Friday.",
-  },
-];
-const ada = { email: 'ada.lovelace@analytical.example', name: 'Ada Lovelace' };
-
-async function seed(c: Connected, module: string, data: Array<Record<string, unknown>>): Promise<string[]> {
-  const res = await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/records`, { module, data });
-  expect(res.status).toBe(201);
-  return res.body.data.map((d: { details: { id: string } }) => d.details.id);
-}
-
-const stageOf = async (c: Connected, id: string) =>
-  (await sb.client.records(c.org, 'Deals')).find((d) => d.id === id)?.Stage as string;
+const stageOf = (c: Connected, id: string) => dealStage(sb.client, c, id);
+const seed = (c: Connected, module: string, data: Array<Record<string, unknown>>) =>
+  seedRecords(sb.client, c.org, module, data);
 
 describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
   let c: Connected | undefined;
@@ -57,35 +27,13 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
     c = undefined;
   });
 
-  /** Ada as a Contact with deals; a booking and then its notes; returns the suggestion's id. */
-  async function suggestionFor(
-    deals: Array<Record<string, unknown>> = [
-      { Deal_Name: 'Analytical Engines', Stage: 'Value Proposition', Pipeline: 'Sales' },
-    ],
-  ) {
+  async function suggestion(deals?: Array<Record<string, unknown>>) {
     c = await connectedApp(sb, kind, { pipelines }, { sync: true });
-    const [contact] = await seed(c, 'Contacts', [
-      { Last_Name: 'Lovelace', First_Name: 'Ada', Email: ada.email },
-    ]);
-    const dealIds = await seed(
-      c,
-      'Deals',
-      deals.map((d) => ({ ...d, Contact_Name: contact })),
-    );
-    const booking = bookingEvent({ attendees: [ada] });
-    await sendEvent(c.app.url, booking);
-    expect(await settled(c.app.db, booking.id)).toBe('done');
-    const notes = notesEvent(booking.data.booking.id, { transcript });
-    await sendEvent(c.app.url, notes);
-    expect(await settled(c.app.db, notes.id)).toBe('done');
-    const { rows } = await c.app.db.query<{ id: string }>('SELECT id FROM suggestions WHERE event_id = $1', [
-      notes.id,
-    ]);
-    return { id: rows[0]?.id, dealIds, contact: contact! };
+    return suggestionFor(sb.client, c, deals);
   }
 
   it('a meeting pointing to the next stage makes a suggestion with its evidence; Approve writes the Stage and audits it', async () => {
-    const { id, dealIds } = await suggestionFor();
+    const { id, dealIds } = await suggestion();
     expect(id).toBeDefined();
     expect(await stageOf(c!, dealIds[0]!)).toBe('Value Proposition');
     const list = textOf((await c!.session.get('/suggestions')).html);
@@ -125,7 +73,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
   });
 
   it('Reject writes nothing and is audited', async () => {
-    const { id, dealIds } = await suggestionFor();
+    const { id, dealIds } = await suggestion();
     expect((await c!.session.post(`/suggestions/${id}/reject`)).status).toBe(303);
     expect(await stageOf(c!, dealIds[0]!)).toBe('Value Proposition');
     const { rows } = await c!.app.db.query(
@@ -138,7 +86,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
   });
 
   it('a stage changed in Zoho after the suggestion: Approve writes nothing and says why', async () => {
-    const { id, dealIds } = await suggestionFor();
+    const { id, dealIds } = await suggestion();
     // Someone moves the deal in Zoho CRM's own UI meanwhile.
     await sb.client.json('PATCH', `/__sandbox/orgs/${c!.org.org_id}/records/Deals/${dealIds[0]}`, {
       Stage: 'Needs Analysis',
@@ -157,7 +105,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
   });
 
   it('several open deals: the one worked on last is suggested, another can be chosen; closed deals are left out', async () => {
-    const { id, dealIds } = await suggestionFor([
+    const { id, dealIds } = await suggestion([
       { Deal_Name: 'Old deal', Stage: 'Qualification', Pipeline: 'Sales' },
       { Deal_Name: 'Renewal 2027', Stage: 'Renewal Due', Pipeline: 'Renewals' },
       { Deal_Name: 'Won long ago', Stage: 'Closed Won', Pipeline: 'Sales' },
@@ -190,7 +138,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
     const booking = bookingEvent({ attendees: [ada] });
     await sendEvent(c.app.url, booking);
     expect(await settled(c.app.db, booking.id)).toBe('done');
-    const notes = notesEvent(booking.data.booking.id, { transcript });
+    const notes = notesEvent(booking.data.booking.id, { transcript: quoteTranscript });
     await sendEvent(c.app.url, notes);
     expect(await settled(c.app.db, notes.id)).toBe('done');
     expect(textOf((await c.session.get('/activity')).html)).toContain(
@@ -201,7 +149,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
   });
 
   it('others cannot see or decide it: a member of the workspace, an admin of another', async () => {
-    const { id, dealIds } = await suggestionFor();
+    const { id, dealIds } = await suggestion();
     const sam = await c!.app.signIn('usr_sam');
     expect((await sam.get(`/suggestions/${id}`)).status).toBe(404);
     expect(textOf((await sam.get('/suggestions')).html)).not.toContain('Analytical Engines');
