@@ -6,13 +6,13 @@ import { matchItems, similarity } from './eval.ts';
  * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
  * on the last line) and the offline analyser's scores on the labelled transcripts, kept at
  * least at the issue's targets so a rule change that loses ground fails here. The
- * transcripts are a copy of the shared fixtures (test/fixtures/transcripts).
+ * transcripts are a copy of the shared fixtures (fixtures/transcripts).
  */
 describe('npm run eval:analysis', () => {
   it('prints the scores, the last line one JSON object, at or above the targets', async () => {
     const child = spawn(
       process.execPath,
-      ['scripts/eval-analysis.ts', '--dir', 'test/fixtures/transcripts', '--json'],
+      ['scripts/eval-analysis.ts', '--dir', 'fixtures/transcripts', '--json'],
       {
         stdio: ['ignore', 'pipe', 'pipe'],
       },
