@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
+import { loadSamples } from '../demo/samples.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
@@ -13,6 +14,7 @@ import type { WebContext } from './context.ts';
 import { registerActivityPage } from './pages/activity.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
 import { registerSuggestionsPage } from './pages/suggestions.ts';
+import { registerTryIt } from './pages/try-it.ts';
 import { registerEventsApi } from './routes/events-api.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
@@ -75,6 +77,7 @@ export function buildWebApp(deps: WebDeps) {
     handoffSecret: deps.handoffSecret,
     queue: deps.events?.queue,
     sandbox: deps.sandbox,
+    tryIt: deps.sandbox && deps.events ? { samples: loadSamples() } : undefined,
   };
 
   app.get('/healthz', () => ({ status: 'ok' }));
@@ -96,6 +99,12 @@ export function buildWebApp(deps: WebDeps) {
     registerEventsApi(app, { db: deps.db, logger: deps.logger, clock: deps.clock, ...deps.events });
     registerActivityPage(app, ctx, deps.events.queue);
     registerSuggestionsPage(app, ctx);
+    if (ctx.tryIt && deps.sandbox)
+      registerTryIt(app, ctx, {
+        samples: ctx.tryIt.samples,
+        sandboxUrl: deps.sandbox.url,
+        secret: deps.events.secret,
+      });
   }
   return app;
 }

@@ -1,6 +1,7 @@
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
+import type { SampleMeeting } from '../demo/samples.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Auth } from './auth.ts';
 
@@ -15,4 +16,6 @@ export interface WebContext {
   queue: Pick<JobQueue, 'send'> | undefined;
   /** Sandbox mode only: the demo Zoho accounts to sign in with on the consent page. */
   sandbox: { url: string; accounts: Array<{ email: string; org: string; dataCentre: string }> } | undefined;
+  /** Sandbox mode with the event API: the Try it panel's sample meetings. */
+  tryIt: { samples: readonly SampleMeeting[] } | undefined;
 }

@@ -21,7 +21,7 @@ describe('npm start in sandbox mode', () => {
     if (dir) fs.rmSync(dir, { recursive: true, force: true });
   });
 
-  it('seeds demo users and US and EU sandbox orgs, so a newcomer can sign in and connect', async () => {
+  it('seeds demo users and US and EU sandbox orgs, so a newcomer can sign in, connect and try a meeting', async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pepo-start-'));
     const [port, sandboxPort] = [await freePort(), await freePort()];
     child = spawn(process.execPath, ['src/main.ts'], {
@@ -60,5 +60,26 @@ describe('npm start in sandbox mode', () => {
     const page = await session.get('/integrations');
     expect(page.html).toContain('Blauwal GmbH (EU)');
     expect(page.html).toContain('Europe (EU)');
+
+    // Try it: a demo booking and its notes through the signed event API, synced to the EU org.
+    expect(page.html).toContain('id="try-it"');
+    const tried = await session.post('/integrations/try-it', {
+      sample: 'f01',
+      name: 'Tom Alvarez',
+      email: 'tom.alvarez@brightline.example',
+      with_deal: 'on',
+    });
+    expect(tried.location?.pathname + tried.location!.search).toBe('/activity?tried=deal');
+    const until = Date.now() + 20_000;
+    let activity = '';
+    while (Date.now() < until) {
+      activity = (await session.get('/activity')).html;
+      if ((activity.match(/data-status="done"/g) ?? []).length === 2) break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    expect(activity.match(/data-status="done"/g)).toHaveLength(2);
+    const suggestions = (await session.get('/suggestions')).html;
+    expect(suggestions).toContain('Northwind x Brightline — pricing follow-up (Try it)');
+    expect(suggestions).toContain('Proposal/Price Quote');
   });
 });

@@ -77,6 +77,11 @@ export async function startTestApp(options: {
   /** OpenAI (a fake server in tests) as the primary analyser. */
   openai?: Config['openai'];
   zohoTimeoutMs?: number;
+  /**
+   * false: the web app is built as with a real Zoho client configured (no sandbox hint, no
+   * Try it panel), though Zoho is still the test's sandbox. Default true.
+   */
+  sandboxMode?: boolean;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
   await seedDemoWorkspace(t.db);
@@ -156,7 +161,7 @@ export async function startTestApp(options: {
     connections: deps,
     publicUrl: url,
     handoffSecret: options.handoffSecret,
-    sandbox: { url: options.sandboxBase, accounts: [] },
+    ...(options.sandboxMode === false ? {} : { sandbox: { url: options.sandboxBase, accounts: [] } }),
     ...(queue ? { events: { queue, secret: eventsSecret } } : {}),
   });
   await app.listen({ port, host: '127.0.0.1' });

@@ -5,6 +5,7 @@ import { explainFailure } from '../../sync/troubleshoot.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
+import { tryItNotice } from './try-it.ts';
 
 /** `/activity`: per booking event, what was found, created or logged in Zoho; failures and Retry. */
 export function registerActivityPage(app: FastifyInstance, ctx: WebContext, queue: Pick<JobQueue, 'send'>) {
@@ -13,6 +14,7 @@ export function registerActivityPage(app: FastifyInstance, ctx: WebContext, queu
     const events = await recentEvents(ctx.db, user.workspaceId, user.role === 'admin' ? null : user.id);
     const pageUser = ctx.auth.pageUser(req);
     const body = html`<h1>Activity</h1>
+${ctx.tryIt ? tryItNotice(req.query) : ''}
 <p>What PepoSmart did in Zoho CRM for each meeting${user.role === 'admin' ? ' of your workspace' : ''}, newest first.</p>
 ${events.length ? events.map((e) => eventCard(ctx, e, pageUser.csrf)) : html`<p id="no-activity">Nothing yet: events appear here as meetings are booked.</p>`}`;
     return reply.type('text/html').send(layout('Activity', pageUser, '/activity', body));

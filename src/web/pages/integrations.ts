@@ -4,6 +4,7 @@ import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import { zohoCard } from '../views/zoho-card.ts';
+import { tryItPanel } from './try-it.ts';
 
 const notices: Record<string, string> = {
   connected: 'Zoho CRM is connected.',
@@ -25,6 +26,7 @@ ${notice ? html`<div class="notice" id="notice">${notice}</div>` : ''}
 <h2>CRM</h2>
 ${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf)}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}
+${ctx.tryIt && conn?.status === 'connected' ? tryItPanel(ctx.tryIt.samples, pageUser.csrf) : ''}
 ${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
     return reply.type('text/html').send(layout('Integrations', pageUser, '/integrations', body));
   });
