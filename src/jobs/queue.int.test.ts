@@ -42,4 +42,23 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     await worked;
     expect(seen).toEqual(['committed']);
   }, 20_000);
+
+  it('a queue created again with other settings takes them: a release can change its retries', async () => {
+    t = await freshDatabase(kind);
+    queue = await startQueue({ db: t.db as QueueDatabase, logger: testLogger('warn') });
+    await queue.createQueue('retried', { retryLimit: 0 });
+    // The next start of a release that retries this queue's jobs once.
+    await queue.createQueue('retried', { retryLimit: 1, retryDelaySeconds: 1 });
+    const attempts: number[] = [];
+    let done: (() => void) | undefined;
+    const finished = new Promise<void>((resolve) => (done = resolve));
+    await queue.work<{ n: string }>('retried', async () => {
+      attempts.push(attempts.length + 1);
+      if (attempts.length === 1) throw new Error('first attempt fails');
+      done?.();
+    });
+    await t.db.transaction((tx) => queue!.send(tx, 'retried', { n: 'x' }));
+    await finished;
+    expect(attempts).toEqual([1, 2]);
+  }, 20_000);
 });

@@ -93,15 +93,22 @@ export async function startQueue(deps: {
   await boss.start();
   return {
     async createQueue(name, options) {
-      await boss.createQueue(name, {
+      const settings = {
         notify: true,
         retryLimit: options?.retryLimit ?? 0,
         retryDelay: options?.retryDelaySeconds ?? 5,
         retryBackoff: true,
         retryDelayMax: 300,
         heartbeatSeconds: tuning.heartbeatSeconds,
+      };
+      await boss.createQueue(name, {
+        ...settings,
         ...(options?.deadLetter ? { deadLetter: options.deadLetter } : {}),
       });
+      // pg-boss leaves an existing queue as it was created: a release that changes these settings
+      // (or a process started with other tuning) brings the queue to them. Jobs already sent keep
+      // the retry settings they were sent with.
+      await boss.updateQueue(name, { ...settings, deadLetter: options?.deadLetter ?? null });
     },
     send(tx, name, data, options = {}) {
       return boss.send(name, data, {
