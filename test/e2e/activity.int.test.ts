@@ -26,6 +26,20 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
     expect(page.html).toContain('Created ada.lovelace@analytical.example as a new Contact.');
     expect(page.html).toContain('Logged “Meeting booked: Discovery call” on the Contact.');
     expect(page.html).toContain(`${sb.base}/__sandbox/orgs/${c.org.org_id}/view/Contacts/`);
+    expect(page.html).not.toContain('http-equiv="refresh"');
+  });
+
+  it('refreshes itself while a meeting is being synced', async () => {
+    // No worker in this process: the event stays in progress.
+    c = await connectedApp(sb, kind, {}, { sync: true, worker: false });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    const page = await c.session.get('/activity');
+    expect(page.html).toContain(`id="event-${event.id}" data-status="queued"`);
+    expect(page.html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(page.html).toContain(
+      'This page refreshes itself every 5 seconds while a meeting is being synced.',
+    );
   });
 
   it('a validation rule: the cause and what to check are shown, and it is not retried in a loop', async () => {

@@ -7,17 +7,31 @@ import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import { tryItNotice } from './try-it.ts';
 
+const REFRESH_SECONDS = 5;
+
 /** `/activity`: per booking event, what was found, created or logged in Zoho; failures and Retry. */
 export function registerActivityPage(app: FastifyInstance, ctx: WebContext, queue: Pick<JobQueue, 'send'>) {
   app.get('/activity', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const user = req.user!;
     const events = await recentEvents(ctx.db, user.workspaceId, user.role === 'admin' ? null : user.id);
     const pageUser = ctx.auth.pageUser(req);
+    const inProgress = events.some((e) => e.status === 'queued');
     const body = html`<h1>Activity</h1>
 ${ctx.tryIt ? tryItNotice(req.query) : ''}
-<p>What PepoSmart did in Zoho CRM for each meeting${user.role === 'admin' ? ' of your workspace' : ''}, newest first.</p>
+<p>What PepoSmart did in Zoho CRM for each meeting${user.role === 'admin' ? ' of your workspace' : ''}, newest first.
+${inProgress ? html`<span id="auto-refresh">This page refreshes itself every ${REFRESH_SECONDS} seconds while a meeting is being synced.</span>` : ''}</p>
 ${events.length ? events.map((e) => eventCard(ctx, e, pageUser.csrf)) : html`<p id="no-activity">Nothing yet: events appear here as meetings are booked.</p>`}`;
-    return reply.type('text/html').send(layout('Activity', pageUser, '/activity', body));
+    return reply
+      .type('text/html')
+      .send(
+        layout(
+          'Activity',
+          pageUser,
+          '/activity',
+          body,
+          inProgress ? { refreshSeconds: REFRESH_SECONDS } : {},
+        ),
+      );
   });
 
   app.post('/activity/:id/retry', { preHandler: ctx.auth.requireUser }, async (req, reply) => {

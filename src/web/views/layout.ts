@@ -15,8 +15,17 @@ const nav = [
   { href: '/suggestions', label: 'Suggestions' },
 ] as const;
 
-/** The frame of every signed-in page: sidebar, who is signed in, sign out. */
-export function layout(title: string, user: PageUser, active: string, body: Html): string {
+/**
+ * The frame of every signed-in page: sidebar, who is signed in, sign out. `refreshSeconds`:
+ * the page reloads itself that often (pages have no scripts; a meta refresh needs none).
+ */
+export function layout(
+  title: string,
+  user: PageUser,
+  active: string,
+  body: Html,
+  options: { refreshSeconds?: number } = {},
+): string {
   return page(
     title,
     html`<div class="frame">
@@ -32,12 +41,16 @@ export function layout(title: string, user: PageUser, active: string, body: Html
     <main>${body}</main>
   </div>
 </div>`,
+    options,
   );
 }
 
-export function page(title: string, body: Html): string {
+export function page(title: string, body: Html, options: { refreshSeconds?: number } = {}): string {
+  const refresh = options.refreshSeconds
+    ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">`
+    : '';
   return `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
 <title>${html`${title}`} · PepoSmart</title><style>${styles}</style></head>
 <body>${body}</body></html>`;
 }
