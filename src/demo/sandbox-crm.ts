@@ -1,4 +1,4 @@
-import { AppError } from '../errors.ts';
+import { z } from 'zod';
 
 /**
  * Sandbox mode only: records put into a sandbox org the way a person would in Zoho's UI,
@@ -7,85 +7,144 @@ import { AppError } from '../errors.ts';
  */
 export type ExistingCustomer =
   | { ok: true; contactId: string; contactCreated: boolean; dealId: string; dealName: string; stage: string }
-  | { ok: false; code: 'stage_missing' | 'refused'; reason: string };
+  | { ok: false; code: 'stage_missing' | 'is_lead' | 'refused' | 'unavailable'; reason: string };
 
-interface WriteResult {
-  status: string;
-  code: string;
-  message?: string;
-  details?: { id?: string; api_name?: string };
-}
+const writeResults = z.object({
+  data: z
+    .array(
+      z.object({
+        status: z.string(),
+        code: z.string(),
+        message: z.string().optional(),
+        details: z.object({ id: z.string().optional(), api_name: z.string().optional() }).loose().optional(),
+      }),
+    )
+    .min(1),
+});
+type WriteResult = z.infer<typeof writeResults>['data'][number];
 
+const listed = (module: 'Contacts' | 'Leads') =>
+  z.object({
+    records: z.object({
+      [module]: z.array(z.object({ id: z.string(), Email: z.string().nullish() }).loose()),
+    }),
+  });
+
+class SandboxUnavailable extends Error {}
+
+/**
+ * The attendee as an existing customer: a Contact (the one with this email, else a new one)
+ * with a new open deal at `stage` of the org's default pipeline, owned by `ownerEmail`.
+ * Nothing is created when the deal cannot be, or when the email is a Lead's (PepoSmart would
+ * log on the Lead, which has no deals).
+ */
 export async function addExistingCustomer(
   sandboxUrl: string,
   orgId: string,
-  input: { name: string; email: string; dealName: string; stage: string },
+  input: { name: string; email: string; dealName: string; stage: string; ownerEmail: string | undefined },
 ): Promise<ExistingCustomer> {
   const base = `${sandboxUrl}/__sandbox/orgs/${encodeURIComponent(orgId)}/records`;
-  const contacts = await call<{ records: { Contacts: Array<{ id: string; Email: string | null }> } }>(
-    `${base}?module=Contacts`,
-  );
-  const email = input.email.toLowerCase();
-  const known = contacts.records.Contacts.find((c) => c.Email?.toLowerCase() === email);
-  let contactId = known?.id;
-  if (!contactId) {
-    const [first, ...rest] = input.name.trim().split(/\s+/);
-    const created = await seed(base, 'Contacts', {
-      First_Name: rest.length ? first : null,
-      Last_Name: rest.length ? rest.join(' ') : first || input.email.split('@')[0],
-      Email: input.email,
-      Description: 'Added by the Try it panel as an existing customer (sandbox mode).',
+  const owner = input.ownerEmail ? { user_email: input.ownerEmail } : {};
+  try {
+    const email = input.email.toLowerCase();
+    const withEmail = async (module: 'Contacts' | 'Leads') =>
+      listed(module)
+        .parse(await call(`${base}?module=${module}`))
+        .records[module]!.find((r) => r.Email?.toLowerCase() === email);
+    const contact = await withEmail('Contacts');
+    if (!contact && (await withEmail('Leads')))
+      return {
+        ok: false,
+        code: 'is_lead',
+        reason: "the attendee's email is a Lead's in the org: Leads have no deals",
+      };
+
+    // The deal first: a stage the pipeline lacks then leaves nothing behind.
+    const deal = await seed(base, {
+      module: 'Deals',
+      ...owner,
+      data: [{ Deal_Name: input.dealName, Stage: input.stage }],
     });
-    if (created.status !== 'success' || !created.details?.id)
+    if (deal.status !== 'success' || !deal.details?.id)
+      return deal.details?.api_name === 'Stage'
+        ? {
+            ok: false,
+            code: 'stage_missing',
+            reason: `the org's default pipeline has no stage “${input.stage}”, the stage this sample's deal is at`,
+          }
+        : {
+            ok: false,
+            code: 'refused',
+            reason: `the sandbox refused the Deal: ${deal.message ?? deal.code}`,
+          };
+    const dealId = deal.details.id;
+
+    let contactId = contact?.id;
+    if (!contactId) {
+      const [first, ...rest] = input.name.trim().split(/\s+/);
+      const created = await seed(base, {
+        module: 'Contacts',
+        ...owner,
+        data: [
+          {
+            First_Name: rest.length ? first : null,
+            Last_Name: rest.length ? rest.join(' ') : first || input.email.split('@')[0],
+            Email: input.email,
+            Description: 'Added by the Try it panel as an existing customer (sandbox mode).',
+          },
+        ],
+      });
+      if (created.status !== 'success' || !created.details?.id)
+        return {
+          ok: false,
+          code: 'refused',
+          reason: `the sandbox refused the Contact: ${created.message ?? created.code}`,
+        };
+      contactId = created.details.id;
+    }
+    const linked = writeResults.parse(
+      await call(`${base}/Deals/${dealId}`, 'PATCH', { Contact_Name: contactId }),
+    );
+    if (linked.data[0]!.status !== 'success')
       return {
         ok: false,
         code: 'refused',
-        reason: `the sandbox refused the Contact: ${created.message ?? created.code}`,
+        reason: `the sandbox refused to link the Deal: ${linked.data[0]!.code}`,
       };
-    contactId = created.details.id;
+    return {
+      ok: true,
+      contactId,
+      contactCreated: !contact,
+      dealId,
+      dealName: input.dealName,
+      stage: input.stage,
+    };
+  } catch (err) {
+    if (err instanceof SandboxUnavailable || err instanceof z.ZodError)
+      return { ok: false, code: 'unavailable', reason: err.message };
+    throw err;
   }
-  const deal = await seed(base, 'Deals', {
-    Deal_Name: input.dealName,
-    Stage: input.stage,
-    Contact_Name: contactId,
-  });
-  if (deal.status !== 'success' || !deal.details?.id) {
-    return deal.details?.api_name === 'Stage'
-      ? {
-          ok: false,
-          code: 'stage_missing',
-          reason: `the org's default pipeline has no stage “${input.stage}”, the stage this sample's deal is at`,
-        }
-      : { ok: false, code: 'refused', reason: `the sandbox refused the Deal: ${deal.message ?? deal.code}` };
-  }
-  return {
-    ok: true,
-    contactId,
-    contactCreated: !known,
-    dealId: deal.details.id,
-    dealName: input.dealName,
-    stage: input.stage,
-  };
 }
 
-async function seed(base: string, module: string, fields: Record<string, unknown>): Promise<WriteResult> {
-  const body = await call<{ data: WriteResult[] }>(base, { module, data: [fields] });
-  return body.data[0]!;
+async function seed(base: string, body: Record<string, unknown>): Promise<WriteResult> {
+  return writeResults.parse(await call(base, 'POST', body)).data[0]!;
 }
 
-async function call<T>(url: string, body?: unknown): Promise<T> {
+async function call(url: string, method = 'GET', body?: unknown): Promise<unknown> {
   let res: Response;
   try {
     res = await fetch(url, {
-      method: body === undefined ? 'GET' : 'POST',
+      method,
       headers: body === undefined ? {} : { 'content-type': 'application/json' },
       body: body === undefined ? null : JSON.stringify(body),
       signal: AbortSignal.timeout(10_000),
     });
   } catch (err) {
-    throw new AppError('internal', 'The Zoho sandbox did not answer', { cause: err });
+    throw new SandboxUnavailable(`the Zoho sandbox did not answer (${(err as Error).message})`);
   }
   if (!res.ok)
-    throw new AppError('internal', `The Zoho sandbox answered ${res.status} to ${new URL(url).pathname}`);
-  return (await res.json()) as T;
+    throw new SandboxUnavailable(
+      `the Zoho sandbox answered ${res.status} to ${method} ${new URL(url).pathname}`,
+    );
+  return res.json();
 }

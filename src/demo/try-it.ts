@@ -1,4 +1,5 @@
 import crypto from 'node:crypto';
+import type { ConnectionSettings } from '../connections/repo.ts';
 import { AppError } from '../errors.ts';
 import type { SampleMeeting } from './samples.ts';
 import { addExistingCustomer, type ExistingCustomer } from './sandbox-crm.ts';
@@ -9,8 +10,12 @@ import { addExistingCustomer, type ExistingCustomer } from './sandbox-crm.ts';
  * event API, so a newcomer sees the Contact, Notes, Tasks and a deal-stage suggestion appear.
  * Optionally the attendee is first made an existing customer with an open deal in the sandbox
  * org, as a sales team's CRM would have it: without a deal there is nothing to suggest on.
+ *
+ * Each form carries its own try id, which names the events: sending the same form twice sends
+ * nothing new.
  */
 export interface TryItInput {
+  tryId: string;
   sample: SampleMeeting;
   attendee: { name: string; email: string };
   withDeal: boolean;
@@ -23,40 +28,61 @@ export interface TryItDeps {
   now: () => Date;
 }
 
+export interface TryItHost {
+  workspaceId: string;
+  userId: string;
+  email: string;
+  name: string;
+  zoho: { orgId: string; userEmail: string | undefined };
+  settings: ConnectionSettings;
+}
+
+/** What became of the deal: added, not asked for, or why not. */
+export type DealOutcome =
+  | 'deal'
+  | 'no_deal'
+  | 'suggestions_off'
+  | Exclude<ExistingCustomer, { ok: true }>['code'];
+
 export interface TryItResult {
   bookingId: string;
   eventIds: { booking: string; notes: string };
-  deal: ExistingCustomer | undefined;
+  deal: DealOutcome;
+  /** Why no deal was added, for the log. */
+  reason?: string;
 }
 
-export async function tryIt(
-  deps: TryItDeps,
-  host: { workspaceId: string; userId: string; email: string; name: string; zohoOrgId: string },
-  input: TryItInput,
-): Promise<TryItResult> {
-  const { sample, attendee } = input;
-  const deal = input.withDeal
-    ? await addExistingCustomer(deps.sandboxUrl, host.zohoOrgId, {
-        ...attendee,
-        dealName: `${sample.meeting.title} (Try it)`.slice(0, 120),
-        stage: sample.current_stage,
-      })
-    : undefined;
+export const newTryId = () => crypto.randomBytes(9).toString('base64url');
+export const tryIdPattern = /^[A-Za-z0-9_-]{12}$/;
+export const tryEventIds = (tryId: string) => ({
+  booking: `evt_try_${tryId}_booking`,
+  notes: `evt_try_${tryId}_notes`,
+});
+
+export async function tryIt(deps: TryItDeps, host: TryItHost, input: TryItInput): Promise<TryItResult> {
+  const { sample, attendee, tryId } = input;
+  const eventIds = tryEventIds(tryId);
+  const bookingId = `bk_try_${tryId}`;
+  const suggests = host.settings.syncNotes && host.settings.suggestDealStages;
+  const customer =
+    input.withDeal && suggests
+      ? await addExistingCustomer(deps.sandboxUrl, host.zoho.orgId, {
+          ...attendee,
+          dealName: `${sample.meeting.title} (Try it)`.slice(0, 120),
+          stage: sample.current_stage,
+          ownerEmail: host.zoho.userEmail,
+        })
+      : undefined;
 
   const now = deps.now();
-  const token = crypto.randomBytes(6).toString('hex');
-  const bookingId = `bk_try_${token}`;
   // The sample meeting, moved so it ended at the last full minute: dates said in it count from today.
   const length = Date.parse(sample.meeting.end_time) - Date.parse(sample.meeting.start_time);
   const end = Math.floor(now.getTime() / 60_000) * 60_000;
-  const envelope = (type: string) => ({
-    id: `evt_try_${token}_${type === 'booking.created' ? 'booking' : 'notes'}`,
-    type,
-    created_at: now.toISOString(),
-    workspace_id: host.workspaceId,
-  });
+  const envelope = { created_at: now.toISOString(), workspace_id: host.workspaceId };
   const booking = {
-    ...envelope('booking.created'),
+    id: eventIds.booking,
+    type: 'booking.created',
+    ...envelope,
     data: {
       booking: {
         id: bookingId,
@@ -66,23 +92,37 @@ export async function tryIt(
         start_time: new Date(end - length).toISOString(),
         end_time: new Date(end).toISOString(),
         timezone: sample.meeting.timezone,
-        video_url: `https://meet.example.com/try-${token}`,
+        video_url: `https://meet.example.com/try-${tryId}`,
         event_type: { id: 'try_it', name: 'Try it demo' },
         attendees: [attendee],
       },
     },
   };
   const notes = {
-    ...envelope('meeting.notes_processed'),
+    id: eventIds.notes,
+    type: 'meeting.notes_processed',
+    ...envelope,
     data: { booking_id: bookingId, transcript: sample.transcript },
   };
   for (const event of [booking, notes]) {
     const res = await deps.sendEvent(JSON.stringify(event));
-    if (res.status !== 202)
+    if (res.status !== 202 && res.status !== 200)
       throw new AppError(
         'internal',
         `The event API refused the demo ${event.type} event (${res.status}): ${res.body}`,
       );
   }
-  return { bookingId, eventIds: { booking: booking.id, notes: notes.id }, deal };
+  const deal: DealOutcome = !input.withDeal
+    ? 'no_deal'
+    : !suggests
+      ? 'suggestions_off'
+      : customer?.ok
+        ? 'deal'
+        : (customer?.code ?? 'refused');
+  return {
+    bookingId,
+    eventIds,
+    deal,
+    ...(customer && !customer.ok ? { reason: customer.reason } : {}),
+  };
 }

@@ -27,7 +27,7 @@ describe('Try it panel in a browser', () => {
     expect(await panel.getByRole('checkbox').isChecked()).toBe(true);
     await panel.getByRole('button', { name: 'Send the demo meeting' }).click();
     await b.page.waitForURL(`${c.app.url}/activity?tried=deal`);
-    expect(await b.page.locator('#try-it-notice').textContent()).toContain('Contact with an open deal');
+    expect(await b.page.locator('#try-it-notice').textContent()).toContain('Contact with a new open deal');
 
     // No script on the page: the user reloads until both events are synced.
     for (let i = 0; i < 100; i++) {

@@ -63,7 +63,9 @@ describe('npm start in sandbox mode', () => {
 
     // Try it: a demo booking and its notes through the signed event API, synced to the EU org.
     expect(page.html).toContain('id="try-it"');
+    const tryId = /name="try_id" value="([^"]+)"/.exec(page.html)?.[1];
     const tried = await session.post('/integrations/try-it', {
+      try_id: tryId ?? '',
       sample: 'f01',
       name: 'Tom Alvarez',
       email: 'tom.alvarez@brightline.example',

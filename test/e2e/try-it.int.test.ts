@@ -35,6 +35,26 @@ async function allSettled(c: Connected): Promise<string[]> {
   return statuses;
 }
 
+/** What the Integrations page's form would post: its own try id, and these fields. */
+async function tryForm(c: Connected, fields: Record<string, string>) {
+  const page = (await c.session.get('/integrations')).html;
+  const tryId = /name="try_id" value="([^"]+)"/.exec(page)?.[1];
+  expect(tryId).toBeDefined();
+  return { try_id: tryId!, ...fields };
+}
+
+const settings = (over: Record<string, string | undefined> = {}) =>
+  Object.fromEntries(
+    Object.entries({
+      new_attendee_module: 'Contacts',
+      sync_bookings: 'on',
+      sync_notes: 'on',
+      sync_tasks: 'on',
+      suggest_deal_stages: 'on',
+      ...over,
+    }).filter(([, v]) => v !== undefined),
+  ) as Record<string, string>;
+
 describe.each(databaseKinds)('Try it panel on %s', (kind) => {
   let c: Connected | undefined;
   afterEach(async () => {
@@ -42,17 +62,15 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     c = undefined;
   });
 
-  it('an existing customer with a deal: Contact, booking Note, summary Note, Tasks and a suggestion appear', async () => {
+  it('an existing customer with a deal: Contact, booking Note, summary Note, Tasks and a suggestion appear; the same form again sends nothing', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     const panel = textOf((await c.session.get('/integrations')).html);
     expect(panel).toContain('Try it');
     expect(panel).toContain(`${f01.meeting.title} (deal at Value Proposition)`);
+    expect(panel).not.toContain('Switched off in your settings');
 
-    const sent = await c.session.post('/integrations/try-it', {
-      sample: 'f01',
-      ...attendee,
-      with_deal: 'on',
-    });
+    const form = await tryForm(c, { sample: 'f01', ...attendee, with_deal: 'on' });
+    const sent = await c.session.post('/integrations/try-it', form);
     expect(sent.status).toBe(303);
     expect(sent.location?.pathname + sent.location!.search).toBe('/activity?tried=deal');
     expect(await allSettled(c)).toEqual(['done', 'done']);
@@ -70,6 +88,7 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
       Deal_Name: `${f01.meeting.title} (Try it)`,
       Stage: 'Value Proposition',
       Contact_Name: { id: contacts[0]!.id },
+      Owner: { email: c.org.users[0]!.email },
     });
     const notes = (await records(c, 'Notes')).filter((n) => n.Parent_Id?.id === contacts[0]!.id);
     expect(notes.map((n) => n.Note_Title).join(' | ')).toContain(f01.meeting.title);
@@ -86,19 +105,32 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     ]);
     const activity = textOf((await c.session.get('/activity?tried=deal')).html);
     expect(activity).toContain(
-      'Try it: The attendee was added to the sandbox org as a Contact with an open deal',
+      'Try it: The attendee was added to the sandbox org as a Contact with a new open deal',
     );
+    expect(activity).toContain('a suggestion appears on Suggestions');
     expect(activity).toContain(f01.meeting.title);
     // The Deal was put there as a person would, never by PepoSmart's Zoho client.
     const calls = (await sb.client.calls(c.org)).filter(
       (x: Rec) => /\/Deals/.test(x.path) && x.method !== 'GET',
     );
     expect(calls).toEqual([]);
+
+    // A double click or a re-sent form: nothing new anywhere.
+    const again = await c.session.post('/integrations/try-it', form);
+    expect(again.location?.search).toBe('?tried=duplicate');
+    expect(await eventsOf(c)).toHaveLength(2);
+    expect(await records(c, 'Deals')).toHaveLength(1);
+    expect(textOf((await c.session.get('/activity?tried=duplicate')).html)).toContain(
+      'This demo meeting was sent already',
+    );
   });
 
   it('without a deal: the booking creates the Contact, the notes make Note and Tasks, and no suggestion', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
-    const sent = await c.session.post('/integrations/try-it', { sample: 'f01', ...attendee });
+    const sent = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', ...attendee }),
+    );
     expect(sent.location?.search).toBe('?tried=no_deal');
     expect(await allSettled(c)).toEqual(['done', 'done']);
     const contacts = await records(c, 'Contacts');
@@ -107,44 +139,100 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     expect(await records(c, 'Deals')).toEqual([]);
     expect((await records(c, 'Tasks')).length).toBeGreaterThan(0);
     expect((await c.app.db.query('SELECT id FROM suggestions')).rows).toEqual([]);
-    expect(textOf((await c.session.get('/activity')).html)).toContain('has no open Deal in Zoho CRM');
+    const page = textOf((await c.session.get(`/activity${sent.location!.search}`)).html);
+    expect(page).toContain('has no open Deal in Zoho CRM');
+    expect(page).toContain('No deal was added');
+    expect(page).not.toContain('a suggestion appears');
   });
 
   it('a second try re-uses the Contact and adds another deal, which the new suggestion is made on', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
-    await c.session.post('/integrations/try-it', { sample: 'f01', ...attendee, with_deal: 'on' });
-    await c.session.post('/integrations/try-it', {
-      sample: 'f01',
-      name: attendee.name,
-      email: attendee.email.toLowerCase(),
-      with_deal: 'on',
-    });
+    await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', ...attendee, with_deal: 'on' }),
+    );
+    expect(await allSettled(c)).toEqual(['done', 'done']);
+    const [first] = await records(c, 'Deals');
+    await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, {
+        sample: 'f01',
+        name: attendee.name,
+        email: attendee.email.toLowerCase(),
+        with_deal: 'on',
+      }),
+    );
     expect(await allSettled(c)).toEqual(['done', 'done', 'done', 'done']);
     expect(await records(c, 'Contacts')).toHaveLength(1);
-    const deals = await records(c, 'Deals');
-    expect(deals).toHaveLength(2);
+    const second = (await records(c, 'Deals')).find((d) => d.id !== first!.id);
+    expect(second).toBeDefined();
     const { rows } = await c.app.db.query<{ deal_id: string }>(
       'SELECT deal_id FROM suggestions ORDER BY created_at',
     );
-    expect(rows).toHaveLength(2);
+    expect(rows.map((r) => r.deal_id)).toEqual([first!.id, second!.id]);
   });
 
-  it('a sample whose stage the org’s pipeline lacks still sends the meeting and says why there is no deal', async () => {
+  it('a sample whose stage the org’s pipeline lacks still sends the meeting, adds nothing itself and says why', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     const custom = samples.find((s) => s.current_stage === 'Demo Scheduled')!;
-    const sent = await c.session.post('/integrations/try-it', {
-      sample: custom.id,
-      ...attendee,
-      with_deal: 'on',
-    });
+    const sent = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: custom.id, ...attendee, with_deal: 'on' }),
+    );
     expect(sent.location?.search).toBe('?tried=stage_missing');
     expect(await allSettled(c)).toEqual(['done', 'done']);
     expect(await records(c, 'Deals')).toEqual([]);
+    // The one Contact is the booking's, created by PepoSmart: the panel left none behind.
+    const contacts = await records(c, 'Contacts');
+    expect(contacts).toHaveLength(1);
+    expect(contacts[0]!.Description).toMatch(/PepoSmart/);
     const page = textOf((await c.session.get(`/activity${sent.location!.search}`)).html);
-    expect(page).toContain("The sandbox org's default pipeline has no stage this sample's deal is at");
+    expect(page).toContain(
+      "No deal was added: the sandbox org's default pipeline has no stage this sample's deal is at",
+    );
+    expect(page).not.toContain('a suggestion appears');
   });
 
-  it('bad input is shown on the form with nothing sent; not connected is refused', async () => {
+  it('with the Leads setting: an attendee PepoSmart made a Lead gets no Contact or deal beside it', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    expect(
+      (await c.session.post('/integrations/zoho/settings', settings({ new_attendee_module: 'Leads' })))
+        .status,
+    ).toBe(303);
+    await c.session.post('/integrations/try-it', await tryForm(c, { sample: 'f01', ...attendee }));
+    expect(await allSettled(c)).toEqual(['done', 'done']);
+    expect(await records(c, 'Leads')).toHaveLength(1);
+
+    const sent = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', ...attendee, with_deal: 'on' }),
+    );
+    expect(sent.location?.search).toBe('?tried=is_lead');
+    expect(await allSettled(c)).toEqual(['done', 'done', 'done', 'done']);
+    expect(await records(c, 'Contacts')).toEqual([]);
+    expect(await records(c, 'Deals')).toEqual([]);
+    expect(textOf((await c.session.get(`/activity${sent.location!.search}`)).html)).toContain(
+      'this email is a Lead in the sandbox org',
+    );
+  });
+
+  it('with deal-stage suggestions off: the panel says so, and no deal is added', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await c.session.post('/integrations/zoho/settings', settings({ suggest_deal_stages: undefined }));
+    expect(textOf((await c.session.get('/integrations')).html)).toContain(
+      'Switched off in your settings above, so left out: deal-stage suggestions.',
+    );
+    const sent = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', ...attendee, with_deal: 'on' }),
+    );
+    expect(sent.location?.search).toBe('?tried=suggestions_off');
+    expect(await allSettled(c)).toEqual(['done', 'done']);
+    expect(await records(c, 'Deals')).toEqual([]);
+    expect((await c.app.db.query('SELECT id FROM suggestions')).rows).toEqual([]);
+  });
+
+  it('bad input is shown on the form with nothing sent; not connected or reconnect needed is refused', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     const bad = await c.session.post('/integrations/try-it', {
       sample: 'nope',
@@ -156,15 +244,31 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     expect(text).toContain('choose one of the sample meetings');
     expect(text).toContain('give the attendee a name');
     expect(text).toContain('a valid email address');
+    expect(text).toContain('reload the page and send again');
+    // The form shown again carries a fresh try id, so sending it works.
+    expect(bad.html).toMatch(/name="try_id" value="[A-Za-z0-9_-]{12}"/);
+    const host = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', name: 'Me', email: 'ALEX@peposmart.test' }),
+    );
+    expect(host.status).toBe(400);
+    expect(textOf(host.html)).toContain('that is you, the host');
     expect(await eventsOf(c)).toEqual([]);
 
     const sam = await c.app.signIn('usr_sam');
     expect(textOf((await sam.get('/integrations')).html)).not.toContain('Send the demo meeting');
-    const refused = await sam.post('/integrations/try-it', { sample: 'f01', ...attendee });
+    const form = await tryForm(c, { sample: 'f01', ...attendee });
+    const refused = await sam.post('/integrations/try-it', form);
     expect(refused.status).toBe(409);
     expect(textOf(refused.html)).toContain('Connect Zoho CRM on the Integrations page first');
-    const noCsrf = await sam.post('/integrations/try-it', { sample: 'f01', ...attendee }, false);
+    const noCsrf = await sam.post('/integrations/try-it', form, false);
     expect(noCsrf.status).toBe(403);
+
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/revoke-tokens`, {});
+    await c.session.post('/integrations/zoho/check');
+    const stale = await c.session.post('/integrations/try-it', form);
+    expect(stale.status).toBe(409);
+    expect(textOf(stale.html)).toContain('Zoho CRM needs to be reconnected');
     expect(await eventsOf(c)).toEqual([]);
     expect(await records(c, 'Contacts')).toEqual([]);
   });

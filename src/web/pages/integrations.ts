@@ -26,7 +26,7 @@ ${notice ? html`<div class="notice" id="notice">${notice}</div>` : ''}
 <h2>CRM</h2>
 ${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf)}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}
-${ctx.tryIt && conn?.status === 'connected' ? tryItPanel(ctx.tryIt.samples, pageUser.csrf) : ''}
+${ctx.tryIt && conn?.status === 'connected' ? tryItPanel(ctx.tryIt.samples, pageUser.csrf, conn.settings) : ''}
 ${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
     return reply.type('text/html').send(layout('Integrations', pageUser, '/integrations', body));
   });
