@@ -50,6 +50,8 @@ const envSchema = z
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
     ZOHO_SEARCH_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
+    METRICS_PORT: port.optional(),
     OPENAI_API_KEY: z.string().min(1).optional(),
     OPENAI_MODEL: z.string().min(1).default('gpt-4o-mini'),
     OPENAI_BASE_URL: z.string().url().optional(),
@@ -114,6 +116,11 @@ export interface Config {
     /** How long after an unanswered create Zoho's search is trusted to show the record. */
     readonly searchLagSeconds: number;
   };
+  /**
+   * `/metrics`: bearer token (unset: open in sandbox mode, off otherwise); the port a worker
+   * process serves it on (a web process serves it on its own port).
+   */
+  readonly metrics: { readonly token: string | undefined; readonly workerPort: number | undefined };
   /** OpenAI for meeting analysis; undefined: the offline analyser only. */
   readonly openai:
     | {
@@ -178,6 +185,7 @@ export function loadConfig(env: Env): Config {
       searchLagSeconds: e.ZOHO_SEARCH_LAG_SECONDS,
     },
     zoho: zohoMode(e),
+    metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },
     openai: e.OPENAI_API_KEY
       ? {
           apiKey: e.OPENAI_API_KEY,

@@ -11,10 +11,12 @@ import { AppError } from './errors.ts';
 import { startQueue } from './jobs/queue.ts';
 import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
+import { createMetrics, metricsAccess } from './metrics.ts';
 import { defaultClaimTiming } from './sync/claims.ts';
 import { createEventSync } from './sync/event-sync.ts';
 import { createSyncQueues, startSyncWorker } from './sync/worker.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
+import { buildMetricsServer } from './web/routes/metrics.ts';
 import { seedDemoWorkspace } from './workspaces/demo.ts';
 import { type DataCentres, sandboxDataCentres, zohoDataCentres } from './zoho/datacentres.ts';
 
@@ -108,7 +110,13 @@ async function main(): Promise<void> {
     dataCentres = zohoDataCentres();
   }
 
+  const metrics = createMetrics(db);
+  const metricsRoute = {
+    metrics,
+    access: metricsAccess(config.metrics.token, config.zoho.mode === 'sandbox'),
+  };
   const connections = createConnectionDeps({
+    observer: metrics,
     db,
     logger,
     clock: systemClock,
@@ -144,11 +152,18 @@ async function main(): Promise<void> {
           handoffSecret: config.handoffSecret,
           sandbox: sandboxInfo,
           events: { queue, secret: eventsSecret! },
+          metrics: metricsRoute,
         });
   await app?.listen({ port: config.http.port, host: config.http.host });
+  const metricsServer =
+    role === 'worker' && config.metrics.workerPort !== undefined
+      ? buildMetricsServer({ ...metricsRoute, logger })
+      : undefined;
+  await metricsServer?.listen({ port: config.metrics.workerPort!, host: config.http.host });
   process.stdout.write(
     role === 'worker'
-      ? `PepoSmart Zoho CRM sync worker (database: ${db.kind}, ${config.sync.concurrency} jobs at once)\n`
+      ? `PepoSmart Zoho CRM sync worker (database: ${db.kind}, ${config.sync.concurrency} jobs at once)\n` +
+          (metricsServer ? `Metrics on ${serverOrigin(metricsServer)}/metrics\n` : '')
       : `PepoSmart Zoho CRM integration on ${config.publicUrl} (database: ${db.kind}${role === 'web' ? ', web only' : ''})\n` +
           (sandbox && sandboxInfo
             ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
@@ -168,6 +183,7 @@ async function main(): Promise<void> {
     logger.info({ signal }, 'shutting down');
     try {
       await app?.close();
+      await metricsServer?.close();
       await queue.stop(30_000);
       await sandbox?.close();
       await db.close();
@@ -179,6 +195,11 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+function serverOrigin(server: { server: { address(): unknown } }): string {
+  const a = server.server.address() as { address: string; port: number; family: string };
+  return `http://${a.family === 'IPv6' ? `[${a.address}]` : a.address}:${a.port}`;
 }
 
 main().catch((err: unknown) => {

@@ -7,7 +7,7 @@ import { createZohoApi, createZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
 import { createZohoDeals } from '../zoho/deals.ts';
 import { createLimiter } from '../zoho/limiter.ts';
-import { createZohoTransport, type ZohoTransportDeps } from '../zoho/transport.ts';
+import { createZohoTransport, type TransportObserver, type ZohoTransportDeps } from '../zoho/transport.ts';
 import { createLeasedLimiter } from './call-slots.ts';
 import type { ConnectionDeps } from './deps.ts';
 import { createTokenManager } from './tokens.ts';
@@ -26,6 +26,8 @@ export function createConnectionDeps(input: {
   retry?: ZohoTransportDeps['retry'];
   /** How long a Zoho call may take before it counts as failed (default 30 s). */
   timeoutMs?: number;
+  /** Metrics of the Zoho calls. */
+  observer?: TransportObserver;
 }): ConnectionDeps {
   const fetchOpt = input.fetch ? { fetch: input.fetch } : {};
   const accounts = createZohoAccounts({ client: input.client, dataCentres: input.dataCentres, ...fetchOpt });
@@ -37,6 +39,7 @@ export function createConnectionDeps(input: {
     ...fetchOpt,
     ...(input.retry ? { retry: input.retry } : {}),
     ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
+    ...(input.observer ? { observer: input.observer } : {}),
   });
   const tokens = createTokenManager({
     db: input.db,

@@ -16,6 +16,7 @@ import { registerIntegrationsPage } from './pages/integrations.ts';
 import { registerSuggestionsPage } from './pages/suggestions.ts';
 import { registerTryIt } from './pages/try-it.ts';
 import { registerEventsApi } from './routes/events-api.ts';
+import { type MetricsRoute, registerMetricsRoute } from './routes/metrics.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
 
@@ -30,6 +31,8 @@ export interface WebDeps {
   sandbox?: WebContext['sandbox'];
   /** The event intake API: the queue jobs go to and the platform's signing secret. */
   events?: { queue: Pick<JobQueue, 'send'>; secret: string };
+  /** `/metrics`, and what the event API counts. */
+  metrics?: MetricsRoute;
 }
 
 /**
@@ -91,12 +94,19 @@ export function buildWebApp(deps: WebDeps) {
     }
   });
   app.get('/', (_req, reply) => reply.redirect('/integrations', 302));
+  if (deps.metrics) registerMetricsRoute(app, deps.metrics);
 
   registerSignIn(app, ctx);
   registerIntegrationsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
   if (deps.events) {
-    registerEventsApi(app, { db: deps.db, logger: deps.logger, clock: deps.clock, ...deps.events });
+    registerEventsApi(app, {
+      db: deps.db,
+      logger: deps.logger,
+      clock: deps.clock,
+      ...deps.events,
+      metrics: deps.metrics?.metrics,
+    });
     registerActivityPage(app, ctx, deps.events.queue);
     registerSuggestionsPage(app, ctx);
     if (ctx.tryIt && deps.sandbox)

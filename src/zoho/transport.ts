@@ -35,6 +35,13 @@ export interface ZohoTransportDeps {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
+  /** Told of every call's outcome and every retry (metrics). */
+  observer?: TransportObserver;
+}
+
+export interface TransportObserver {
+  zohoCall(call: { method: string; path: string; status: number | 'error'; seconds: number }): void;
+  zohoRetry(kind: string): void;
 }
 
 export interface ApiRequest {
@@ -85,10 +92,22 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         },
       ));
     } catch (cause) {
+      deps.observer?.zohoCall({
+        method: req.method,
+        path: req.path,
+        status: 'error',
+        seconds: (performance.now() - started) / 1000,
+      });
       throw new ZohoError('transient', `Zoho CRM ${req.method} ${req.path}: ${(cause as Error).name}`, {
         cause,
       });
     }
+    deps.observer?.zohoCall({
+      method: req.method,
+      path: req.path,
+      status: res.status,
+      seconds: (performance.now() - started) / 1000,
+    });
     // The path only: queries may hold an attendee's email.
     deps.logger.debug(
       {
@@ -130,6 +149,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
           if (err.kind === 'scope') await source.scopeMismatch?.(err);
           if (!shouldRetry(err, req.method, attempt, policy)) throw err;
           const delay = backoffMs(attempt, policy, err.retryAfterMs);
+          deps.observer?.zohoRetry(err.kind);
           deps.logger.info({ zoho: { path: req.path, kind: err.kind, attempt, delay } }, 'zoho call retried');
           await sleep(delay);
         }

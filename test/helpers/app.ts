@@ -10,6 +10,7 @@ import { createConnectionDeps } from '../../src/connections/build.ts';
 import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
 import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
+import { createMetrics, metricsAccess } from '../../src/metrics.ts';
 import type { ClaimTiming } from '../../src/sync/claims.ts';
 import { createEventSync } from '../../src/sync/event-sync.ts';
 import { createSyncQueues, startSyncWorker } from '../../src/sync/worker.ts';
@@ -82,6 +83,8 @@ export async function startTestApp(options: {
    * Try it panel), though Zoho is still the test's sandbox. Default true.
    */
   sandboxMode?: boolean;
+  /** METRICS_TOKEN. */
+  metricsToken?: string;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
   await seedDemoWorkspace(t.db);
@@ -128,9 +131,11 @@ export async function startTestApp(options: {
   registerSecret(keys[0]!.key.toString('base64'));
   const logger = testLogger();
   const clock = options.clock ?? systemClock;
+  const metrics = createMetrics(t.db);
   const deps = createConnectionDeps({
     db: t.db,
     logger,
+    observer: metrics,
     clock,
     vault: createVault(keys),
     client,
@@ -163,6 +168,7 @@ export async function startTestApp(options: {
     handoffSecret: options.handoffSecret,
     ...(options.sandboxMode === false ? {} : { sandbox: { url: options.sandboxBase, accounts: [] } }),
     ...(queue ? { events: { queue, secret: eventsSecret } } : {}),
+    metrics: { metrics, access: metricsAccess(options.metricsToken, options.sandboxMode !== false) },
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {

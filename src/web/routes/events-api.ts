@@ -2,6 +2,7 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
 import { AppError } from '../../errors.ts';
+import type { Metrics } from '../../metrics.ts';
 import { eventSchema, parseEvent } from '../../sync/event-schema.ts';
 import { type IntakeDeps, recordEvent } from '../../sync/intake.ts';
 import { SIGNATURE_HEADER, verifyEventSignature } from '../../sync/signature.ts';
@@ -13,7 +14,17 @@ import { SIGNATURE_HEADER, verifyEventSignature } from '../../sync/signature.ts'
  */
 export const EVENT_BODY_LIMIT = 1024 * 1024;
 
-export function registerEventsApi(app: FastifyInstance, deps: IntakeDeps & { clock: Clock; secret: string }) {
+const eventTypes = new Set<string>(eventSchema.options.map((o) => o.shape.type.value));
+
+export function registerEventsApi(
+  app: FastifyInstance,
+  deps: IntakeDeps & { clock: Clock; secret: string; metrics?: Pick<Metrics, 'eventReceived'> | undefined },
+) {
+  // The type only when it is one of ours: anything else would make a series per typo.
+  const typeOf = (json: unknown) => {
+    const t = (json as { type?: unknown } | null)?.type;
+    return typeof t === 'string' && eventTypes.has(t) ? t : 'unknown';
+  };
   void app.register(async (api) => {
     // The signature covers the exact bytes sent, so the body is kept as text here.
     api.addContentTypeParser(
@@ -31,25 +42,31 @@ export function registerEventsApi(app: FastifyInstance, deps: IntakeDeps & { clo
         raw,
         deps.clock.now(),
       );
-      if (!check.ok)
+      if (!check.ok) {
+        deps.metrics?.eventReceived('unknown', 'unauthorized');
         throw new AppError(
           'unauthorized',
           `Signature ${check.reason}: sign "<t>.<raw body>" with the shared secret`,
         );
+      }
       let json: unknown;
       try {
         json = JSON.parse(raw);
       } catch {
+        deps.metrics?.eventReceived('unknown', 'invalid');
         throw new AppError('invalid_input', 'The body is not valid JSON', {
           details: [{ path: '(body)', message: 'invalid JSON' }],
         });
       }
       const parsed = parseEvent(json);
-      if (!parsed.ok)
+      if (!parsed.ok) {
+        deps.metrics?.eventReceived(typeOf(json), 'invalid');
         throw new AppError('invalid_input', 'The event does not match the schema', {
           details: parsed.details,
         });
+      }
       const result = await recordEvent(deps, parsed.event);
+      deps.metrics?.eventReceived(parsed.event.type, result.status);
       if (result.status === 'duplicate')
         return reply.code(200).send({ id: parsed.event.id, status: 'duplicate' });
       return reply.code(202).send({ id: parsed.event.id, status: 'accepted' });

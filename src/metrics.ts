@@ -1,0 +1,126 @@
+import crypto from 'node:crypto';
+import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
+import type { Database } from './db/port.ts';
+
+/**
+ * Prometheus metrics (text format at `/metrics`), with prom-client. Two kinds:
+ * - this process's own: Zoho API calls (by method, resource and status), their duration and
+ *   retries, events received, and Node's process metrics;
+ * - the database's, read at each scrape and the same from every process: events by type and
+ *   status, the age of the oldest event still in progress, connections by status. These are
+ *   operator totals across workspaces, the only queries that are not scoped to one.
+ */
+export interface Metrics {
+  registry: Registry;
+  zohoCall(call: { method: string; path: string; status: number | 'error'; seconds: number }): void;
+  zohoRetry(kind: string): void;
+  eventReceived(type: string, outcome: 'accepted' | 'duplicate' | 'unauthorized' | 'invalid'): void;
+}
+
+/** `/Contacts/5725767000000412001/Notes` → `Contacts/:id/Notes`: record ids would make a series each. */
+export function zohoResource(path: string): string {
+  return (
+    path
+      .split('?')[0]!
+      .split('/')
+      .filter(Boolean)
+      .map((s) => (/^\d+$/.test(s) ? ':id' : s))
+      .join('/') || '/'
+  );
+}
+
+export function createMetrics(db: Database): Metrics {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'peposmart_' });
+  const registers = [registry];
+
+  const calls = new Counter({
+    name: 'peposmart_zoho_api_calls_total',
+    help: 'Zoho CRM API calls made by this process, by method, resource and HTTP status ("error": no answer)',
+    labelNames: ['method', 'resource', 'status'] as const,
+    registers,
+  });
+  const duration = new Histogram({
+    name: 'peposmart_zoho_api_call_seconds',
+    help: 'Time from sending a Zoho CRM API call to its whole reply, waiting for the org’s call slot included',
+    labelNames: ['method', 'resource'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
+    registers,
+  });
+  const retries = new Counter({
+    name: 'peposmart_zoho_api_retries_total',
+    help: 'Zoho CRM API calls tried again by this process, by the kind of failure (rate_limit, transient)',
+    labelNames: ['kind'] as const,
+    registers,
+  });
+  const received = new Counter({
+    name: 'peposmart_events_received_total',
+    help: 'Events posted to the event API of this process, by type and outcome',
+    labelNames: ['type', 'outcome'] as const,
+    registers,
+  });
+
+  new Gauge({
+    name: 'peposmart_sync_events',
+    help: 'Events in the database by type and status (queued: in progress; waiting: for a reconnect)',
+    labelNames: ['type', 'status'] as const,
+    registers,
+    async collect() {
+      const { rows } = await db.query<{ type: string; status: string; n: string }>(
+        'SELECT type, status, count(*) AS n FROM events GROUP BY type, status',
+      );
+      this.reset();
+      for (const r of rows) this.set({ type: r.type, status: r.status }, Number(r.n));
+    },
+  });
+  new Gauge({
+    name: 'peposmart_sync_oldest_in_progress_seconds',
+    help: 'Age of the oldest event still in progress (0 when none): a rising value means syncs are stuck',
+    registers,
+    async collect() {
+      const { rows } = await db.query<{ age: string | null }>(
+        "SELECT EXTRACT(EPOCH FROM now() - min(received_at)) AS age FROM events WHERE status = 'queued'",
+      );
+      this.set(Math.max(0, Number(rows[0]?.age ?? 0)));
+    },
+  });
+  new Gauge({
+    name: 'peposmart_connections',
+    help: 'Zoho CRM connections by status (connected, reconnect_needed, not_connected)',
+    labelNames: ['status'] as const,
+    registers,
+    async collect() {
+      const { rows } = await db.query<{ status: string; n: string }>(
+        'SELECT status, count(*) AS n FROM connections GROUP BY status',
+      );
+      this.reset();
+      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+    },
+  });
+
+  return {
+    registry,
+    zohoCall({ method, path, status, seconds }) {
+      const resource = zohoResource(path);
+      calls.inc({ method, resource, status: String(status) });
+      duration.observe({ method, resource }, seconds);
+    },
+    zohoRetry: (kind) => retries.inc({ kind }),
+    eventReceived: (type, outcome) => received.inc({ type, outcome }),
+  };
+}
+
+/**
+ * Who may read `/metrics`: with a token, only a request bearing it; without one, anyone in
+ * sandbox mode and nobody otherwise (counts of a production service are not for the public).
+ */
+export function metricsAccess(token: string | undefined, sandboxMode: boolean) {
+  const expected = token ? crypto.createHash('sha256').update(token).digest() : undefined;
+  return (authorization: string | undefined): 'allowed' | 'unauthorized' | 'disabled' => {
+    if (!expected) return sandboxMode ? 'allowed' : 'disabled';
+    const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    if (!given) return 'unauthorized';
+    const hash = crypto.createHash('sha256').update(given).digest();
+    return crypto.timingSafeEqual(hash, expected) ? 'allowed' : 'unauthorized';
+  };
+}
