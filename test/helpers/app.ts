@@ -53,12 +53,30 @@ export interface TestApp {
   close(): Promise<void>;
 }
 
+/**
+ * A port that is free now, for a server started a little later (the app's URL is needed
+ * before it listens). Taken below the kernel's ephemeral range (32768–60999 by default), which
+ * the OS hands to every `listen(0)` and outgoing connection: a port picked there could be given
+ * to another test's server before ours binds it. Each vitest worker has its own block of 1000,
+ * walked in turn from a random start, each port checked by binding it.
+ */
+let nextPort = -1;
 export async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise((r) => server.close(r));
-  return port;
+  const block = 20_000 + (Number(process.env['VITEST_POOL_ID'] ?? 0) % 12) * 1000;
+  if (nextPort < 0) nextPort = crypto.randomInt(1000);
+  for (let tries = 0; tries < 1000; tries++) {
+    const port = block + (nextPort++ % 1000);
+    const server = net.createServer();
+    const bound = await new Promise<boolean>((resolve) => {
+      server.once('error', () => resolve(false));
+      server.listen(port, '127.0.0.1', () => resolve(true));
+    });
+    if (bound) {
+      await new Promise((r) => server.close(r));
+      return port;
+    }
+  }
+  throw new Error(`no free port in ${block}–${block + 999}`);
 }
 
 export async function startTestApp(options: {
