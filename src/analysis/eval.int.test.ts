@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { matchItems, similarity } from './eval.ts';
+import { loadFixtures, matchItems, similarity } from './eval.ts';
 
 /**
  * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
@@ -74,5 +74,26 @@ describe('matching action items by meaning', () => {
         (m) => m.predicted.text,
       ),
     ).toEqual(['Send over the onboarding deck']);
+  });
+});
+
+describe('the held-out set (fixtures/heldout)', () => {
+  // Measured, never asserted: a threshold here would invite tuning the rules against it.
+  it('is eight well-formed labelled transcripts, each stage label one of its pipeline', () => {
+    const set = loadFixtures('fixtures/heldout');
+    expect(set.map((f) => f.file.slice(0, 3))).toEqual([
+      'h01',
+      'h02',
+      'h03',
+      'h04',
+      'h05',
+      'h06',
+      'h07',
+      'h08',
+    ]);
+    for (const { fixture } of set) {
+      expect(fixture.pipeline_stages).toContain(fixture.current_stage);
+      expect(fixture.pipeline_stages).toContain(fixture.labels.expected_stage);
+    }
   });
 });
