@@ -89,24 +89,43 @@ export function createSyncEffects(deps: SyncDeps) {
    * Runs `create` under a claim on (kind, key): released when the outcome is known; kept when
    * a create was sent and no answer came, so the next attempt looks in Zoho first.
    */
-  async function claimed<T>(
+  function claimed<T>(
     e: EventRow,
     kind: string,
     key: string,
     what: string,
     create: (claim: Claim, sent: { value: boolean }) => Promise<T>,
   ): Promise<T> {
-    const claim = await claims.take(e.connection_id!, kind, key, e.id, what);
+    return claimedAll(e, kind, [{ key, what }], ([claim], sent) => create(claim!, sent));
+  }
+
+  /**
+   * The same for several things created in one call (a batch): claims taken in key order, so
+   * two jobs wanting overlapping sets cannot each hold half; all released or all kept together.
+   */
+  async function claimedAll<T>(
+    e: EventRow,
+    kind: string,
+    items: ReadonlyArray<{ key: string; what: string }>,
+    create: (claims: Claim[], sent: { value: boolean }) => Promise<T>,
+  ): Promise<T> {
+    const ordered = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const held: Claim[] = [];
     const sent = { value: false };
     try {
-      const out = await create(claim, sent);
-      await claim.release();
+      for (const item of ordered)
+        held.push(await claims.take(e.connection_id!, kind, item.key, e.id, item.what));
+      const out = await create(
+        items.map((item) => held[ordered.indexOf(item)]!),
+        sent,
+      );
+      for (const claim of held) await claim.release();
       return out;
     } catch (err) {
       // A refusal (4xx, 429) is an answer: nothing was created. A 5xx, a timeout, a dropped
       // connection or our own failure after sending leave it open whether Zoho has it.
       const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
-      if (!unanswered) await claim.release();
+      if (!unanswered) for (const claim of held) await claim.release();
       throw err;
     }
   }
@@ -207,7 +226,7 @@ export function createSyncEffects(deps: SyncDeps) {
     });
   }
 
-  return { activity, ref, keep, failure, claimed, findOrCreate, noteOnce };
+  return { activity, ref, keep, failure, claimed, claimedAll, findOrCreate, noteOnce };
 }
 
 export type SyncEffects = ReturnType<typeof createSyncEffects>;

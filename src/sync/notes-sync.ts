@@ -4,7 +4,7 @@ import { upstreamItems } from '../analysis/upstream.ts';
 import type { Database } from '../db/port.ts';
 import { type DealWithStages, openDealsOf } from '../deals/context.ts';
 import { createSuggestion, proposedMove } from '../deals/suggestions.ts';
-import type { ZohoRecords } from '../zoho/api.ts';
+import { MAX_RECORDS_PER_WRITE, type RecordResult, type ZohoRecords } from '../zoho/api.ts';
 import type { ZohoDeals } from '../zoho/deals.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import type { EventRow, Person, Settings, SyncEffects } from './effects.ts';
@@ -74,9 +74,7 @@ export async function syncNotes(
       summaryNote(booking, notes.summary, notes.items),
       settings.trigger,
     );
-    if (i === 0 && settings.syncTasks) {
-      for (const item of notes.items) await taskOnce(deps, e, auth, settings, person, booking, item);
-    }
+    if (i === 0 && settings.syncTasks) await tasksOnce(deps, e, auth, settings, person, booking, notes.items);
   }
   if (primary && deals?.length && notes.analysis)
     await suggest(deps, e, booking, primary, deals, notes.analysis);
@@ -217,53 +215,85 @@ async function storedOrNewAnalysis(
   return result;
 }
 
-/** One Task per action item, once: keyed by the booking, the person and the task's words. */
-async function taskOnce(
+/**
+ * One Task per action item, once: keyed by the booking, the person and the task's words. The
+ * Tasks not made yet go to Zoho in one insert (up to 100 a call; Zoho charges an insert a
+ * credit per 10 records), under a claim on each.
+ */
+async function tasksOnce(
   deps: NotesDeps,
   e: EventRow,
   auth: AuthSource,
   settings: Settings,
   person: { module: 'Contacts' | 'Leads'; id: string },
   booking: Booking,
-  item: ActionItem,
+  items: readonly ActionItem[],
 ) {
   const { fx } = deps;
-  const subject = item.text.slice(0, 255);
-  const words = subject
-    .toLowerCase()
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  const key = `task:${booking.id}:${person.id}:${crypto.createHash('sha256').update(words).digest('hex').slice(0, 32)}`;
-  if (await fx.ref(deps.db, e.connection_id!, 'task', key)) return;
-  await fx.claimed(e, 'task', key, `the task “${subject}”`, async (claim, sent) => {
-    const earlier = claim.uncertain
-      ? (await deps.records.tasksOn(auth, person)).find((t) => t.subject === subject)
-      : undefined;
-    let id = earlier?.id;
-    if (!id) {
-      await claim.sending();
+  const wanted = new Map<string, { key: string; what: string; subject: string; item: ActionItem }>();
+  for (const item of items) {
+    const subject = item.text.slice(0, 255);
+    const words = subject
+      .toLowerCase()
+      .replace(/[^\p{L}\p{N}]+/gu, ' ')
+      .trim();
+    const key = `task:${booking.id}:${person.id}:${crypto.createHash('sha256').update(words).digest('hex').slice(0, 32)}`;
+    if (!wanted.has(key)) wanted.set(key, { key, what: `the task “${subject}”`, subject, item });
+  }
+  const pending = [];
+  for (const t of wanted.values())
+    if (!(await fx.ref(deps.db, e.connection_id!, 'task', t.key))) pending.push(t);
+
+  for (let at = 0; at < pending.length; at += MAX_RECORDS_PER_WRITE) {
+    const batch = pending.slice(at, at + MAX_RECORDS_PER_WRITE);
+    await fx.claimedAll(e, 'task', batch, async (claims, sent) => {
+      // Another job may have made some while this one waited for the claims.
+      const todo = [];
+      for (const t of batch) if (!(await fx.ref(deps.db, e.connection_id!, 'task', t.key))) todo.push(t);
+      // A create sent before and never answered: Zoho may have them; look before sending again.
+      const earlier = claims.some((c) => c.uncertain) ? await deps.records.tasksOn(auth, person) : [];
+      const create = [];
+      for (const t of todo) {
+        const found = earlier.find((x) => x.subject === t.subject);
+        if (found) await made(t, found.id);
+        else create.push(t);
+      }
+      if (!create.length) return;
+      for (const c of claims) await c.sending();
       sent.value = true;
-      const result = await deps.records.task(
+      const results = await deps.records.tasks(
         auth,
         person,
-        {
-          subject,
-          dueDate: item.due,
-          priority: item.priority,
-          description: taskDescription(booking, item),
+        create.map((t) => ({
+          subject: t.subject,
+          dueDate: t.item.due,
+          priority: t.item.priority,
+          description: taskDescription(booking, t.item),
           ownerId: settings.zohoUserId,
-        },
+        })),
         settings.trigger,
       );
-      if (!result.ok) throw fx.failure(result, 'create the Task');
-      id = result.id;
-    }
-    await fx.keep(e, 'task', key, 'Tasks', id);
-    await fx.activity(e, 'created', `Created the Task “${subject}” (${item.priority}, due ${item.due}).`, {
-      module: 'Tasks',
-      id,
+      let refused: Extract<RecordResult, { ok: false }> | undefined;
+      for (const [i, result] of results.entries()) {
+        if (result.ok) await made(create[i]!, result.id);
+        else refused ??= result;
+      }
+      if (refused) throw fx.failure(refused, 'create the Task');
     });
-  });
+  }
+
+  async function made(t: { key: string; subject: string; item: ActionItem }, id: string) {
+    await fx.keep(e, 'task', t.key, 'Tasks', id);
+    await fx.activity(
+      e,
+      'created',
+      `Created the Task “${t.subject}” (${t.item.priority}, due ${t.item.due}).`,
+      {
+        module: 'Tasks',
+        id,
+      },
+    );
+  }
 }
 
 /** The booking as its latest booking event had it. */

@@ -97,6 +97,9 @@ export function createZohoApi(transport: ZohoTransport) {
 
 export type ZohoApi = ReturnType<typeof createZohoApi>;
 
+/** Zoho takes at most 100 records in one insert or update (ZOHO-API.md §4). */
+export const MAX_RECORDS_PER_WRITE = 100;
+
 /** One record's outcome of a write (ZOHO-API.md §4: per-record results). */
 export type RecordResult =
   | { ok: true; id: string }
@@ -124,29 +127,41 @@ const notesReply = z.object({
   info: z.object({ more_records: z.boolean().optional() }).optional(),
 });
 
-/** Reads the first per-record result of a write, from a success or from a whole-call 400/207. */
-export function firstRecordResult(body: unknown): RecordResult | undefined {
+/** Reads the per-record results of a write, in the order sent, from a success or a whole-call 400/207. */
+export function recordResultsOf(body: unknown): RecordResult[] | undefined {
   const parsed = recordResults.safeParse(body);
   if (!parsed.success) return undefined;
-  const r = parsed.data.data[0]!;
-  if (r.status === 'success' && typeof r.details?.['id'] === 'string')
-    return { ok: true, id: r.details['id'] };
-  return { ok: false, code: r.code, message: r.message ?? r.code, details: r.details ?? {} };
+  return parsed.data.data.map((r) =>
+    r.status === 'success' && typeof r.details?.['id'] === 'string'
+      ? { ok: true as const, id: r.details['id'] }
+      : { ok: false as const, code: r.code, message: r.message ?? r.code, details: r.details ?? {} },
+  );
 }
 
+export const firstRecordResult = (body: unknown): RecordResult | undefined => recordResultsOf(body)?.[0];
+
 export function createZohoRecords(transport: ZohoTransport) {
-  async function write(auth: AuthSource, path: string, body: object): Promise<RecordResult> {
+  /** A write of `count` records: one result each, in the order sent. */
+  async function writeAll(
+    auth: AuthSource,
+    path: string,
+    body: object,
+    count: number,
+  ): Promise<RecordResult[]> {
+    let results: RecordResult[] | undefined;
     try {
-      const result = firstRecordResult(await transport.request(auth, { method: 'POST', path, body }));
-      if (!result) throw new ZohoError('invalid', `Zoho CRM ${path}: unexpected reply shape`);
-      return result;
+      results = recordResultsOf(await transport.request(auth, { method: 'POST', path, body }));
     } catch (err) {
       const perRecord =
-        err instanceof ZohoError && err.status === 400 ? firstRecordResult(err.body) : undefined;
-      if (perRecord) return perRecord;
-      throw err;
+        err instanceof ZohoError && err.status === 400 ? recordResultsOf(err.body) : undefined;
+      if (!perRecord) throw err;
+      results = perRecord;
     }
+    if (results?.length !== count) throw new ZohoError('invalid', `Zoho CRM ${path}: unexpected reply shape`);
+    return results;
   }
+  const write = async (auth: AuthSource, path: string, body: object): Promise<RecordResult> =>
+    (await writeAll(auth, path, body, 1))[0]!;
 
   return {
     /** Ids of the module's records with this email (case-insensitive at Zoho); [] on 204. */
@@ -197,29 +212,34 @@ export function createZohoRecords(transport: ZohoTransport) {
     },
 
     /**
-     * A Task linked to a Contact (`Who_Id`) or a Lead (`What_Id` + `$se_module`), as ZOHO-API.md §5
-     * says; Status and Priority must be Zoho's own values.
+     * Tasks linked to a Contact (`Who_Id`) or a Lead (`What_Id` + `$se_module`), as ZOHO-API.md §5
+     * says; Status and Priority must be Zoho's own values. Up to 100 in one call (an insert costs a
+     * credit per 10 records, ZOHO-API.md §6): one result each, in order.
      */
-    task(
+    tasks(
       auth: AuthSource,
       parent: { module: 'Contacts' | 'Leads'; id: string },
-      task: {
+      tasks: ReadonlyArray<{
         subject: string;
         dueDate: string;
         priority: string;
         description: string;
         ownerId: string | null;
-      },
+      }>,
       trigger?: string[],
-    ) {
+    ): Promise<RecordResult[]> {
+      if (tasks.length < 1 || tasks.length > MAX_RECORDS_PER_WRITE)
+        throw new RangeError(`1 to ${MAX_RECORDS_PER_WRITE} tasks per call, not ${tasks.length}`);
       const link =
         parent.module === 'Contacts'
           ? { Who_Id: { id: parent.id } }
           : { What_Id: { id: parent.id }, $se_module: parent.module };
-      return write(auth, '/Tasks', {
-        ...(trigger ? { trigger } : {}),
-        data: [
-          {
+      return writeAll(
+        auth,
+        '/Tasks',
+        {
+          ...(trigger ? { trigger } : {}),
+          data: tasks.map((task) => ({
             Subject: task.subject,
             Due_Date: task.dueDate,
             Priority: task.priority,
@@ -227,9 +247,10 @@ export function createZohoRecords(transport: ZohoTransport) {
             Description: task.description,
             ...link,
             ...(task.ownerId ? { Owner: { id: task.ownerId } } : {}),
-          },
-        ],
-      });
+          })),
+        },
+        tasks.length,
+      );
     },
 
     /** The record's Tasks (subject and id), for looking one up after an unanswered create. */

@@ -99,6 +99,43 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
     await sendEvent(c.app.url, again);
     expect(await settled(c.app.db, again.id)).toBe('done');
     expect(await records(c.org, 'Tasks')).toHaveLength(3);
+    // The three Tasks went to Zoho in one insert: one call, one credit.
+    const inserts = (await sb.client.calls(c.org)).filter(
+      (x) => x.method === 'POST' && x.path.endsWith('/Tasks'),
+    );
+    expect(inserts.map((x) => (x as { credits?: number }).credits)).toEqual([1]);
+  });
+
+  it('a dozen action items are one insert of two credits; a Task Zoho refuses fails the event with its cause, the others stay and a retry sends only the refused one', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/validation-rules`, {
+      module: 'Tasks',
+      condition: { field: 'Subject', operator: 'contains', value: 'legal' },
+      message: 'Legal follow-ups are tracked in the legal desk, not as Tasks',
+    });
+    const bookingId = await booked(c);
+    const items = Array.from({ length: 12 }, (_, i) => ({
+      text: `Follow-up number ${i + 1} for the rollout`,
+    }));
+    items[4] = { text: 'Send the contract to legal for review' };
+    const event = notesEvent(bookingId, { summary: 'A long list of follow-ups.', action_items: items });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('failed');
+    const tasks = await records(c.org, 'Tasks');
+    expect(tasks).toHaveLength(11);
+    expect(tasks.some((t) => /legal/.test(t.Subject))).toBe(false);
+    const taskCalls = async () =>
+      (await sb.client.calls(c!.org)).filter((x) => x.method === 'POST' && x.path.endsWith('/Tasks'));
+    expect((await taskCalls()).map((x) => (x as { credits?: number }).credits)).toEqual([2]);
+    const page = (await c.session.get('/activity')).html;
+    expect(page).toContain('Legal follow-ups are tracked in the legal desk, not as Tasks');
+    expect(page).toContain('Created the Task “Follow-up number 12 for the rollout”');
+
+    expect((await c.session.post(`/activity/${event.id}/retry`)).status).toBe(303);
+    expect(await settled(c.app.db, event.id)).toBe('failed');
+    expect(await records(c.org, 'Tasks')).toHaveLength(11);
+    // The retry sent the one Task still missing, not the eleven made already.
+    expect((await taskCalls()).map((x) => (x as { credits?: number }).credits)).toEqual([2, 1]);
   });
 
   it('a transcript alone is analysed (offline analyser): summary Note, Tasks with dates said or by urgency', async () => {
