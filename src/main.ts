@@ -125,6 +125,14 @@ async function main(): Promise<void> {
     dataCentres,
     ...(config.sync.orgConcurrency ? { perOrgConcurrency: config.sync.orgConcurrency } : {}),
   });
+  // A worker's metrics port is bound before it takes any job: a port in use stops it cleanly.
+  const metricsServer =
+    role === 'worker' && config.metrics.workerPort !== undefined
+      ? buildMetricsServer({ ...metricsRoute, logger })
+      : undefined;
+  await metricsServer?.listen({ port: config.metrics.workerPort!, host: config.http.host });
+  if (role !== 'worker' && config.metrics.workerPort !== undefined)
+    logger.warn('METRICS_PORT is for `npm run worker`; this process serves /metrics on its own port');
   const queue = await startQueue({ db, logger });
   await createSyncQueues(queue);
   if (role !== 'web')
@@ -155,11 +163,7 @@ async function main(): Promise<void> {
           metrics: metricsRoute,
         });
   await app?.listen({ port: config.http.port, host: config.http.host });
-  const metricsServer =
-    role === 'worker' && config.metrics.workerPort !== undefined
-      ? buildMetricsServer({ ...metricsRoute, logger })
-      : undefined;
-  await metricsServer?.listen({ port: config.metrics.workerPort!, host: config.http.host });
+
   process.stdout.write(
     role === 'worker'
       ? `PepoSmart Zoho CRM sync worker (database: ${db.kind}, ${config.sync.concurrency} jobs at once)\n` +

@@ -29,7 +29,9 @@ export function zohoResource(path: string): string {
   );
 }
 
-export function createMetrics(db: Database): Metrics {
+const DATABASE_TIMEOUT_MS = 2_000;
+
+export function createMetrics(db: Pick<Database, 'query'>): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'peposmart_' });
   const registers = [registry];
@@ -60,28 +62,60 @@ export function createMetrics(db: Database): Metrics {
     registers,
   });
 
+  // Read from the database at each scrape. A database that fails or is slow to answer must not
+  // cost the scrape this process's own series: its gauges keep their last values and
+  // peposmart_metrics_database_up says 0.
+  /** The read's value, or undefined when the database failed or took over 2 s. */
+  const fromDatabase = async <T>(read: () => Promise<T>): Promise<T | undefined> => {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      return await Promise.race([
+        read(),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new Error('timeout')), DATABASE_TIMEOUT_MS);
+        }),
+      ]);
+    } catch {
+      return undefined;
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  new Gauge({
+    name: 'peposmart_metrics_database_up',
+    help: '1 when the database answered this scrape within 2 s; 0 otherwise (the database gauges then keep their last values)',
+    registers,
+    async collect() {
+      this.set((await fromDatabase(() => db.query('SELECT 1'))) ? 1 : 0);
+    },
+  });
   new Gauge({
     name: 'peposmart_sync_events',
     help: 'Events in the database by type and status (queued: in progress; waiting: for a reconnect)',
     labelNames: ['type', 'status'] as const,
     registers,
     async collect() {
-      const { rows } = await db.query<{ type: string; status: string; n: string }>(
-        'SELECT type, status, count(*) AS n FROM events GROUP BY type, status',
+      const read = await fromDatabase(() =>
+        db.query<{ type: string; status: string; n: string }>(
+          'SELECT type, status, count(*) AS n FROM events GROUP BY type, status',
+        ),
       );
+      if (!read) return;
       this.reset();
-      for (const r of rows) this.set({ type: r.type, status: r.status }, Number(r.n));
+      for (const r of read.rows) this.set({ type: r.type, status: r.status }, Number(r.n));
     },
   });
   new Gauge({
     name: 'peposmart_sync_oldest_in_progress_seconds',
-    help: 'Age of the oldest event still in progress (0 when none): a rising value means syncs are stuck',
+    help: 'How long the longest-waiting event in progress has been queued (0 when none; a retried event counts from its retry): a rising value means syncs are stuck',
     registers,
     async collect() {
-      const { rows } = await db.query<{ age: string | null }>(
-        "SELECT EXTRACT(EPOCH FROM now() - min(received_at)) AS age FROM events WHERE status = 'queued'",
+      const read = await fromDatabase(() =>
+        db.query<{ age: string | null }>(
+          "SELECT EXTRACT(EPOCH FROM now() - min(updated_at)) AS age FROM events WHERE status = 'queued'",
+        ),
       );
-      this.set(Math.max(0, Number(rows[0]?.age ?? 0)));
+      if (read) this.set(Math.max(0, Number(read.rows[0]?.age ?? 0)));
     },
   });
   new Gauge({
@@ -90,11 +124,14 @@ export function createMetrics(db: Database): Metrics {
     labelNames: ['status'] as const,
     registers,
     async collect() {
-      const { rows } = await db.query<{ status: string; n: string }>(
-        'SELECT status, count(*) AS n FROM connections GROUP BY status',
+      const read = await fromDatabase(() =>
+        db.query<{ status: string; n: string }>(
+          'SELECT status, count(*) AS n FROM connections GROUP BY status',
+        ),
       );
+      if (!read) return;
       this.reset();
-      for (const r of rows) this.set({ status: r.status }, Number(r.n));
+      for (const r of read.rows) this.set({ status: r.status }, Number(r.n));
     },
   });
 
@@ -118,7 +155,7 @@ export function metricsAccess(token: string | undefined, sandboxMode: boolean) {
   const expected = token ? crypto.createHash('sha256').update(token).digest() : undefined;
   return (authorization: string | undefined): 'allowed' | 'unauthorized' | 'disabled' => {
     if (!expected) return sandboxMode ? 'allowed' : 'disabled';
-    const given = /^Bearer (.+)$/.exec(authorization ?? '')?.[1];
+    const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!given) return 'unauthorized';
     const hash = crypto.createHash('sha256').update(given).digest();
     return crypto.timingSafeEqual(hash, expected) ? 'allowed' : 'unauthorized';

@@ -68,4 +68,28 @@ describe.each(databaseKinds)('sync claims on %s', (kind) => {
       ),
     ).rejects.toBeInstanceOf(ClaimBusy);
   });
+
+  it('unheld after a failure that settled nothing, a claim stays uncertain for whoever takes it next', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });
+    const first = await claims.take('con_1', 'task', 'k', 'evt_1', 'the task');
+    await first.sending();
+    // The create was never answered (kept); the next attempt's look-up fails: unhold, not release.
+    const second = await claims.take('con_1', 'task', 'k', 'evt_1', 'the task');
+    expect(second.uncertain).toBe(true);
+    await second.unhold();
+    // Free at once for any job, and still to be looked for before creating.
+    const third = await claims.take('con_1', 'task', 'k', 'evt_2', 'the task');
+    expect(third.uncertain).toBe(true);
+    await third.release();
+    expect((await claims.take('con_1', 'task', 'k', 'evt_3', 'the task')).uncertain).toBe(false);
+  });
+
+  it('a holder that lost its claim to a takeover is told so when it is about to send', async () => {
+    const claims = await setUp({ staleMs: 200, searchLagMs: 0, waitMs: 5_000 });
+    const slow = await claims.take('con_1', 'task', 'k', 'evt_1', 'the task');
+    await new Promise((r) => setTimeout(r, 250));
+    const taker = await claims.take('con_1', 'task', 'k', 'evt_2', 'the task');
+    await expect(slow.sending()).rejects.toBeInstanceOf(ClaimBusy);
+    await taker.sending();
+  });
 });

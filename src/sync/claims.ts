@@ -29,9 +29,18 @@ export const defaultClaimTiming: ClaimTiming = { staleMs: 120_000, searchLagMs: 
 export interface Claim {
   /** A create for this was sent before and never answered: look for it before creating. */
   uncertain: boolean;
-  /** Marks the create as sent (call just before sending it). */
+  /**
+   * Marks the create as sent (call just before sending it) and renews the claim; throws
+   * ClaimBusy when another job took it over meanwhile (this one held it past `staleMs`).
+   */
   sending(): Promise<void>;
+  /** The outcome is known (created and kept, found, or refused): the claim goes. */
   release(): Promise<void>;
+  /**
+   * The outcome is not known (a create sent by an earlier attempt, never answered, not found
+   * yet): the claim is freed for the next attempt but stays uncertain, so it looks again.
+   */
+  unhold(): Promise<void>;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -64,14 +73,23 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
           return {
             uncertain: row.sent,
             async sending() {
-              await db.query(
-                'UPDATE sync_claims SET sent_at = now() WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4',
+              const { rows: held } = await db.query(
+                `UPDATE sync_claims SET sent_at = now(), claimed_at = now()
+                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4 RETURNING 1`,
                 where,
               );
+              if (!held.length) throw new ClaimBusy(what);
             },
             async release() {
               await db.query(
                 'DELETE FROM sync_claims WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4',
+                where,
+              );
+            },
+            async unhold() {
+              await db.query(
+                `UPDATE sync_claims SET holder = '', claimed_at = 'epoch'
+                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4`,
                 where,
               );
             },

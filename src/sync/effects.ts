@@ -1,7 +1,7 @@
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Queryable } from '../db/port.ts';
 import type { RecordResult } from '../zoho/api.ts';
-import { ZohoError } from '../zoho/errors.ts';
+import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
 import { type Claim, type ClaimTiming, createClaims } from './claims.ts';
@@ -79,10 +79,14 @@ export function createSyncEffects(deps: SyncDeps) {
   function failure(result: Extract<RecordResult, { ok: false }>, what: string): ZohoError {
     const field =
       typeof result.details['api_name'] === 'string' ? ` (field ${result.details['api_name']})` : '';
-    return new ZohoError('invalid', `Zoho refused to ${what}: ${result.message}${field} [${result.code}]`, {
-      zohoCode: result.code,
-      details: result.details,
-    });
+    return new ZohoError(
+      recordErrorKind(result.code),
+      `Zoho refused to ${what}: ${result.message}${field} [${result.code}]`,
+      {
+        zohoCode: result.code,
+        details: result.details,
+      },
+    );
   }
 
   /**
@@ -123,9 +127,11 @@ export function createSyncEffects(deps: SyncDeps) {
       return out;
     } catch (err) {
       // A refusal (4xx, 429) is an answer: nothing was created. A 5xx, a timeout, a dropped
-      // connection or our own failure after sending leave it open whether Zoho has it.
+      // connection or our own failure after sending leave it open whether Zoho has it: the
+      // claims stay, uncertain. So do those an earlier attempt left uncertain — whatever failed
+      // here (the look-up, the database, another claim being busy) did not settle them.
       const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
-      if (!unanswered) for (const claim of held) await claim.release();
+      if (!unanswered) for (const claim of held) await (claim.uncertain ? claim.unhold() : claim.release());
       throw err;
     }
   }

@@ -249,12 +249,18 @@ async function tasksOnce(
     await fx.claimedAll(e, 'task', batch, async (claims, sent) => {
       // Another job may have made some while this one waited for the claims.
       const todo = [];
-      for (const t of batch) if (!(await fx.ref(deps.db, e.connection_id!, 'task', t.key))) todo.push(t);
-      // A create sent before and never answered: Zoho may have them; look before sending again.
-      const earlier = claims.some((c) => c.uncertain) ? await deps.records.tasksOn(auth, person) : [];
+      for (const [i, t] of batch.entries())
+        if (!(await fx.ref(deps.db, e.connection_id!, 'task', t.key)))
+          todo.push({ ...t, uncertain: claims[i]!.uncertain });
+      // A create sent before and never answered: Zoho may have those Tasks. They are looked for
+      // (this booking's, by their subject) before being sent again; the others are just sent.
+      const earlier = todo.some((t) => t.uncertain) ? await deps.records.tasksOn(auth, person) : [];
+      const ours = `Booking id: ${booking.id} `;
       const create = [];
       for (const t of todo) {
-        const found = earlier.find((x) => x.subject === t.subject);
+        const found = t.uncertain
+          ? earlier.find((x) => x.subject === t.subject && x.description.includes(ours))
+          : undefined;
         if (found) await made(t, found.id);
         else create.push(t);
       }

@@ -83,7 +83,7 @@ export function buildWebApp(deps: WebDeps) {
     tryIt: deps.sandbox && deps.events ? { samples: loadSamples() } : undefined,
   };
 
-  app.get('/healthz', () => ({ status: 'ok' }));
+  app.get('/healthz', { logLevel: 'warn' }, () => ({ status: 'ok' }));
   app.get('/readyz', async (_req, reply) => {
     try {
       await deps.db.query('SELECT 1');

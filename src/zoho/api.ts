@@ -118,6 +118,13 @@ const recordResults = z.object({
     .min(1),
 });
 
+const tasksReply = z.object({
+  data: z.array(
+    z.object({ id: z.string(), Subject: z.string().nullish(), Description: z.string().nullish() }),
+  ),
+  info: z.object({ more_records: z.boolean().optional() }).optional(),
+});
+
 const searchReply = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) });
 
 const notesReply = z.object({
@@ -127,15 +134,21 @@ const notesReply = z.object({
   info: z.object({ more_records: z.boolean().optional() }).optional(),
 });
 
-/** Reads the per-record results of a write, in the order sent, from a success or a whole-call 400/207. */
+/**
+ * Reads the per-record results of a write, in the order sent, from a success or a whole-call
+ * 400/207; undefined when the body is not that shape (a success without its record's id too).
+ */
 export function recordResultsOf(body: unknown): RecordResult[] | undefined {
   const parsed = recordResults.safeParse(body);
   if (!parsed.success) return undefined;
-  return parsed.data.data.map((r) =>
-    r.status === 'success' && typeof r.details?.['id'] === 'string'
-      ? { ok: true as const, id: r.details['id'] }
-      : { ok: false as const, code: r.code, message: r.message ?? r.code, details: r.details ?? {} },
-  );
+  const results: RecordResult[] = [];
+  for (const r of parsed.data.data) {
+    if (r.status !== 'success')
+      results.push({ ok: false, code: r.code, message: r.message ?? r.code, details: r.details ?? {} });
+    else if (typeof r.details?.['id'] === 'string') results.push({ ok: true, id: r.details['id'] });
+    else return undefined;
+  }
+  return results;
 }
 
 export const firstRecordResult = (body: unknown): RecordResult | undefined => recordResultsOf(body)?.[0];
@@ -148,16 +161,23 @@ export function createZohoRecords(transport: ZohoTransport) {
     body: object,
     count: number,
   ): Promise<RecordResult[]> {
-    let results: RecordResult[] | undefined;
+    let reply: unknown;
     try {
-      results = recordResultsOf(await transport.request(auth, { method: 'POST', path, body }));
+      reply = await transport.request(auth, { method: 'POST', path, body });
     } catch (err) {
       const perRecord =
         err instanceof ZohoError && err.status === 400 ? recordResultsOf(err.body) : undefined;
-      if (!perRecord) throw err;
-      results = perRecord;
+      if (perRecord?.length === count) return perRecord;
+      throw err;
     }
-    if (results?.length !== count) throw new ZohoError('invalid', `Zoho CRM ${path}: unexpected reply shape`);
+    const results = recordResultsOf(reply);
+    // Zoho said yes but we cannot tell to what: records may exist, so the outcome is unknown
+    // (transient: a create is then looked for before it is sent again), never "refused".
+    if (results?.length !== count)
+      throw new ZohoError(
+        'transient',
+        `Zoho CRM ${path}: a success reply we cannot read; its outcome is unknown`,
+      );
     return results;
   }
   const write = async (auth: AuthSource, path: string, body: object): Promise<RecordResult> =>
@@ -253,22 +273,32 @@ export function createZohoRecords(transport: ZohoTransport) {
       );
     },
 
-    /** The record's Tasks (subject and id), for looking one up after an unanswered create. */
+    /** The record's Tasks, up to `pages` pages of 200, for looking one up after an unanswered create. */
     async tasksOn(
       auth: AuthSource,
       parent: { module: string; id: string },
-    ): Promise<Array<{ id: string; subject: string }>> {
-      const body = await transport.request(auth, {
-        method: 'GET',
-        path: `/${parent.module}/${parent.id}/Tasks`,
-        query: { fields: 'Subject', per_page: 200 },
-      });
-      if (body === undefined) return [];
-      const parsed = z
-        .object({ data: z.array(z.object({ id: z.string(), Subject: z.string().nullish() })) })
-        .safeParse(body);
-      if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM tasks: unexpected reply shape');
-      return parsed.data.data.map((t) => ({ id: t.id, subject: t.Subject ?? '' }));
+      pages = 5,
+    ): Promise<Array<{ id: string; subject: string; description: string }>> {
+      const out: Array<{ id: string; subject: string; description: string }> = [];
+      for (let page = 1; page <= pages; page++) {
+        const body = await transport.request(auth, {
+          method: 'GET',
+          path: `/${parent.module}/${parent.id}/Tasks`,
+          query: { fields: 'Subject,Description', per_page: 200, page },
+        });
+        if (body === undefined) break;
+        const parsed = tasksReply.safeParse(body);
+        if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM tasks: unexpected reply shape');
+        out.push(
+          ...parsed.data.data.map((t) => ({
+            id: t.id,
+            subject: t.Subject ?? '',
+            description: t.Description ?? '',
+          })),
+        );
+        if (!parsed.data.info?.more_records) break;
+      }
+      return out;
     },
 
     note(

@@ -69,6 +69,17 @@ const byCode: Record<string, ZohoErrorKind> = {
   INVALID_URL_PATTERN: 'not_found',
 };
 
+/**
+ * How a per-record failure of a write should be treated: Zoho's INTERNAL_ERROR for one record
+ * (or a rate limit) is worth trying again; any other refusal needs someone to change something.
+ */
+export function recordErrorKind(code: string): 'transient' | 'invalid' {
+  const kind = byCode[code];
+  return kind === 'transient' || (kind === 'rate_limit' && code !== 'LIMIT_EXCEEDED')
+    ? 'transient'
+    : 'invalid';
+}
+
 /** An error reply of the CRM API (`{ code, message, details, status: "error" }`). */
 export function apiError(status: number, body: unknown): ZohoError {
   const b = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>;

@@ -81,6 +81,20 @@ describe.each(databaseKinds)('metrics on %s', (kind) => {
     expect(sample(m.text, 'peposmart_process_resident_memory_bytes')).toBeGreaterThan(0);
   });
 
+  it('the oldest event in progress counts from when it was last queued, not when first received', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true, worker: false });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    // As a Retry of a month-old failed event leaves it: received long ago, queued just now.
+    await c.app.db.query("UPDATE events SET received_at = now() - interval '30 days' WHERE id = $1", [
+      event.id,
+    ]);
+    const m = await scrape(c.app.url);
+    expect(sample(m.text, 'peposmart_sync_events', { type: 'booking.created', status: 'queued' })).toBe(1);
+    expect(sample(m.text, 'peposmart_sync_oldest_in_progress_seconds')).toBeLessThan(600);
+    expect(sample(m.text, 'peposmart_metrics_database_up')).toBe(1);
+  });
+
   it('counts Zoho’s 429s as calls and retries', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await sb.client.fault(c.org, 'GET', '/Contacts/search', {

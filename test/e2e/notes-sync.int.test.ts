@@ -106,6 +106,66 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
     expect(inserts.map((x) => (x as { credits?: number }).credits)).toEqual([1]);
   });
 
+  it('a Task Zoho could not store for a moment (per-record INTERNAL_ERROR) is retried and made once', async () => {
+    c = await connectedApp(
+      sb,
+      kind,
+      {},
+      {
+        sync: true,
+        syncRetry: { delaySeconds: 1 },
+        claimTiming: { staleMs: 60_000, searchLagMs: 200, waitMs: 5_000 },
+      },
+    );
+    const bookingId = await booked(c);
+    await sb.client.fault(c.org, 'POST', '/Tasks$', {
+      status: 207,
+      count: 1,
+      body: {
+        data: [
+          { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' },
+          { code: 'INTERNAL_ERROR', details: {}, message: 'Internal Server Error', status: 'error' },
+        ],
+      },
+    });
+    const event = notesEvent(bookingId, {
+      action_items: [{ text: 'Send the formal quote for 30 seats' }, { text: 'Share the onboarding plan' }],
+    });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    await sb.client.json('DELETE', '/__sandbox/faults');
+    // Refused for a moment, not for good: the retry makes both, once.
+    expect((await records(c.org, 'Tasks')).map((t) => t.Subject).sort()).toEqual([
+      'Send the formal quote for 30 seats',
+      'Share the onboarding plan',
+    ]);
+  });
+
+  it('a success reply that cannot be read leaves the outcome unknown: looked for, then made once', async () => {
+    c = await connectedApp(
+      sb,
+      kind,
+      {},
+      {
+        sync: true,
+        syncRetry: { delaySeconds: 1 },
+        claimTiming: { staleMs: 60_000, searchLagMs: 200, waitMs: 5_000 },
+      },
+    );
+    const bookingId = await booked(c);
+    await sb.client.fault(c.org, 'POST', '/Tasks$', { status: 201, count: 1, body: { data: [] } });
+    const event = notesEvent(bookingId, { action_items: [{ text: 'Send the formal quote for 30 seats' }] });
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    await sb.client.json('DELETE', '/__sandbox/faults');
+    expect((await records(c.org, 'Tasks')).map((t) => t.Subject)).toEqual([
+      'Send the formal quote for 30 seats',
+    ]);
+    // The retry looked among the Contact's Tasks before sending again.
+    const calls = await sb.client.calls(c.org);
+    expect(calls.some((x) => x.method === 'GET' && /\/Contacts\/\d+\/Tasks/.test(x.path))).toBe(true);
+  });
+
   it('a dozen action items are one insert of two credits; a Task Zoho refuses fails the event with its cause, the others stay and a retry sends only the refused one', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await sb.client.json('POST', `/__sandbox/orgs/${c.org.org_id}/validation-rules`, {

@@ -9,7 +9,8 @@ export interface MetricsRoute {
 
 /** `GET /metrics`: Prometheus text, for whoever `access` lets in (METRICS_TOKEN). */
 export function registerMetricsRoute(app: FastifyInstance, deps: MetricsRoute) {
-  app.get('/metrics', async (req, reply) => {
+  // Scraped every few seconds by every Prometheus: not worth a log line each time.
+  app.get('/metrics', { logLevel: 'warn' }, async (req, reply) => {
     const verdict = deps.access(req.headers.authorization);
     if (verdict === 'disabled')
       return reply.code(404).type('text/plain').send('Metrics are off: set METRICS_TOKEN to read them.');
@@ -30,7 +31,11 @@ export function registerMetricsRoute(app: FastifyInstance, deps: MetricsRoute) {
  */
 export function buildMetricsServer(deps: MetricsRoute & { logger: Logger }) {
   const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger });
-  app.get('/healthz', () => ({ status: 'ok' }));
+  app.setErrorHandler((err: Error, req, reply) => {
+    req.log.error({ err }, 'metrics request failed');
+    return reply.code(500).type('text/plain').send('Internal error');
+  });
+  app.get('/healthz', { logLevel: 'warn' }, () => ({ status: 'ok' }));
   registerMetricsRoute(app, deps);
   return app;
 }
