@@ -50,6 +50,7 @@ const envSchema = z
     SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(100).default(8),
     ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
     ZOHO_SEARCH_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
+    EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),
     METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
     METRICS_PORT: port.optional(),
     OPENAI_API_KEY: z.string().min(1).optional(),
@@ -115,6 +116,8 @@ export interface Config {
     readonly orgConcurrency: number | undefined;
     /** How long after an unanswered create Zoho's search is trusted to show the record. */
     readonly searchLagSeconds: number;
+    /** Finished events (and what hangs on them) are deleted after this many days; 0: kept. */
+    readonly retentionDays: number;
   };
   /**
    * `/metrics`: bearer token (unset: open in sandbox mode, off otherwise); the port a worker
@@ -183,6 +186,7 @@ export function loadConfig(env: Env): Config {
       concurrency: e.SYNC_CONCURRENCY,
       orgConcurrency: e.ZOHO_ORG_CONCURRENCY,
       searchLagSeconds: e.ZOHO_SEARCH_LAG_SECONDS,
+      retentionDays: e.EVENT_RETENTION_DAYS,
     },
     zoho: zohoMode(e),
     metrics: { token: e.METRICS_TOKEN, workerPort: e.METRICS_PORT },

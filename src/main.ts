@@ -14,6 +14,7 @@ import { createLogger } from './log.ts';
 import { createMetrics, metricsAccess } from './metrics.ts';
 import { defaultClaimTiming } from './sync/claims.ts';
 import { createEventSync } from './sync/event-sync.ts';
+import { startRetention } from './sync/retention.ts';
 import { createSyncQueues, startSyncWorker } from './sync/worker.ts';
 import { buildWebApp, type WebDeps } from './web/app.ts';
 import { buildMetricsServer } from './web/routes/metrics.ts';
@@ -148,6 +149,7 @@ async function main(): Promise<void> {
       concurrency: config.sync.concurrency,
       orgConcurrency: config.sync.orgConcurrency,
     });
+  if (role !== 'web') await startRetention({ db, queue, logger, days: config.sync.retentionDays });
   const app =
     role === 'worker'
       ? undefined

@@ -52,6 +52,12 @@ export interface JobQueue {
   /** Sends inside `tx`: the job is visible to workers only once that transaction commits. */
   send(tx: Queryable, name: string, data: object, options?: SendOptions): Promise<string | null>;
   work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options?: WorkOptions): Promise<void>;
+  /**
+   * Sends a job to `name` on a cron (UTC), from whichever process's clock pass comes first:
+   * one job per tick across all processes. Scheduling again replaces the cron.
+   */
+  schedule(name: string, cron: string): Promise<void>;
+  unschedule(name: string): Promise<void>;
   /** Stops fetching, waits up to `timeoutMs` for jobs in hand, then releases the rest for retry. */
   stop(timeoutMs?: number): Promise<void>;
 }
@@ -140,6 +146,8 @@ export async function startQueue(deps: {
         );
       }
     },
+    schedule: (name, cron) => boss.schedule(name, cron, {}, { tz: 'UTC' }),
+    unschedule: (name) => boss.unschedule(name),
     stop: (timeoutMs = 10_000) => boss.stop({ graceful: true, timeout: timeoutMs }),
   };
 }

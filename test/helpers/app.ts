@@ -9,10 +9,11 @@ import type { Config } from '../../src/config.ts';
 import { createConnectionDeps } from '../../src/connections/build.ts';
 import type { ConnectionDeps } from '../../src/connections/deps.ts';
 import { createVault, newVaultKey, type VaultKey } from '../../src/crypto/vault.ts';
-import { type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
+import { type JobQueue, type QueueDatabase, startQueue } from '../../src/jobs/queue.ts';
 import { createMetrics, metricsAccess } from '../../src/metrics.ts';
 import type { ClaimTiming } from '../../src/sync/claims.ts';
 import { createEventSync } from '../../src/sync/event-sync.ts';
+import { startRetention } from '../../src/sync/retention.ts';
 import { createSyncQueues, startSyncWorker } from '../../src/sync/worker.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
@@ -49,6 +50,8 @@ export interface TestApp {
   keys: VaultKey[];
   /** Every access and refresh token Zoho (the sandbox) issued to the app. */
   issuedTokens: string[];
+  /** With `sync`: the app's job queue. */
+  queue: JobQueue | undefined;
   signIn(userId: string, workspaceId?: string): Promise<AppSession>;
   close(): Promise<void>;
 }
@@ -103,6 +106,8 @@ export async function startTestApp(options: {
   sandboxMode?: boolean;
   /** METRICS_TOKEN. */
   metricsToken?: string;
+  /** With the worker: EVENT_RETENTION_DAYS (default: no retention job). */
+  retentionDays?: number;
 }): Promise<TestApp> {
   const t = await freshDatabase(options.kind);
   await seedDemoWorkspace(t.db);
@@ -177,6 +182,8 @@ export async function startTestApp(options: {
       }),
       ...(options.syncRetry ? { retry: options.syncRetry } : {}),
     });
+  if (queue && options.worker !== false && options.retentionDays !== undefined)
+    await startRetention({ db: t.db, queue, logger, days: options.retentionDays });
   const app = buildWebApp({
     db: t.db,
     logger,
@@ -197,6 +204,7 @@ export async function startTestApp(options: {
     client,
     keys,
     issuedTokens,
+    queue,
     async signIn(userId, workspaceId = userId === otherAdmin.id ? otherWorkspace.id : 'ws_demo') {
       const s = new AppSession(url);
       const res = await s.post('/signin', { workspace_id: workspaceId, user_id: userId }, false);
