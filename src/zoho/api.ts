@@ -183,6 +183,31 @@ export function createZohoRecords(transport: ZohoTransport) {
   const write = async (auth: AuthSource, path: string, body: object): Promise<RecordResult> =>
     (await writeAll(auth, path, body, 1))[0]!;
 
+  /** A record's related list, page by page (200 a page) while Zoho says there are more; [] on 204. */
+  async function related<T>(
+    auth: AuthSource,
+    parent: { module: string; id: string },
+    list: string,
+    fields: string,
+    reply: z.ZodType<{ data: T[]; info?: { more_records?: boolean | undefined } | undefined }>,
+    pages: number,
+  ): Promise<T[]> {
+    const out: T[] = [];
+    for (let page = 1; page <= pages; page++) {
+      const body = await transport.request(auth, {
+        method: 'GET',
+        path: `/${parent.module}/${parent.id}/${list}`,
+        query: { fields, per_page: 200, page },
+      });
+      if (body === undefined) break;
+      const parsed = reply.safeParse(body);
+      if (!parsed.success) throw new ZohoError('invalid', `Zoho CRM ${list}: unexpected reply shape`);
+      out.push(...parsed.data.data);
+      if (!parsed.data.info?.more_records) break;
+    }
+    return out;
+  }
+
   return {
     /** Ids of the module's records with this email (case-insensitive at Zoho); [] on 204. */
     async searchByEmail(auth: AuthSource, module: 'Contacts' | 'Leads', email: string): Promise<string[]> {
@@ -204,26 +229,8 @@ export function createZohoRecords(transport: ZohoTransport) {
       parent: { module: string; id: string },
       pages = 3,
     ): Promise<Array<{ id: string; title: string; content: string }>> {
-      const out: Array<{ id: string; title: string; content: string }> = [];
-      for (let page = 1; page <= pages; page++) {
-        const body = await transport.request(auth, {
-          method: 'GET',
-          path: `/${parent.module}/${parent.id}/Notes`,
-          query: { fields: 'Note_Title,Note_Content', per_page: 200, page },
-        });
-        if (body === undefined) break;
-        const parsed = notesReply.safeParse(body);
-        if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM notes: unexpected reply shape');
-        out.push(
-          ...parsed.data.data.map((n) => ({
-            id: n.id,
-            title: n.Note_Title ?? '',
-            content: n.Note_Content ?? '',
-          })),
-        );
-        if (!parsed.data.info?.more_records) break;
-      }
-      return out;
+      const rows = await related(auth, parent, 'Notes', 'Note_Title,Note_Content', notesReply, pages);
+      return rows.map((n) => ({ id: n.id, title: n.Note_Title ?? '', content: n.Note_Content ?? '' }));
     },
 
     /** `trigger: []` keeps the org's workflow rules from firing on our write (ZOHO-API.md §4). */
@@ -279,26 +286,8 @@ export function createZohoRecords(transport: ZohoTransport) {
       parent: { module: string; id: string },
       pages = 5,
     ): Promise<Array<{ id: string; subject: string; description: string }>> {
-      const out: Array<{ id: string; subject: string; description: string }> = [];
-      for (let page = 1; page <= pages; page++) {
-        const body = await transport.request(auth, {
-          method: 'GET',
-          path: `/${parent.module}/${parent.id}/Tasks`,
-          query: { fields: 'Subject,Description', per_page: 200, page },
-        });
-        if (body === undefined) break;
-        const parsed = tasksReply.safeParse(body);
-        if (!parsed.success) throw new ZohoError('invalid', 'Zoho CRM tasks: unexpected reply shape');
-        out.push(
-          ...parsed.data.data.map((t) => ({
-            id: t.id,
-            subject: t.Subject ?? '',
-            description: t.Description ?? '',
-          })),
-        );
-        if (!parsed.data.info?.more_records) break;
-      }
-      return out;
+      const rows = await related(auth, parent, 'Tasks', 'Subject,Description', tasksReply, pages);
+      return rows.map((t) => ({ id: t.id, subject: t.Subject ?? '', description: t.Description ?? '' }));
     },
 
     note(

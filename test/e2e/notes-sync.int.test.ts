@@ -49,6 +49,22 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
     c = undefined;
   });
 
+  /** Retries after a second and a short search lag, so a failed create is retried within the test. */
+  async function bookedWithQuickRetries() {
+    const conn = await connectedApp(
+      sb,
+      kind,
+      {},
+      {
+        sync: true,
+        syncRetry: { delaySeconds: 1 },
+        claimTiming: { staleMs: 60_000, searchLagMs: 200, waitMs: 5_000 },
+      },
+    );
+    c = conn;
+    return { conn, bookingId: await booked(conn) };
+  }
+
   async function booked(conn: Connected) {
     const booking = bookingEvent();
     await sendEvent(conn.app.url, booking);
@@ -107,17 +123,9 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
   });
 
   it('a Task Zoho could not store for a moment (per-record INTERNAL_ERROR) is retried and made once', async () => {
-    c = await connectedApp(
-      sb,
-      kind,
-      {},
-      {
-        sync: true,
-        syncRetry: { delaySeconds: 1 },
-        claimTiming: { staleMs: 60_000, searchLagMs: 200, waitMs: 5_000 },
-      },
-    );
-    const bookingId = await booked(c);
+    const quick = await bookedWithQuickRetries();
+    c = quick.conn;
+    const bookingId = quick.bookingId;
     await sb.client.fault(c.org, 'POST', '/Tasks$', {
       status: 207,
       count: 1,
@@ -142,17 +150,9 @@ describe.each(databaseKinds)('meeting notes sync on %s', (kind) => {
   });
 
   it('a success reply that cannot be read leaves the outcome unknown: looked for, then made once', async () => {
-    c = await connectedApp(
-      sb,
-      kind,
-      {},
-      {
-        sync: true,
-        syncRetry: { delaySeconds: 1 },
-        claimTiming: { staleMs: 60_000, searchLagMs: 200, waitMs: 5_000 },
-      },
-    );
-    const bookingId = await booked(c);
+    const quick = await bookedWithQuickRetries();
+    c = quick.conn;
+    const bookingId = quick.bookingId;
     await sb.client.fault(c.org, 'POST', '/Tasks$', { status: 201, count: 1, body: { data: [] } });
     const event = notesEvent(bookingId, { action_items: [{ text: 'Send the formal quote for 30 seats' }] });
     await sendEvent(c.app.url, event);
