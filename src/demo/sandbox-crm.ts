@@ -6,7 +6,7 @@ import { z } from 'zod';
  * PepoSmart's own reads and writes still go through the Zoho client only.
  */
 export type ExistingCustomer =
-  | { ok: true; contactId: string; contactCreated: boolean; dealId: string; dealName: string; stage: string }
+  | { ok: true }
   | { ok: false; code: 'stage_missing' | 'is_lead' | 'refused' | 'unavailable'; reason: string };
 
 const writeResults = z.object({
@@ -111,14 +111,7 @@ export async function addExistingCustomer(
         code: 'refused',
         reason: `the sandbox refused to link the Deal: ${linked.data[0]!.code}`,
       };
-    return {
-      ok: true,
-      contactId,
-      contactCreated: !contact,
-      dealId,
-      dealName: input.dealName,
-      stage: input.stage,
-    };
+    return { ok: true };
   } catch (err) {
     if (err instanceof SandboxUnavailable || err instanceof z.ZodError)
       return { ok: false, code: 'unavailable', reason: err.message };

@@ -45,8 +45,6 @@ export type DealOutcome =
   | Exclude<ExistingCustomer, { ok: true }>['code'];
 
 export interface TryItResult {
-  bookingId: string;
-  eventIds: { booking: string; notes: string };
   deal: DealOutcome;
   /** Why no deal was added, for the log. */
   reason?: string;
@@ -120,8 +118,6 @@ export async function tryIt(deps: TryItDeps, host: TryItHost, input: TryItInput)
         ? 'deal'
         : (customer?.code ?? 'refused');
   return {
-    bookingId,
-    eventIds,
     deal,
     ...(customer && !customer.ok ? { reason: customer.reason } : {}),
   };

@@ -110,11 +110,11 @@ export function buildWebApp(deps: WebDeps) {
     registerActivityPage(app, ctx, deps.events.queue);
     registerSuggestionsPage(app, ctx);
     if (ctx.tryIt && deps.sandbox)
-      registerTryIt(app, ctx, {
-        samples: ctx.tryIt.samples,
-        sandboxUrl: deps.sandbox.url,
-        secret: deps.events.secret,
-      });
+      registerTryIt(
+        app,
+        { ...ctx, tryIt: ctx.tryIt },
+        { sandboxUrl: deps.sandbox.url, secret: deps.events.secret },
+      );
   }
   return app;
 }

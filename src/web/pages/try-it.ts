@@ -15,7 +15,6 @@ import { layout } from '../views/layout.ts';
  * run as for the platform's), not over the network, so no process has to reach its own URL.
  */
 export interface TryItOptions {
-  samples: readonly SampleMeeting[];
   sandboxUrl: string;
   /** The event API's signing secret: the demo events are signed like the platform's. */
   secret: string;
@@ -116,7 +115,12 @@ function notReady(conn: Connection | undefined): Html | undefined {
     : html`<div class="problem" id="try-it-not-connected">Connect Zoho CRM on the <a href="/integrations">Integrations</a> page first: the demo meeting is synced to the org you connect.</div>`;
 }
 
-export function registerTryIt(app: FastifyInstance, ctx: WebContext, options: TryItOptions) {
+export function registerTryIt(
+  app: FastifyInstance,
+  ctx: WebContext & { tryIt: NonNullable<WebContext['tryIt']> },
+  options: TryItOptions,
+) {
+  const { samples } = ctx.tryIt;
   app.post('/integrations/try-it', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const user = req.user!;
     const pageUser = ctx.auth.pageUser(req);
@@ -129,7 +133,7 @@ export function registerTryIt(app: FastifyInstance, ctx: WebContext, options: Tr
       withDeal: body['with_deal'] === 'on',
     };
     const parsed = form.safeParse(body);
-    const sample = options.samples.find((s) => s.id === values.sample);
+    const sample = samples.find((s) => s.id === values.sample);
     const problems = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? ''), message: i.message }));
@@ -142,7 +146,7 @@ export function registerTryIt(app: FastifyInstance, ctx: WebContext, options: Tr
     if (!parsed.success || !sample || problems.length || blocked || !conn) {
       const page = html`<h1>Try it</h1>
 ${blocked ?? ''}
-${conn ? tryItPanel(options.samples, pageUser.csrf, conn.settings, values, problems) : ''}`;
+${conn ? tryItPanel(samples, pageUser.csrf, conn.settings, values, problems) : ''}`;
       return reply
         .code(blocked ? 409 : 400)
         .type('text/html')
