@@ -168,6 +168,18 @@ export interface StoredRecord {
   modified_ms: number;
   /** Search sees the record only from then on. */
   searchable_ms: number;
+  /** What search still sees of a changed record until `searchable_ms` (the old index entry). */
+  stale_index?: Record<string, unknown>;
+}
+
+/** A record gone from its module (converted, merged away or deleted): kept for `converted=true`. */
+export interface RemovedRecord extends StoredRecord {
+  removed: {
+    at_ms: number;
+    reason: 'converted' | 'merged' | 'deleted';
+    /** converted: the records made from the Lead; merged: the master. */
+    into?: Partial<Record<ModuleName, string | null>>;
+  };
 }
 
 export interface CallLog {
@@ -214,6 +226,8 @@ export interface SandboxState {
   /** Revoked or deleted tokens, so calls still made with them are logged against their org. */
   dead_tokens: Record<string, { org_id: string; user_id: string }>;
   records: Record<string, Partial<Record<ModuleName, Record<string, StoredRecord>>>>;
+  /** Converted, merged-away and deleted records (Zoho's converted leads and recycle bin). */
+  removed_records?: Record<string, Partial<Record<ModuleName, Record<string, RemovedRecord>>>>;
   calls: Record<string, CallLog[]>;
   credits: Record<string, Array<{ ms: number; cost: number }>>;
   workflow_runs: Record<string, WorkflowRun[]>;
