@@ -1,10 +1,13 @@
+import { type Operation, operations, type ScopeFamily, scopeFamilies } from './scope-catalog.ts';
+
 /**
- * Zoho OAuth scopes: `Service.scope_path.OPERATION`, e.g. ZohoCRM.modules.contacts.READ.
- * A granted scope covers a needed one when its path is a prefix of the needed path and its
- * operation is the same or ALL, so ZohoCRM.modules.ALL covers every module operation.
+ * Zoho OAuth scopes: `Service.scope_path.OPERATION`, e.g. ZohoCRM.modules.contacts.READ,
+ * compared case-insensitively. A granted scope covers a needed one of the same service when
+ * its path is a prefix of the needed path and its operation is the same, ALL, or WRITE for a
+ * CREATE, UPDATE or DELETE (Zoho's "Select API scopes": WRITE is their alias). So
+ * ZohoCRM.modules.ALL covers every module operation, but never a ZohoSearch scope.
  */
-const operations = ['READ', 'CREATE', 'UPDATE', 'DELETE', 'ALL'] as const;
-export type Operation = (typeof operations)[number];
+export type { Operation } from './scope-catalog.ts';
 
 interface ParsedScope {
   service: string;
@@ -12,25 +15,9 @@ interface ParsedScope {
   op: Operation;
 }
 
-const knownPaths = [
-  ['modules'],
-  ['modules', 'contacts'],
-  ['modules', 'leads'],
-  ['modules', 'notes'],
-  ['modules', 'tasks'],
-  ['modules', 'deals'],
-  ['users'],
-  ['org'],
-  ['settings'],
-  ['settings', 'fields'],
-  ['settings', 'layouts'],
-  ['settings', 'pipeline'],
-  ['settings', 'modules'],
-];
-
 export function parseScope(scope: string): ParsedScope | undefined {
   const parts = scope.trim().split('.');
-  if (parts.length < 3) return undefined;
+  if (parts.length < 3 || parts.some((p) => p === '')) return undefined;
   const op = parts.at(-1)!.toUpperCase();
   if (!(operations as readonly string[]).includes(op)) return undefined;
   return {
@@ -40,12 +27,19 @@ export function parseScope(scope: string): ParsedScope | undefined {
   };
 }
 
-/** A scope the consent page accepts: a CRM scope this sandbox knows, or the profile scope. */
-export function isKnownScope(scope: string): boolean {
-  if (scope.toLowerCase() === 'aaaserver.profile.read') return true;
+const key = (service: string, path: readonly string[]) => [service, ...path].join('.').toLowerCase();
+const families = new Map<string, ScopeFamily>(scopeFamilies.map((f) => [key(f.service, f.path), f]));
+
+/** The documented scope family a scope belongs to, when its operation is one Zoho offers there. */
+function familyOf(scope: string): ScopeFamily | undefined {
   const p = parseScope(scope);
-  if (p?.service !== 'zohocrm') return false;
-  return knownPaths.some((k) => k.join('.') === p.path.join('.'));
+  const family = p && families.get(key(p.service, p.path));
+  return family && p && family.ops.includes(p.op) ? family : undefined;
+}
+
+/** A scope the consent page (and the Self Client) accepts: one Zoho documents. */
+export function isKnownScope(scope: string): boolean {
+  return familyOf(scope) !== undefined;
 }
 
 export function splitScopes(raw: string): string[] {
@@ -53,6 +47,12 @@ export function splitScopes(raw: string): string[] {
     .split(/[,\s]+/)
     .map((s) => s.trim())
     .filter(Boolean);
+}
+
+const writeOps: readonly Operation[] = ['CREATE', 'UPDATE', 'DELETE'];
+
+function covers(have: Operation, need: Operation): boolean {
+  return have === need || have === 'ALL' || (have === 'WRITE' && writeOps.includes(need));
 }
 
 export function grants(granted: readonly string[], needed: string): boolean {
@@ -63,21 +63,24 @@ export function grants(granted: readonly string[], needed: string): boolean {
     if (!have || have.service !== need.service) return false;
     if (have.path.length > need.path.length) return false;
     if (!have.path.every((seg, i) => seg === need.path[i])) return false;
-    return have.op === 'ALL' || have.op === need.op;
+    return covers(have.op, need.op);
   });
 }
 
-/** Plain-language lines for the consent page. */
+const verbs: Record<Operation, string> = {
+  READ: 'See',
+  CREATE: 'Add to',
+  UPDATE: 'Change',
+  DELETE: 'Delete',
+  WRITE: 'Add to, change and delete',
+  ALL: 'See, add to, change and delete',
+  CUSTOM: 'Use',
+};
+
+/** The plain-language line the consent page shows for a scope. */
 export function describeScope(scope: string): string {
-  const p = parseScope(scope);
-  if (!p) return scope;
-  const what: Record<Operation, string> = {
-    READ: 'Read',
-    CREATE: 'Create',
-    UPDATE: 'Update',
-    DELETE: 'Delete',
-    ALL: 'Full access to',
-  };
-  const subject = p.path.length ? p.path.join(' ') : 'everything';
-  return `${what[p.op]} ${subject}`;
+  const family = familyOf(scope);
+  const op = parseScope(scope)?.op;
+  if (!family || !op) return scope;
+  return family.says?.[op] ?? `${verbs[op]} ${family.subject}`;
 }

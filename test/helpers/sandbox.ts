@@ -123,7 +123,7 @@ export class SandboxClient {
   /** A self-client grant code exchanged at the org's accounts server. */
   async tokens(
     org: CreatedOrg,
-    scope = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.settings.ALL',
+    scope = 'ZohoCRM.modules.ALL,ZohoCRM.users.READ,ZohoCRM.org.READ,ZohoCRM.settings.ALL,ZohoSearch.securesearch.READ',
     userEmail?: string,
   ): Promise<Tokens> {
     const sc = await this.selfClient(org, scope, userEmail);
