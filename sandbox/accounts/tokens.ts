@@ -4,15 +4,18 @@ import { hashToken, newToken } from '../ids.ts';
 import type { AccessToken, RefreshToken, SbClient } from '../state.ts';
 
 /**
- * Zoho Accounts' token rules (ZOHO-API.md §2): access tokens live one hour; a refresh token
- * mints at most 10 access tokens per 10 minutes and holds at most 30 live ones; a user has
- * at most 20 refresh tokens per client, the 21st silently deleting the oldest.
+ * Zoho Accounts' token rules (CRM v8 "Token validity"; ZOHO-API.md §2, §8): access tokens
+ * live one hour; a refresh token mints at most 10 access tokens in a span of ten minutes and
+ * holds at most 15 live ones (the 16th invalidates the oldest); a client is given at most 10
+ * grant codes in a span of ten minutes; a user has at most 20 refresh tokens per client, the
+ * 21st silently deleting the oldest.
  */
 export const ACCESS_TOKEN_TTL_S = 3600;
 export const WEB_CODE_TTL_MS = 2 * 60 * 1000;
-export const REFRESH_WINDOW_MS = 10 * 60 * 1000;
-export const MAX_REFRESHES_PER_WINDOW = 10;
-export const MAX_LIVE_ACCESS_TOKENS = 30;
+export const SPAN_MS = 10 * 60 * 1000;
+export const MAX_REFRESHES_PER_SPAN = 10;
+export const MAX_GRANT_CODES_PER_SPAN = 10;
+export const MAX_LIVE_ACCESS_TOKENS = 15;
 export const MAX_REFRESH_TOKENS_PER_CLIENT = 20;
 
 /** Token endpoint replies: errors come as HTTP 200 with `{ error }` unless noted. */
@@ -21,7 +24,7 @@ export interface TokenReply {
   body: Record<string, unknown>;
 }
 
-const tokenError = (error: string, status = 200): TokenReply => ({ status, body: { error } });
+const tokenError = (error: string): TokenReply => ({ status: 200, body: { error } });
 
 export const tokenErrors = {
   invalidClient: () => tokenError('invalid_client'),
@@ -29,8 +32,9 @@ export const tokenErrors = {
   invalidCode: () => tokenError('invalid_code'),
   invalidRedirectUri: () => tokenError('invalid_redirect_uri'),
   unsupportedGrant: () => tokenError('unsupported_grant_type'),
+  // Also HTTP 200 (Kaizen #43: "the status code … remains 200"), body as on the token-validity page.
   tooManyRefreshes: (): TokenReply => ({
-    status: 400,
+    status: 200,
     body: {
       error_description: 'You have made too many requests continuously. Please try again after some time.',
       error: 'Access Denied',
@@ -39,6 +43,21 @@ export const tokenErrors = {
   }),
 };
 
+/**
+ * Which accounts servers know a client. China is not in Accounts' multi-DC list: a client of
+ * the Chinese DC (accounts.zoho.com.cn) exists only there, and a multi-DC client registered
+ * elsewhere exists everywhere but there (ZOHO-API.md §8; CRM "Multi DC").
+ */
+export function clientServes(client: SbClient, dc: DataCenter): boolean {
+  if (client.home_dc === dc) return true;
+  return client.multi_dc && sameRealm(client.home_dc, dc);
+}
+
+/** China's accounts server is a deployment of its own: it knows none of the others' users or clients. */
+export function sameRealm(a: DataCenter, b: DataCenter): boolean {
+  return (a === 'cn') === (b === 'cn');
+}
+
 export function checkClient(
   core: SandboxCore,
   clientId: string | undefined,
@@ -46,7 +65,7 @@ export function checkClient(
   dc: DataCenter,
 ) {
   const client = clientId ? core.state.clients[clientId] : undefined;
-  if (!client || (!client.multi_dc && client.home_dc !== dc)) return { error: tokenErrors.invalidClient() };
+  if (!client || !clientServes(client, dc)) return { error: tokenErrors.invalidClient() };
   if (client.client_secret !== secret) return { error: tokenErrors.invalidClientSecret() };
   return { client };
 }
@@ -71,7 +90,7 @@ export function mintAccessToken(
   return { token, record };
 }
 
-/** Beyond 30 live access tokens of one refresh token, the oldest ones stop working. */
+/** Beyond 15 live access tokens of one refresh token, the oldest ones stop working. */
 function dropOldestLiveTokens(core: SandboxCore, refreshHash: string): void {
   const now = core.now();
   const live = Object.entries(core.state.access_tokens)
@@ -126,10 +145,47 @@ function bury(core: SandboxCore, hash: string, userId: string): void {
   if (user) core.state.dead_tokens[hash] = { org_id: user.org_id, user_id: user.id };
 }
 
-export function canRefresh(core: SandboxCore, token: RefreshToken): boolean {
-  const since = core.now() - REFRESH_WINDOW_MS;
-  token.mints_ms = token.mints_ms.filter((ms) => ms > since);
-  return token.mints_ms.length < MAX_REFRESHES_PER_WINDOW;
+/**
+ * Zoho's "at most N in a span of ten minutes": a span opens with the first grant after the
+ * previous span closed and lasts ten minutes; once N fell in it, further requests are refused
+ * "for the remaining time" (token-validity page) and count for nothing. Returns the grants of
+ * the span open at `now` (none when it has closed). A sandbox clock moved back opens a new span.
+ */
+export function currentSpan(times: readonly number[], now: number): number[] {
+  let span: number[] = [];
+  for (const t of [...times].sort((a, b) => a - b)) {
+    if (span.length === 0 || t >= span[0]! + SPAN_MS) span = [t];
+    else span.push(t);
+  }
+  const start = span[0];
+  return start === undefined || now >= start + SPAN_MS || now < start ? [] : span;
+}
+
+/** Whether one more grant fits the span open at `now`, and if not, when that span closes. */
+export function spanRoom(
+  times: readonly number[],
+  now: number,
+  max: number,
+): { ok: true; span: number[] } | { ok: false; until_ms: number } {
+  const span = currentSpan(times, now);
+  return span.length < max ? { ok: true, span } : { ok: false, until_ms: span[0]! + SPAN_MS };
+}
+
+/** Counts a refresh against the throttle; false when the span is full. */
+export function takeRefresh(core: SandboxCore, token: RefreshToken): boolean {
+  const now = core.now();
+  const room = spanRoom(token.mints_ms, now, MAX_REFRESHES_PER_SPAN);
+  if (!room.ok) return false;
+  token.mints_ms = [...room.span, now];
+  return true;
+}
+
+/** Whether the client may be given another grant code now (10 per span of ten minutes). */
+export function grantCodeRoom(core: SandboxCore, clientId: string) {
+  const issued = Object.values(core.state.codes)
+    .filter((c) => c.client_id === clientId)
+    .map((c) => c.issued_ms);
+  return spanRoom(issued, core.now(), MAX_GRANT_CODES_PER_SPAN);
 }
 
 export function tokenSuccess(

@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import { issueCode } from '../accounts/routes.ts';
+import { issueCode } from '../accounts/grants.ts';
 import { deleteRefreshToken } from '../accounts/tokens.ts';
 import type { SandboxCore } from '../core.ts';
 import { newClientId, newSecret } from '../ids.ts';
@@ -24,6 +24,16 @@ export function registerClient(
   core.state.clients[client.client_id] = client;
   core.changed();
   return client;
+}
+
+/** The console's refusal of an 11th code within the span: 429, saying when codes come again. */
+function throttledCodes(untilMs: number, now: number): AdminError {
+  const retryAfter = Math.ceil((untilMs - now) / 1000);
+  return new AdminError(
+    429,
+    `access_denied: this client was given 10 grant codes in the last ten minutes; try again in ${retryAfter} s`,
+    [{ error: 'access_denied', retry_after_seconds: retryAfter, retry_at: new Date(untilMs).toISOString() }],
+  );
 }
 
 export function registerAuthAdmin(app: FastifyInstance, core: SandboxCore): void {
@@ -55,7 +65,7 @@ export function registerAuthAdmin(app: FastifyInstance, core: SandboxCore): void
         multi_dc: false,
         self_client: true,
       });
-    const code = issueCode(core, {
+    const issued = issueCode(core, {
       client_id: client.client_id,
       user_id: user.id,
       dc: org.data_center,
@@ -64,10 +74,12 @@ export function registerAuthAdmin(app: FastifyInstance, core: SandboxCore): void
       offline: true,
       ttl_ms: input.expiry_minutes * 60_000,
     });
+    // Zoho: 10 grant codes per client in a span of ten minutes, then "access_denied" for the rest.
+    if (!('code' in issued)) throw throttledCodes(issued.until_ms, core.now());
     return reply.code(201).send({
       client_id: client.client_id,
       client_secret: client.client_secret,
-      code,
+      code: issued.code,
       accounts_url: core.accountsUrl(org.data_center),
     });
   });

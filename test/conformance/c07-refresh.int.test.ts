@@ -15,8 +15,14 @@ describe('conformance 07: refresh', () => {
     expect(res.body.access_token).toEqual(expect.stringMatching(/\S{16,}/));
     expect(res.body.access_token).not.toBe(tokens.access_token);
     expect(res.body).not.toHaveProperty('refresh_token');
-    // api_domain may be left out of a refresh reply; when present it is the org's.
-    if ('api_domain' in res.body) expect(res.body.api_domain).toBe(org.api_domain);
+    // The refresh reply lists api_domain among its fields (ZOHO-API.md §8): the org's.
+    expect(res.body).toEqual({
+      access_token: expect.any(String),
+      api_domain: org.api_domain,
+      token_type: 'Bearer',
+      expires_in: 3600,
+      scope: expect.any(String),
+    });
 
     // Clients keep the stored api_domain.
     const fresh = { access_token: res.body.access_token, api_domain: tokens.api_domain };
