@@ -2,7 +2,8 @@
  * The modules this sandbox serves and their fields, as Zoho's field metadata describes
  * them (`/settings/fields?module=…`). Lengths follow Zoho's defaults for standard fields.
  */
-export const moduleNames = ['Contacts', 'Leads', 'Notes', 'Tasks', 'Deals'] as const;
+// New modules go last: a module's id is derived from its place in this list.
+export const moduleNames = ['Contacts', 'Leads', 'Notes', 'Tasks', 'Deals', 'Accounts'] as const;
 export type ModuleName = (typeof moduleNames)[number];
 
 export type FieldType =
@@ -55,6 +56,7 @@ const person = (extra: FieldDef[]): FieldDef[] => [
 
 export const moduleFields: Record<ModuleName, FieldDef[]> = {
   Contacts: person([
+    { api_name: 'Account_Name', label: 'Account Name', type: { kind: 'lookup', module: 'Accounts' } },
     { api_name: 'Title', label: 'Title', type: { kind: 'text', max: 100 } },
     { api_name: 'Department', label: 'Department', type: { kind: 'text', max: 30 } },
   ]),
@@ -74,7 +76,13 @@ export const moduleFields: Record<ModuleName, FieldDef[]> = {
   Notes: [
     { api_name: 'Owner', label: 'Owner', type: { kind: 'owner' } },
     { api_name: 'Note_Title', label: 'Note Title', type: { kind: 'text', max: 120 } },
-    { api_name: 'Note_Content', label: 'Note Content', type: { kind: 'textarea', max: 32000 } },
+    // Mandatory at Zoho (Create Notes: "Note_Content string, mandatory").
+    {
+      api_name: 'Note_Content',
+      label: 'Note Content',
+      type: { kind: 'textarea', max: 32000 },
+      mandatory: true,
+    },
     { api_name: 'Parent_Id', label: 'Parent ID', type: { kind: 'parent' }, mandatory: true },
   ],
   Tasks: [
@@ -84,7 +92,11 @@ export const moduleFields: Record<ModuleName, FieldDef[]> = {
     { api_name: 'Status', label: 'Status', type: { kind: 'picklist', values: taskStatuses } },
     { api_name: 'Priority', label: 'Priority', type: { kind: 'picklist', values: taskPriorities } },
     { api_name: 'Who_Id', label: 'Contact Name', type: { kind: 'lookup', module: 'Contacts' } },
-    { api_name: 'What_Id', label: 'Related To', type: { kind: 'multi_lookup', modules: ['Leads', 'Deals'] } },
+    {
+      api_name: 'What_Id',
+      label: 'Related To',
+      type: { kind: 'multi_lookup', modules: ['Leads', 'Deals', 'Accounts'] },
+    },
     { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
   ],
   Deals: [
@@ -95,9 +107,31 @@ export const moduleFields: Record<ModuleName, FieldDef[]> = {
     { api_name: 'Amount', label: 'Amount', type: { kind: 'currency' } },
     { api_name: 'Closing_Date', label: 'Closing Date', type: { kind: 'date' } },
     { api_name: 'Contact_Name', label: 'Contact Name', type: { kind: 'lookup', module: 'Contacts' } },
+    { api_name: 'Account_Name', label: 'Account Name', type: { kind: 'lookup', module: 'Accounts' } },
     { api_name: 'Probability', label: 'Probability (%)', type: { kind: 'integer' } },
     { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
   ],
+  Accounts: [
+    { api_name: 'Owner', label: 'Account Owner', type: { kind: 'owner' } },
+    { api_name: 'Account_Name', label: 'Account Name', type: { kind: 'text', max: 200 }, mandatory: true },
+    { api_name: 'Phone', label: 'Phone', type: { kind: 'phone' } },
+    { api_name: 'Website', label: 'Website', type: { kind: 'text', max: 255 } },
+    { api_name: 'Industry', label: 'Industry', type: { kind: 'text', max: 120 } },
+    { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
+  ],
+};
+
+/**
+ * Each module's related lists, as `/{module}/{id}/{list}` serves them, and how a related
+ * record points at its parent (Zoho's related lists for these standard modules).
+ */
+export const relatedLists: Record<ModuleName, ModuleName[]> = {
+  Contacts: ['Notes', 'Deals', 'Tasks'],
+  Leads: ['Notes', 'Tasks'],
+  Deals: ['Notes', 'Tasks'],
+  Accounts: ['Contacts', 'Deals', 'Notes', 'Tasks'],
+  Notes: [],
+  Tasks: [],
 };
 
 /** Zoho's scope names use the lower-case module name. */

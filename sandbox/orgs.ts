@@ -1,4 +1,5 @@
 import type { SandboxCore } from './core.ts';
+import { DEFAULT_SEARCH_LAG_MS } from './crm/store.ts';
 import type { DataCenter } from './dc.ts';
 import { recordId } from './ids.ts';
 import { defaultStages, type ModuleName, moduleNames } from './modules.ts';
@@ -96,7 +97,7 @@ export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
     ...(input.credits_per_day === undefined ? {} : { credits_per_day: input.credits_per_day }),
     ...(input.concurrency_limit === undefined ? {} : { concurrency_limit: input.concurrency_limit }),
     latency_ms: input.latency_ms ?? 0,
-    search_lag_ms: input.search_lag_ms ?? 0,
+    search_lag_ms: input.search_lag_ms ?? DEFAULT_SEARCH_LAG_MS,
     unique_fields: input.unique_fields ?? {},
     mandatory_fields: input.mandatory_fields ?? {},
     validation_rules: [],

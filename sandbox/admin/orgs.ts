@@ -7,6 +7,7 @@ import { findModule, type ModuleName, moduleNames } from '../modules.ts';
 import { addUser, createOrg, findUserByEmail } from '../orgs.ts';
 import type { SbOrg } from '../state.ts';
 import { AdminError, orgOr404, parseBody } from './common.ts';
+import { registerRecordAdmin } from './records.ts';
 import {
   blueprintSchema,
   newOrgSchema,
@@ -177,7 +178,14 @@ export function registerOrgAdmin(app: FastifyInstance, core: SandboxCore): void 
     const org = orgOr404(core, (req.params as P)['org_id']);
     const input = parseBody(seedRecordsSchema, req.body);
     const results = insertRecords(
-      { core, org, user: adminUser(core, org, input.user_email), module: input.module, trigger: [] },
+      {
+        core,
+        org,
+        user: adminUser(core, org, input.user_email),
+        module: input.module,
+        trigger: [],
+        searchableAtOnce: true,
+      },
       input.data,
     );
     return reply.code(201).send({ data: results });
@@ -187,9 +195,10 @@ export function registerOrgAdmin(app: FastifyInstance, core: SandboxCore): void 
     const org = orgOr404(core, (req.params as P)['org_id']);
     const module = moduleParam((req.params as P)['module']);
     const fields = parseBody(seedRecordsSchema.shape.data.element, req.body);
-    const results = updateRecords({ core, org, user: adminUser(core, org), module, trigger: [] }, [
-      { ...fields, id: (req.params as P)['id'] },
-    ]);
+    const ui = { core, org, user: adminUser(core, org), module, trigger: [], searchableAtOnce: true };
+    const results = updateRecords(ui, [{ ...fields, id: (req.params as P)['id'] }]);
     return { data: results };
   });
+
+  registerRecordAdmin(app, core);
 }

@@ -20,6 +20,18 @@ describe('search criteria', () => {
     expect(matches(parseCriteria('(Amount:greater_than:999)'), rec)).toBe(true);
   });
 
+  it('matches equals on a text field by containment, as Zoho does ("ABC" finds "ABC Inc")', () => {
+    const company = { Company: 'ABC Inc', Amount: '1500', Email: 'jo@abc.example' };
+    const text = (f: string) => f === 'Company' || f === 'Email';
+    expect(matches(parseCriteria('(Company:equals:ABC)'), company, text)).toBe(true);
+    expect(matches(parseCriteria('(Company:equals:abc inc)'), company, text)).toBe(true);
+    expect(matches(parseCriteria('(Company:equals:XYZ)'), company, text)).toBe(false);
+    expect(matches(parseCriteria('(Email:equals:o@abc.example)'), company, text)).toBe(true);
+    // Other fields (numbers, dates, lookups) still compare whole values.
+    expect(matches(parseCriteria('(Amount:equals:150)'), company, text)).toBe(false);
+    expect(matches(parseCriteria('(Amount:equals:1500)'), company, text)).toBe(true);
+  });
+
   it('refuses malformed criteria, unknown operators and more than 10 conditions', () => {
     expect(() => parseCriteria('Email:equals:x')).toThrow(CriteriaError);
     expect(() => parseCriteria('(Email:like:x)')).toThrow(/operator/);

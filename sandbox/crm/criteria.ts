@@ -1,7 +1,9 @@
 /**
  * Zoho's search `criteria`: `(Field:operator:value)` groups joined by `and` / `or`, nested
  * in parentheses, at most 10 conditions; `\(`, `\)` and `\,` escape those characters in
- * values. Matching of text is case-insensitive, as Zoho's search is.
+ * values. Matching of text is case-insensitive, as Zoho's search is, and `equals` on a text
+ * field matches any value that contains the one asked for (v8 "Search records": "ABC" also
+ * finds "ABC Inc"), so an exact match is never guaranteed.
  */
 export type Criteria =
   | { kind: 'cond'; field: string; op: string; value: string }
@@ -106,16 +108,23 @@ function compare(a: string, b: string): number {
   return a.localeCompare(b);
 }
 
-export function matches(c: Criteria, record: Record<string, unknown>): boolean {
+/** Fields whose `equals` is a containment match (text, email, phone, picklist). */
+export type TextField = (field: string) => boolean;
+
+export function matches(
+  c: Criteria,
+  record: Record<string, unknown>,
+  isText: TextField = () => false,
+): boolean {
   if (c.kind === 'group')
     return c.join === 'and'
-      ? c.items.every((i) => matches(i, record))
-      : c.items.some((i) => matches(i, record));
+      ? c.items.every((i) => matches(i, record, isText))
+      : c.items.some((i) => matches(i, record, isText));
   const have = text(record[c.field]).toLowerCase();
   const want = unescapeValue(c.value).toLowerCase();
   switch (c.op) {
     case 'equals':
-      return have === want;
+      return isText(c.field) ? want !== '' && have.includes(want) : have === want;
     case 'not_equal':
       return have !== want;
     case 'starts_with':

@@ -1,7 +1,7 @@
 import { type SandboxCore, zohoDateTime } from '../core.ts';
 import type { ModuleName } from '../modules.ts';
 import { fullName } from '../orgs.ts';
-import type { SbOrg, StoredRecord } from '../state.ts';
+import type { RemovedRecord, SbOrg, StoredRecord } from '../state.ts';
 import { fieldDefs } from './fields.ts';
 
 function userRef(core: SandboxCore, id: unknown, withEmail = false) {
@@ -23,7 +23,27 @@ export function recordName(core: SandboxCore, orgId: string, module: ModuleName,
       return String(f['Subject'] ?? '');
     case 'Notes':
       return String(f['Note_Title'] ?? '');
+    case 'Accounts':
+      return String(f['Account_Name'] ?? '');
   }
+}
+
+/** A Lead's conversion, as v8 reports it on records read with `converted=true`. */
+function conversion(core: SandboxCore, org: SbOrg, rec: StoredRecord | RemovedRecord) {
+  if (!('removed' in rec) || rec.removed.reason !== 'converted') return { $converted: false };
+  const ref = (module: ModuleName) => {
+    const id = rec.removed.into?.[module];
+    return id ? { name: recordName(core, org.id, module, id), id } : null;
+  };
+  return {
+    $converted: true,
+    $converted_detail: {
+      convert_date: zohoDateTime(rec.removed.at_ms, org.time_zone),
+      Contact: ref('Contacts'),
+      Deal: ref('Deals'),
+      Account: ref('Accounts'),
+    },
+  };
 }
 
 /** The record as Zoho returns it: lookups expanded, system fields in Zoho's datetime format. */
@@ -66,6 +86,7 @@ export function renderRecord(
   }
   if (module === 'Notes')
     out['$se_module'] = (rec.fields['Parent_Id'] as { module?: string } | undefined)?.module ?? null;
+  if (module === 'Leads') Object.assign(out, conversion(core, org, rec));
   out['Created_Time'] = zohoDateTime(rec.created_ms, org.time_zone);
   out['Modified_Time'] = zohoDateTime(rec.modified_ms, org.time_zone);
   out['Created_By'] = userRef(core, rec.fields['Created_By'], true);

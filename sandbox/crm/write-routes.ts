@@ -35,6 +35,12 @@ function parseBody(req: FastifyRequest): WriteBody | ZohoError {
 }
 
 const cost = (n: number) => Math.max(1, Math.ceil(n / 10));
+/**
+ * Writes of more than 10 records are heavy APIs: they share the sub-limit of 10 concurrent
+ * heavy calls per org and client (Kaizen #203; ZOHO-API.md §8 Limits).
+ */
+export const HEAVY_WRITE_RECORDS = 10;
+const heavy = (n: number) => n > HEAVY_WRITE_RECORDS;
 
 export function prepareInsert(
   req: FastifyRequest,
@@ -60,6 +66,7 @@ export function prepareInsert(
     scopes: [`ZohoCRM.modules.${scopeModule(module)}.CREATE`],
     permissions: [{ module, action: 'create' }],
     cost: cost(data.length),
+    heavy: heavy(data.length),
     run: (ctx) => {
       const results = insertRecords(
         { core: ctx.core, org: ctx.org, user: ctx.user, module, trigger: body.trigger },
@@ -85,6 +92,7 @@ export function prepareUpdate(
     scopes: [`ZohoCRM.modules.${scopeModule(module)}.UPDATE`],
     permissions: [{ module, action: 'edit' }],
     cost: cost(data.length),
+    heavy: heavy(data.length),
     run: (ctx) => {
       const results = updateRecords(
         { core: ctx.core, org: ctx.org, user: ctx.user, module: module as ModuleName, trigger: body.trigger },

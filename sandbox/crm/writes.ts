@@ -7,6 +7,7 @@ import { fullName } from '../orgs.ts';
 import type { Condition, SbOrg, SbUser, StoredRecord } from '../state.ts';
 import { checkDealStage } from './deals.ts';
 import { checkField, fieldDefs, isEmpty, moduleId } from './fields.ts';
+import { liveTable, reindex } from './store.ts';
 
 /**
  * Inserts and updates, answered per record as Zoho does: each entry of `data` gets its own
@@ -27,12 +28,16 @@ interface WriteContext {
   module: ModuleName;
   /** Zoho's `trigger`: undefined fires everything; `[]` fires nothing. */
   trigger: string[] | undefined;
+  /**
+   * A person's change in Zoho's UI (the admin API) stands for data already there: search
+   * sees it at once. API writes wait for the org's search lag.
+   */
+  searchableAtOnce?: boolean;
 }
 
-function table(ctx: WriteContext): Record<string, StoredRecord> {
-  const byModule = (ctx.core.state.records[ctx.org.id] ??= {});
-  return (byModule[ctx.module] ??= {});
-}
+const table = (ctx: WriteContext): Record<string, StoredRecord> =>
+  liveTable(ctx.core, ctx.org.id, ctx.module);
+const searchLag = (ctx: WriteContext) => (ctx.searchableAtOnce ? 0 : ctx.org.search_lag_ms);
 
 function conditionHolds(c: Condition, value: unknown): boolean {
   const v = isEmpty(value) ? '' : String(value).toLowerCase();
@@ -119,9 +124,10 @@ function findDuplicate(
   for (const name of ctx.org.unique_fields[ctx.module] ?? []) {
     const value = fields[name];
     if (isEmpty(value)) continue;
-    const dup = Object.values(table(ctx)).find(
+    const dups = Object.values(table(ctx)).filter(
       (r) => r.id !== selfId && String(r.fields[name] ?? '').toLowerCase() === String(value).toLowerCase(),
     );
+    const [dup] = dups;
     if (dup) {
       const owner = ctx.core.state.users[String(dup.fields['Owner'])];
       return recordError('DUPLICATE_DATA', 'duplicate data', {
@@ -132,6 +138,8 @@ function findDuplicate(
           module: { api_name: ctx.module, id: moduleId(ctx.org, ctx.module) },
           Owner: owner ? { name: fullName(owner), id: owner.id, zuid: owner.id } : null,
         },
+        // Zoho names one holder of the value; more_records says whether others hold it too.
+        more_records: dups.length > 1,
       });
     }
   }
@@ -187,7 +195,7 @@ export function insertRecords(ctx: WriteContext, data: unknown[]): WriteResult[]
       fields: { ...checked.fields, Created_By: ctx.user.id, Modified_By: ctx.user.id },
       created_ms: now,
       modified_ms: now,
-      searchable_ms: now + ctx.org.search_lag_ms,
+      searchable_ms: now + searchLag(ctx),
     };
     table(ctx)[rec.id] = rec;
     fireWorkflows(ctx, rec.id, 'create');
@@ -210,9 +218,10 @@ export function updateRecords(ctx: WriteContext, data: unknown[]): WriteResult[]
     const duplicate = findDuplicate(ctx, checked.fields, rec.id, index);
     if (duplicate) return duplicate;
     const now = ctx.core.now();
+    const previous = rec.fields;
     rec.fields = { ...checked.fields, Modified_By: ctx.user.id };
     rec.modified_ms = now;
-    rec.searchable_ms = now + ctx.org.search_lag_ms;
+    reindex(rec, previous, now, searchLag(ctx));
     fireWorkflows(ctx, rec.id, 'edit');
     ctx.core.changed();
     return success(ctx, rec, 'record updated');

@@ -15,6 +15,7 @@ const columns: Record<ModuleName, string[]> = {
   Notes: ['Note_Title', 'Parent_Id', 'Note_Content'],
   Tasks: ['Subject', 'Priority', 'Status', 'Due_Date', 'Who_Id', 'What_Id'],
   Deals: ['Deal_Name', 'Pipeline', 'Stage', 'Amount', 'Contact_Name'],
+  Accounts: ['Account_Name', 'Phone', 'Website', 'Industry'],
 };
 
 function cell(value: unknown): string {

@@ -3,6 +3,7 @@ import { type Tokens, uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 17: search by email', () => {
   const s = useSandbox();
+  // Orgs here have no search lag unless the test is about it (c47 covers the default lag).
 
   const create = async (tokens: Tokens, module: 'Contacts' | 'Leads', record: Record<string, unknown>) => {
     const res = await s.client.api(tokens, 'POST', `/${module}`, { data: [record] });
@@ -14,7 +15,7 @@ describe('conformance 17: search by email', () => {
   const ids = (body: { data: Array<{ id: string }> }) => body.data.map((r) => r.id);
 
   it('matches case-insensitively and answers Zoho’s result shape', async () => {
-    const org = await s.client.createOrg();
+    const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('Mixed.Case');
     const id = await create(tokens, 'Contacts', { Last_Name: 'Case', Email: email });
@@ -26,7 +27,7 @@ describe('conformance 17: search by email', () => {
   });
 
   it('answers 204 with an empty body when nothing matches', async () => {
-    const org = await s.client.createOrg();
+    const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     await create(tokens, 'Contacts', { Last_Name: 'Someone', Email: uniqueEmail('someone') });
     const res = await search(tokens, 'Contacts', `email=${encodeURIComponent(uniqueEmail('nobody'))}`);
@@ -35,7 +36,7 @@ describe('conformance 17: search by email', () => {
   });
 
   it('finds the same records with criteria=(Email:equals:…) as with email=', async () => {
-    const org = await s.client.createOrg();
+    const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('crit');
     const id = await create(tokens, 'Contacts', { Last_Name: 'Crit', Email: email });
@@ -60,7 +61,7 @@ describe('conformance 17: search by email', () => {
   });
 
   it('keeps a + in the email when encoded with encodeURIComponent; an unencoded + is a space', async () => {
-    const org = await s.client.createOrg();
+    const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('jo+crm');
     expect(email).toContain('+');
@@ -81,7 +82,7 @@ describe('conformance 17: search by email', () => {
   });
 
   it('never returns Contacts from a Leads search, nor Leads from a Contacts search', async () => {
-    const org = await s.client.createOrg();
+    const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('both');
     const q = `email=${encodeURIComponent(email)}`;

@@ -174,6 +174,52 @@ export class SandboxClient {
     return res.body.records[module];
   }
 
+  /** Seeds records as a person in Zoho's UI would (searchable at once); answers their ids. */
+  async seed(org: Pick<CreatedOrg, 'org_id'>, module: string, data: Array<Record<string, unknown>>) {
+    const res = await this.json('POST', `/__sandbox/orgs/${org.org_id}/records`, { module, data });
+    const ids = (res.body?.data ?? []).map((d: { details?: { id?: string } }) => d.details?.id);
+    if (res.status !== 201 || ids.some((id: unknown) => typeof id !== 'string'))
+      throw new Error(`seeding ${module} failed: ${res.status} ${res.text}`);
+    return ids as string[];
+  }
+
+  /** Converts a Lead as a person in Zoho's UI would: `200 { Contacts, Deals, Accounts }`. */
+  convertLead(
+    org: Pick<CreatedOrg, 'org_id'>,
+    id: string,
+    body: {
+      deal?: Record<string, unknown>;
+      account?: boolean;
+      contact_id?: string;
+      user_email?: string;
+    } = {},
+  ) {
+    return this.json<{ Contacts: string; Deals: string | null; Accounts: string | null }>(
+      'POST',
+      `/__sandbox/orgs/${org.org_id}/records/Leads/${id}/convert`,
+      body,
+    );
+  }
+
+  /** Merges `body.ids` into the record `id` (the master): `200 { id, merged }`. */
+  mergeRecords(
+    org: Pick<CreatedOrg, 'org_id'>,
+    module: string,
+    id: string,
+    body: { ids: string[]; fields?: Record<string, unknown> },
+  ) {
+    return this.json<{ id: string; merged: string[] }>(
+      'POST',
+      `/__sandbox/orgs/${org.org_id}/records/${module}/${id}/merge`,
+      body,
+    );
+  }
+
+  /** Deletes a record as a person in Zoho's UI would (to the recycle bin): `200 { deleted }`. */
+  deleteRecord(org: Pick<CreatedOrg, 'org_id'>, module: string, id: string) {
+    return this.json<{ deleted: string }>('DELETE', `/__sandbox/orgs/${org.org_id}/records/${module}/${id}`);
+  }
+
   /** A fault for the org's API calls matching `method` and `path` (a regular expression). */
   fault(org: Pick<CreatedOrg, 'org_id'>, method: string, path: string, fault: Record<string, unknown>) {
     return this.json('POST', '/__sandbox/faults', { org_id: org.org_id, method, path, ...fault });
