@@ -23,6 +23,10 @@ export interface NewPipeline {
 export interface NewOrg {
   name: string;
   edition: Edition;
+  /** A trial of another edition, running from creation for `expires_in_days` (Zoho: 15). */
+  trial?: { edition: Edition; expires_in_days: number };
+  /** The plan's name in `license_details.paid_type` when it is not the edition's (a bundle). */
+  paid_type?: string;
   data_center: DataCenter;
   users: NewUser[];
   api_access?: boolean;
@@ -65,10 +69,34 @@ function buildPipeline(core: SandboxCore, prefix: string, input: NewPipeline, is
   };
 }
 
+const DAY_MS = 24 * 60 * 60 * 1000;
+
+/** Zoho's short account-side ids (ZGID of an org, ZUID of a person) are 8-9 digits. */
+const shortId = (core: SandboxCore) => String(60_000_000 + core.nextSeq());
+
+function buildLicense(core: SandboxCore, input: NewOrg): SbOrg['license'] {
+  if (!input.trial && input.paid_type === undefined) return undefined;
+  const now = core.now();
+  return {
+    ...(input.paid_type === undefined ? {} : { paid_type: input.paid_type }),
+    ...(input.trial
+      ? {
+          trial: {
+            edition: input.trial.edition,
+            started_ms: now,
+            expires_ms: now + input.trial.expires_in_days * DAY_MS,
+          },
+        }
+      : {}),
+  };
+}
+
 export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
   const n = Object.keys(core.state.orgs).length + 1;
   const prefix = String(5725760 + n * 7);
-  const id = String(700_000_000 + core.nextSeq());
+  // Zoho's org id is a long id like a record's; the short one is the zgid.
+  const id = recordId(prefix, core.nextSeq());
+  const license = buildLicense(core, input);
   const pipelines = input.pipelines?.length
     ? input.pipelines
     : [{ name: 'Standard', default: true, stages: defaultStages.map((s) => ({ ...s })) }];
@@ -85,6 +113,8 @@ export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
     id,
     name: input.name,
     edition: input.edition,
+    zgid: shortId(core),
+    ...(license ? { license } : {}),
     data_center: input.data_center,
     api_access: input.api_access ?? true,
     third_party_apps_blocked: input.third_party_apps_blocked ?? false,
@@ -122,6 +152,7 @@ export function addUser(core: SandboxCore, org: SbOrg, input: NewUser): SbUser {
     profile: input.profile,
     role: input.profile === 'Administrator' ? 'CEO' : 'Manager',
     status: 'active',
+    zuid: shortId(core),
   };
   org.profiles[input.profile] ??= fullAccess();
   core.state.users[user.id] = user;

@@ -19,6 +19,8 @@ export interface SbUser {
   profile: string;
   role: string;
   status: 'active' | 'disabled';
+  /** The person's short Zoho account id (ZUID), as opposed to the CRM user id. */
+  zuid?: string;
 }
 
 export interface Stage {
@@ -86,10 +88,23 @@ export interface Blueprint {
   record_ids?: string[];
 }
 
+/**
+ * What the org's `license_details` report beyond its edition: a bundle's own name for the
+ * paid plan (e.g. "zohoone"), or a trial of another edition running until `expires_ms`.
+ */
+export interface License {
+  paid_type?: string;
+  trial?: { edition: Edition; started_ms: number; expires_ms: number };
+}
+
 export interface SbOrg {
   id: string;
   name: string;
+  /** The edition paid for; its limits apply unless a trial is running. */
   edition: Edition;
+  /** Zoho's short group id of the org (the `id` is the long CRM org id). */
+  zgid?: string;
+  license?: License;
   data_center: DataCenter;
   api_access: boolean;
   /** The org's administrator blocks third-party apps: consent is refused (sandbox Guesses). */

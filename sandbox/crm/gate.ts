@@ -35,6 +35,8 @@ export interface ApiReply {
   status: number;
   /** Undefined: an empty body (Zoho's 204). */
   body?: unknown;
+  /** Credits charged when the outcome decides them (a composite request that rolled back). */
+  cost?: number;
 }
 
 export interface Prepared {
@@ -42,6 +44,8 @@ export interface Prepared {
   permissions?: Array<{ module: ModuleName; action: Action }>;
   cost?: number;
   heavy?: boolean;
+  /** How many of the org's concurrent calls this one counts as (a composite request: 5). */
+  concurrency?: number;
   run(ctx: ApiContext): ApiReply | ZohoError;
 }
 
@@ -54,8 +58,27 @@ const permissionName: Record<Action, string> = {
   delete: 'Delete',
 };
 
-function isError(x: unknown): x is ZohoError {
+export function isError(x: unknown): x is ZohoError {
   return Boolean(x && typeof x === 'object' && 'body' in x && (x as ZohoError).body?.status === 'error');
+}
+
+/** The key under which an org's calls through one client count toward its limits. */
+export function slotKey(org: SbOrg, token: AccessToken, heavy = false): string {
+  return `${org.id}:${token.client_id}${heavy ? ':heavy' : ''}`;
+}
+
+/** The scope, then the profile's permission, as Zoho checks them (a composite's sub-requests too). */
+export function checkAccess(
+  prepared: Prepared,
+  token: AccessToken,
+  org: SbOrg,
+  user: SbUser,
+): ZohoError | undefined {
+  if (prepared.scopes.some((s) => !grants(token.scopes, s))) return crmErrors.scopeMismatch();
+  const profile = org.profiles[user.profile] ?? {};
+  const denied = (prepared.permissions ?? []).find((p) => !(profile[p.module] ?? []).includes(p.action));
+  if (denied) return crmErrors.noPermission(`Crm_Implied_${permissionName[denied.action]}_${denied.module}`);
+  return undefined;
 }
 
 function bearer(req: FastifyRequest): string | undefined {
@@ -103,18 +126,12 @@ export async function gate(
     if (!org.api_access) return void (await send(crmErrors.noApiAccess()));
     const prepared = prepare(req, org);
     if (isError(prepared)) return void (await send(prepared));
-    const missing = prepared.scopes.find((s) => !grants(at.scopes, s));
-    if (missing) return void (await send(crmErrors.scopeMismatch()));
-    const profile = org.profiles[user.profile] ?? {};
-    const denied = (prepared.permissions ?? []).find((p) => !(profile[p.module] ?? []).includes(p.action));
-    if (denied)
-      return void (await send(
-        crmErrors.noPermission(`Crm_Implied_${permissionName[denied.action]}_${denied.module}`),
-      ));
-    const limit = concurrencyLimit(org);
-    release = acquireSlot(core, `${org.id}:${at.client_id}`, limit);
+    const refused = checkAccess(prepared, at, org, user);
+    if (refused) return void (await send(refused));
+    const limit = concurrencyLimit(org, core.now());
+    release = acquireSlot(core, slotKey(org, at), limit, prepared.concurrency ?? 1);
     const releaseHeavy = prepared.heavy
-      ? acquireSlot(core, `${org.id}:${at.client_id}:heavy`, Math.min(limit, heavySubLimit))
+      ? acquireSlot(core, slotKey(org, at, true), Math.min(limit, heavySubLimit))
       : () => {};
     if (!release || !releaseHeavy) {
       release?.();
@@ -127,12 +144,12 @@ export async function gate(
       releaseHeavy();
     };
     const cost = prepared.cost ?? 1;
-    if (creditsUsed(core, org.id) + cost > creditsPerDay(org))
+    if (creditsUsed(core, org.id) + cost > creditsPerDay(org, core.now()))
       return void (await send(crmErrors.creditsExhausted()));
     if (org.latency_ms > 0) await sleep(org.latency_ms);
     const result = prepared.run({ core, dc, org, user, token: at, req });
-    credits = cost;
-    chargeCredits(core, org.id, cost);
+    credits = ('cost' in result && result.cost) || cost;
+    chargeCredits(core, org.id, credits);
     // The call stops counting once its answer is ready, before it is written: a client that
     // starts its next call on reading this one's answer is never counted twice.
     release();

@@ -1,18 +1,23 @@
+import { createHash } from 'node:crypto';
 import type { FastifyRequest } from 'fastify';
+import { zohoDateTime } from '../core.ts';
 import { crmErrors, type ZohoError } from '../errors.ts';
+import { licenseDetails } from '../license.ts';
 import { fullName } from '../orgs.ts';
 import type { SbOrg, SbUser } from '../state.ts';
-import { fieldDefs, moduleId } from './fields.ts';
+import { stageValue } from './field-meta.ts';
+import { moduleId } from './fields.ts';
 import type { ApiContext, Prepared } from './gate.ts';
+import { profileId } from './module-meta.ts';
 import { moduleOf } from './read-routes.ts';
 
-/** Users, org and settings metadata (fields, layouts, pipelines). */
+/** Users, org and the Deals layouts and pipelines (fields and modules: field-meta, module-meta). */
 type Query = Record<string, string | undefined>;
 
 function renderUser(ctx: ApiContext, u: SbUser) {
   return {
     id: u.id,
-    zuid: u.id,
+    zuid: u.zuid ?? u.id,
     first_name: u.first_name,
     last_name: u.last_name,
     full_name: fullName(u),
@@ -20,7 +25,7 @@ function renderUser(ctx: ApiContext, u: SbUser) {
     status: u.status,
     confirm: true,
     role: { name: u.role, id: `${u.id.slice(0, -3)}901` },
-    profile: { name: u.profile, id: `${u.id.slice(0, -3)}902` },
+    profile: { name: u.profile, id: profileId(ctx.org, u.profile) },
     time_zone: ctx.org.time_zone,
     locale: 'en_US',
   };
@@ -53,72 +58,86 @@ export function prepareUsers(req: FastifyRequest): Prepared | ZohoError {
   };
 }
 
-export function prepareOrg(): Prepared {
+/** Zoho's country per data centre, for orgs created without one. */
+const dcCountry: Record<string, string> = {
+  us: 'US',
+  eu: 'DE',
+  in: 'IN',
+  au: 'AU',
+  jp: 'JP',
+  cn: 'CN',
+  ca: 'CA',
+  sa: 'SA',
+  uk: 'GB',
+};
+
+/** The org's primary contact: its first administrator, as Zoho names the account's owner. */
+function primaryUser(ctx: ApiContext): SbUser | undefined {
+  const users = ctx.org.users.map((id) => ctx.core.state.users[id]).filter((u) => u !== undefined);
+  return users.find((u) => u.profile === 'Administrator') ?? users[0];
+}
+
+/**
+ * `GET /org` in the v8 org description's shape: the long CRM org id, the short `zgid`
+ * (Zoho's samples name the domain `org<zgid>`), the primary user's ZUID, the environment
+ * `type` and the full `license_details`.
+ */
+export function renderOrg(ctx: ApiContext) {
+  const org = ctx.org;
+  const primary = primaryUser(ctx);
+  const zgid = org.zgid ?? org.id.slice(-8);
   return {
-    scopes: ['ZohoCRM.org.READ'],
-    run: (ctx) => {
-      const admin = ctx.org.users
-        .map((id) => ctx.core.state.users[id]!)
-        .find((u) => u?.profile === 'Administrator');
-      return {
-        status: 200,
-        body: {
-          org: [
-            {
-              id: ctx.org.id,
-              zgid: ctx.org.id,
-              company_name: ctx.org.name,
-              domain_name: `org${ctx.org.id}`,
-              primary_email: admin?.email ?? null,
-              time_zone: ctx.org.time_zone,
-              currency: ctx.org.currency,
-              country_code: ctx.org.data_center.toUpperCase(),
-              type: 'production',
-              license_details: {
-                paid_type: ctx.org.edition,
-                paid: ctx.org.edition !== 'free',
-                users_license_purchased: ctx.org.users.length,
-              },
-            },
-          ],
-        },
-      };
-    },
+    id: org.id,
+    zgid,
+    ezgid: createHash('sha256').update(zgid).digest('hex').slice(0, 32),
+    primary_zuid: primary?.zuid ?? primary?.id ?? null,
+    company_name: org.name,
+    domain_name: `org${zgid}`,
+    alias: null,
+    description: null,
+    primary_email: primary?.email ?? null,
+    phone: null,
+    mobile: null,
+    fax: null,
+    website: null,
+    employee_count: String(org.users.length),
+    street: null,
+    city: null,
+    state: null,
+    zip: null,
+    country: null,
+    country_code: dcCountry[org.data_center] ?? 'US',
+    time_zone: org.time_zone,
+    currency: org.currency === 'USD' ? 'US Dollar' : org.currency,
+    iso_code: org.currency,
+    currency_symbol: org.currency === 'USD' ? '$' : org.currency,
+    currency_locale: 'en_US',
+    mc_status: false,
+    gapps_enabled: false,
+    translation_enabled: false,
+    privacy_settings: false,
+    hipaa_compliance_enabled: false,
+    lite_users_enabled: false,
+    deletable_org_account: false,
+    oauth_presence: true,
+    photo_id: null,
+    call_icon: null,
+    zia_portal_id: null,
+    zia_zgid: null,
+    max_per_page: 200,
+    // The docs' wording (v6+ org page): production, sandbox, bigin or developer.
+    type: 'production',
+    created_time: zohoDateTime(Date.parse(org.created_at), org.time_zone),
+    hierarchy_preferences: { type: 'Role_Hierarchy', strictly_reporting: false },
+    checkin_preferences: { restricted_event_types: null },
+    license_details: licenseDetails(org),
   };
 }
 
-export function prepareFields(req: FastifyRequest, org: SbOrg): Prepared | ZohoError {
-  const name = (req.query as Query)['module'];
-  if (!name) return crmErrors.requiredParam('module');
-  const module = moduleOf(name);
-  if (typeof module !== 'string') return module;
+export function prepareOrg(): Prepared {
   return {
-    scopes: ['ZohoCRM.settings.fields.READ'],
-    run: () => ({
-      status: 200,
-      body: {
-        fields: fieldDefs(module).map((d, i) => ({
-          id: `${moduleId(org, module).slice(0, -4)}${String(1000 + i)}`,
-          api_name: d.api_name,
-          field_label: d.label,
-          display_label: d.label,
-          data_type:
-            d.type.kind === 'parent' || d.type.kind === 'multi_lookup'
-              ? 'lookup'
-              : d.type.kind === 'owner'
-                ? 'ownerlookup'
-                : d.type.kind,
-          system_mandatory: Boolean(d.mandatory) || (org.mandatory_fields[module] ?? []).includes(d.api_name),
-          length: 'max' in d.type ? d.type.max : 255,
-          unique: { casesensitive: false, enabled: (org.unique_fields[module] ?? []).includes(d.api_name) },
-          pick_list_values:
-            d.type.kind === 'picklist'
-              ? d.type.values.map((v) => ({ display_value: v, actual_value: v }))
-              : [],
-          ...(d.type.kind === 'lookup' ? { lookup: { module: { api_name: d.type.module } } } : {}),
-        })),
-      },
-    }),
+    scopes: ['ZohoCRM.org.READ'],
+    run: (ctx) => ({ status: 200, body: { org: [renderOrg(ctx)] } }),
   };
 }
 
@@ -165,18 +184,7 @@ export function preparePipelines(req: FastifyRequest, org: SbOrg): Prepared | Zo
             actual_value: p.name,
             default: p.default,
             child_available: false,
-            maps: p.stages.map((s, i) => ({
-              id: s.id,
-              display_value: s.name,
-              actual_value: s.name,
-              sequence_number: i + 1,
-              probability: s.probability,
-              forecast_type: s.forecast,
-              forecast_category: {
-                name: s.forecast === 'Open' ? 'Pipeline' : s.forecast === 'Closed Won' ? 'Closed' : 'Omitted',
-                id: `${s.id.slice(0, -3)}777`,
-              },
-            })),
+            maps: p.stages.map(stageValue),
           })),
         },
       };
