@@ -17,7 +17,9 @@ describe('conformance 47: search lags records written through the API, by defaul
     expect(lag).toBeLessThanOrEqual(10_000);
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('fresh');
-    const created = await s.client.api(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Fresh', Email: email }] });
+    const created = await s.client.api(tokens, 'POST', '/Contacts', {
+      data: [{ Last_Name: 'Fresh', Email: email }],
+    });
     const id = created.body.data[0].details.id;
     // Get and list see it at once; search does not.
     expect((await s.client.api(tokens, 'GET', `/Contacts/${id}`)).status).toBe(200);
@@ -47,7 +49,9 @@ describe('conformance 47: search lags records written through the API, by defaul
     expect(await lagOf(org)).toBe(0);
     const tokens = await s.client.tokens(org);
     const email = uniqueEmail('instant');
-    const created = await s.client.api(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Now', Email: email }] });
+    const created = await s.client.api(tokens, 'POST', '/Contacts', {
+      data: [{ Last_Name: 'Now', Email: email }],
+    });
     expect(ids((await search(tokens, email)).body)).toEqual([created.body.data[0].details.id]);
   });
 

@@ -31,7 +31,11 @@ describe('conformance 49: search needs ZohoSearch.securesearch.READ besides the 
     await s.client.seed(org, 'Contacts', [{ Last_Name: 'Found', Email: 'found@example.com' }]);
     const tokens = await s.client.tokens(org, 'ZohoCRM.modules.contacts.READ,ZohoSearch.securesearch.READ');
     expect((await search(tokens)).status).toBe(204);
-    const hit = await s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent('found@example.com')}`);
+    const hit = await s.client.api(
+      tokens,
+      'GET',
+      `/Contacts/search?email=${encodeURIComponent('found@example.com')}`,
+    );
     expect(hit.status).toBe(200);
     expect(hit.body.data[0].Last_Name).toBe('Found');
   });

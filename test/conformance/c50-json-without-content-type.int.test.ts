@@ -14,7 +14,9 @@ function raw(url: string, method: string, body: string, headers: Record<string, 
         res.on('data', (chunk: string) => {
           text += chunk;
         });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }));
+        res.on('end', () =>
+          resolve({ status: res.statusCode ?? 0, json: text ? JSON.parse(text) : undefined }),
+        );
       },
     );
     req.on('error', reject);
@@ -25,7 +27,13 @@ function raw(url: string, method: string, body: string, headers: Record<string, 
 describe('conformance 50: CRM endpoints take a JSON body with or without a Content-Type', () => {
   const s = useSandbox();
 
-  const call = (tokens: Tokens, method: string, path: string, body: unknown, headers: Record<string, string> = {}) =>
+  const call = (
+    tokens: Tokens,
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string> = {},
+  ) =>
     raw(`${tokens.api_domain}/crm/v8${path}`, method, JSON.stringify(body), {
       authorization: `Zoho-oauthtoken ${tokens.access_token}`,
       ...headers,
@@ -50,9 +58,15 @@ describe('conformance 50: CRM endpoints take a JSON body with or without a Conte
   it('reads the body as JSON under another Content-Type too, and refuses a body that is not JSON', async () => {
     const org = await s.client.createOrg({ search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
-    const plain = await call(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Plain' }] }, {
-      'content-type': 'text/plain',
-    });
+    const plain = await call(
+      tokens,
+      'POST',
+      '/Contacts',
+      { data: [{ Last_Name: 'Plain' }] },
+      {
+        'content-type': 'text/plain',
+      },
+    );
     expect(plain.status).toBe(201);
     const broken = await raw(`${tokens.api_domain}/crm/v8/Contacts`, 'POST', '{"data": [', {
       authorization: `Zoho-oauthtoken ${tokens.access_token}`,

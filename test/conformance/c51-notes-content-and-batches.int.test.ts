@@ -28,7 +28,9 @@ describe('conformance 51: Note_Content is mandatory; POST /Notes takes up to 100
     expect(res.body.data[1]).toEqual(missingContent(1));
     expect(res.body.data[2].code).toBe('SUCCESS');
     // The record's own Notes endpoint refuses it too.
-    const direct = await s.client.api(tokens, 'POST', `/Contacts/${contact}/Notes`, { data: [{ Note_Title: 'x' }] });
+    const direct = await s.client.api(tokens, 'POST', `/Contacts/${contact}/Notes`, {
+      data: [{ Note_Title: 'x' }],
+    });
     expect(direct.status).toBe(400);
     expect(direct.body.data[0]).toEqual(missingContent(0));
     const listed = await s.client.api(tokens, 'GET', `/Contacts/${contact}/Notes?fields=Note_Title`);
@@ -52,12 +54,22 @@ describe('conformance 51: Note_Content is mandatory; POST /Notes takes up to 100
       ...contacts.map((id) => ({ module: { api_name: 'Contacts' }, id })),
       ...leads.map((id) => ({ module: { api_name: 'Leads' }, id })),
     ];
-    const notes = parents.map((Parent_Id, i) => ({ Note_Title: `N${i}`, Note_Content: `note ${i}`, Parent_Id }));
+    const notes = parents.map((Parent_Id, i) => ({
+      Note_Title: `N${i}`,
+      Note_Content: `note ${i}`,
+      Parent_Id,
+    }));
     const res = await s.client.api(tokens, 'POST', '/Notes', { data: notes });
     expect(res.status).toBe(201);
     expect(res.body.data).toHaveLength(100);
-    const onLead = await s.client.api(tokens, 'GET', `/Leads/${leads[7]}/Notes?fields=Note_Title,Note_Content`);
-    expect(onLead.body.data).toEqual([expect.objectContaining({ Note_Title: 'N57', Note_Content: 'note 57' })]);
+    const onLead = await s.client.api(
+      tokens,
+      'GET',
+      `/Leads/${leads[7]}/Notes?fields=Note_Title,Note_Content`,
+    );
+    expect(onLead.body.data).toEqual([
+      expect.objectContaining({ Note_Title: 'N57', Note_Content: 'note 57' }),
+    ]);
     const tooMany = await s.client.api(tokens, 'POST', '/Notes', { data: [...notes, notes[0]] });
     expect(tooMany.status).toBe(400);
     expect(tooMany.body).toMatchObject({ code: 'LIMIT_EXCEEDED', details: { limit: 100 } });

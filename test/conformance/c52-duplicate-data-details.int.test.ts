@@ -6,10 +6,15 @@ describe('conformance 52: DUPLICATE_DATA names the field, the path, one holder a
 
   it('answers api_name, json_path, duplicate_record { id, module { api_name, id }, Owner } and more_records', async () => {
     const org = await s.client.createOrg({ search_lag_ms: 0, unique_fields: { Contacts: ['Email'] } });
-    const [holder] = await s.client.seed(org, 'Contacts', [{ Last_Name: 'Holder', Email: 'one@example.com' }]);
+    const [holder] = await s.client.seed(org, 'Contacts', [
+      { Last_Name: 'Holder', Email: 'one@example.com' },
+    ]);
     const tokens = await s.client.tokens(org);
     const res = await s.client.api(tokens, 'POST', '/Contacts', {
-      data: [{ Last_Name: 'Fine', Email: 'two@example.com' }, { Last_Name: 'Again', Email: 'ONE@example.com' }],
+      data: [
+        { Last_Name: 'Fine', Email: 'two@example.com' },
+        { Last_Name: 'Again', Email: 'ONE@example.com' },
+      ],
     });
     expect(res.status).toBe(207);
     const admin = org.users[0]!;

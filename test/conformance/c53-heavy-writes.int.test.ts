@@ -4,7 +4,8 @@ import { type Tokens, useSandbox } from '../helpers/sandbox.ts';
 describe('conformance 53: writes of more than 10 records are heavy: 10 at once per org and client', () => {
   const s = useSandbox();
 
-  const contacts = (n: number, tag: string) => Array.from({ length: n }, (_, i) => ({ Last_Name: `${tag} ${i}` }));
+  const contacts = (n: number, tag: string) =>
+    Array.from({ length: n }, (_, i) => ({ Last_Name: `${tag} ${i}` }));
   const inserts = (tokens: Tokens, calls: number, records: number) =>
     Promise.all(
       Array.from({ length: calls }, (_, i) =>
@@ -41,8 +42,12 @@ describe('conformance 53: writes of more than 10 records are heavy: 10 at once p
     const searches = Array.from({ length: 10 }, () =>
       s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent('x@example.com')}`),
     );
-    const update = s.client.api(tokens, 'PUT', '/Contacts', { data: ids.map((id) => ({ id, Title: 'CEO' })) });
-    const light = s.client.api(tokens, 'PUT', '/Contacts', { data: ids.slice(0, 10).map((id) => ({ id, Title: 'CFO' })) });
+    const update = s.client.api(tokens, 'PUT', '/Contacts', {
+      data: ids.map((id) => ({ id, Title: 'CEO' })),
+    });
+    const light = s.client.api(tokens, 'PUT', '/Contacts', {
+      data: ids.slice(0, 10).map((id) => ({ id, Title: 'CFO' })),
+    });
     const results = await Promise.all([...searches, update]);
     // Eleven heavy calls at once: exactly one is refused, whichever arrived last.
     expect(count(results, 429)).toBe(1);

@@ -19,7 +19,11 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
       },
     ]);
     const [note] = await s.client.seed(org, 'Notes', [
-      { Note_Title: 'First call', Note_Content: 'Wants a demo', Parent_Id: { module: { api_name: 'Leads' }, id: lead } },
+      {
+        Note_Title: 'First call',
+        Note_Content: 'Wants a demo',
+        Parent_Id: { module: { api_name: 'Leads' }, id: lead },
+      },
     ]);
     const [task] = await s.client.seed(org, 'Tasks', [
       { Subject: 'Send the demo link', What_Id: { id: lead }, $se_module: 'Leads' },
@@ -60,7 +64,11 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
       Account_Name: { id: Accounts.id, name: 'Lead Co' },
     });
     const deal = (await s.client.api(tokens, 'GET', `/Deals/${Deals.id}`)).body.data[0];
-    expect(deal).toMatchObject({ Stage: 'Qualification', Contact_Name: { id: Contacts.id }, Account_Name: { id: Accounts.id } });
+    expect(deal).toMatchObject({
+      Stage: 'Qualification',
+      Contact_Name: { id: Contacts.id },
+      Account_Name: { id: Accounts.id },
+    });
     // The Lead's Note and Task are the Contact's now.
     const notes = await s.client.api(tokens, 'GET', `/Contacts/${Contacts.id}/Notes?fields=Note_Title`);
     expect(notes.body.data).toEqual([{ id: note, Note_Title: 'First call' }]);
@@ -80,7 +88,9 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
     expect(got.status).toBe(204);
     expect(got.text).toBe('');
     expect((await s.client.api(tokens, 'GET', '/Leads?fields=Last_Name')).status).toBe(204);
-    expect((await s.client.api(tokens, 'GET', `/Leads/search?email=${encodeURIComponent(email)}`)).status).toBe(204);
+    expect(
+      (await s.client.api(tokens, 'GET', `/Leads/search?email=${encodeURIComponent(email)}`)).status,
+    ).toBe(204);
     const converted = await s.client.api(tokens, 'GET', '/Leads?fields=Last_Name,Email&converted=true');
     expect(converted.status).toBe(200);
     expect(converted.body.data).toEqual([{ id: lead, Last_Name: 'Lead', Email: email }]);
@@ -88,7 +98,9 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
     expect(one.body.data[0]).toMatchObject({ id: lead, $converted: true });
     // The person is a Contact now, found by the same address.
     const contact = await s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
-    expect(contact.body.data.map((c: { id: string }) => c.id)).toEqual([res.body.data[0].details.Contacts.id]);
+    expect(contact.body.data.map((c: { id: string }) => c.id)).toEqual([
+      res.body.data[0].details.Contacts.id,
+    ]);
   });
 
   it('refuses a second conversion with ID_ALREADY_CONVERTED and an unknown Lead with INVALID_DATA', async () => {
