@@ -2,7 +2,8 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxCore } from '../core.ts';
 import { renderRecord } from '../crm/render.ts';
 import { insertRecords, updateRecords } from '../crm/writes.ts';
-import { concurrencyLimit, creditsPerDay, creditsUsed } from '../limits.ts';
+import { licenseDetails } from '../license.ts';
+import { concurrencyLimit, creditsPerDay, creditsUsed, editionInForce } from '../limits.ts';
 import { findModule, type ModuleName, moduleNames } from '../modules.ts';
 import { addUser, createOrg, findUserByEmail } from '../orgs.ts';
 import type { SbOrg } from '../state.ts';
@@ -40,10 +41,12 @@ export function describeOrg(core: SandboxCore, org: SbOrg) {
         last_name: u.last_name,
         profile: u.profile,
       })),
+    license: licenseDetails(org),
     limits: {
-      credits_per_day: creditsPerDay(org),
+      edition: editionInForce(org, core.now()),
+      credits_per_day: creditsPerDay(org, core.now()),
       credits_used: creditsUsed(core, org.id),
-      concurrency: concurrencyLimit(org),
+      concurrency: concurrencyLimit(org, core.now()),
     },
     latency_ms: org.latency_ms,
     search_lag_ms: org.search_lag_ms,

@@ -45,6 +45,15 @@ const orgSettings = {
 export const newOrgSchema = z.object({
   name: z.string().min(1),
   edition: z.enum(['free', 'standard', 'professional', 'enterprise', 'ultimate']),
+  /** A trial of another edition from creation on (Zoho's trials last 15 days). */
+  trial: z
+    .object({
+      edition: z.enum(['standard', 'professional', 'enterprise', 'ultimate']),
+      expires_in_days: z.number().int().min(1).max(365).default(15),
+    })
+    .optional(),
+  /** `license_details.paid_type` when it is not the edition's name: a bundle (e.g. "zohoone"). */
+  paid_type: z.string().min(1).max(40).optional(),
   data_center: z.enum(dataCenters),
   users: z.array(newUserSchema).min(1),
   pipelines: z.array(pipelineSchema).optional(),

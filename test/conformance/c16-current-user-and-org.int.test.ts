@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
+import { sdkShapeErrors } from '../helpers/sdk-shape.ts';
 
 describe('conformance 16: users?type=CurrentUser and org return the signed-in user and org', () => {
   const s = useSandbox();
@@ -52,6 +53,40 @@ describe('conformance 16: users?type=CurrentUser and org return the signed-in us
     const otherTokens = await s.client.tokens(other, 'ZohoCRM.org.READ');
     const otherRes = await s.client.api(otherTokens, 'GET', '/org');
     expect(otherRes.body.org[0]).toMatchObject({ id: other.org_id, company_name: 'Someone Else Inc' });
+  });
+
+  it('gives the org’s long id, short zgid, primary_zuid, type and license_details (v8 org description)', async () => {
+    const org = await s.client.createOrg({ name: 'Licensed Ltd', edition: 'enterprise' });
+    const tokens = await s.client.tokens(org, 'ZohoCRM.org.READ,ZohoCRM.users.READ');
+    const o = (await s.client.api(tokens, 'GET', '/org')).body.org[0];
+    expect(sdkShapeErrors(o, 'core/com/zoho/crm/api/org/org')).toEqual([]);
+    expect(o.id).toMatch(/^\d{19}$/);
+    expect(o.zgid).toMatch(/^\d{6,10}$/);
+    // Zoho's samples name the org's domain after its zgid.
+    expect(o.domain_name).toBe(`org${o.zgid}`);
+    const me = (await s.client.api(tokens, 'GET', '/users?type=CurrentUser')).body.users[0];
+    expect(o.primary_zuid).toMatch(/^\d{6,10}$/);
+    expect(o.primary_zuid).toBe(me.zuid);
+    expect(me.id).not.toBe(me.zuid);
+    expect(o.type).toBe('production');
+    expect(o.license_details).toEqual({
+      paid: true,
+      paid_type: 'enterprise',
+      paid_expiry: expect.any(String),
+      trial_type: null,
+      trial_expiry: null,
+      trial_action: null,
+      users_license_purchased: 1,
+    });
+    const free = await s.client.createOrg({ edition: 'free' });
+    const freeTokens = await s.client.tokens(free, 'ZohoCRM.org.READ');
+    const freeOrg = (await s.client.api(freeTokens, 'GET', '/org')).body.org[0];
+    expect(freeOrg.license_details).toMatchObject({
+      paid: false,
+      paid_type: 'free',
+      paid_expiry: null,
+      trial_type: null,
+    });
   });
 
   it('needs the users and org scopes: a modules-only token gets 401 OAUTH_SCOPE_MISMATCH', async () => {
