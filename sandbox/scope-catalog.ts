@@ -45,22 +45,26 @@ const recordModules: ReadonlyArray<readonly [string, string]> = [
   ['invoices', 'Invoices'],
   ['services', 'Services'],
   ['appointments', 'Appointments'],
-  ['custom', 'records of your custom modules'],
+  ['custom', 'custom modules'],
 ];
 
+/** "Leads in your CRM": reads well after every verb of `describeScope`. */
+const records = (m: string, label: string) =>
+  m === 'custom' ? 'records of your custom modules' : `${label} in your CRM`;
+
 const otherModules: ScopeFamily[] = [
-  { service: 'ZohoCRM', path: ['modules', 'notes'], ops: MODULE_OPS, subject: 'the Notes on your records' },
+  { service: 'ZohoCRM', path: ['modules', 'notes'], ops: MODULE_OPS, subject: 'Notes on your records' },
   {
     service: 'ZohoCRM',
     path: ['modules', 'attachments'],
     ops: MODULE_OPS,
-    subject: 'the files attached to your records',
+    subject: 'files attached to your records',
   },
   {
     service: 'ZohoCRM',
     path: ['modules', 'emails'],
     ops: MODULE_OPS,
-    subject: 'the emails sent and received on your records',
+    subject: 'emails sent and received on your records',
   },
   {
     service: 'ZohoCRM',
@@ -73,9 +77,15 @@ const otherModules: ScopeFamily[] = [
     service: 'ZohoCRM',
     path: ['modules', 'approvals'],
     ops: MODULE_OPS,
-    subject: 'the records waiting for approval',
+    subject: 'records waiting for approval',
   },
-  { service: 'ZohoCRM', path: ['modules', 'search'], ops: ['ALL', 'READ'], subject: 'records, by searching' },
+  {
+    service: 'ZohoCRM',
+    path: ['modules', 'search'],
+    ops: ['ALL', 'READ'],
+    subject: '',
+    says: { READ: 'Search your records', ALL: 'Search your records, with full access' },
+  },
   {
     service: 'ZohoCRM',
     path: ['modules', 'activities'],
@@ -85,8 +95,8 @@ const otherModules: ScopeFamily[] = [
 ];
 
 const settings: ReadonlyArray<readonly [string, string]> = [
-  ['fields', 'the fields of each module, and which are mandatory'],
-  ['layouts', 'page layouts'],
+  ['fields', 'field settings (which fields each module has, and which are mandatory)'],
+  ['layouts', 'page layouts of each module'],
   ['pipeline', 'Deal pipelines and their stages'],
   ['modules', 'module settings'],
   ['related_lists', 'the related lists shown on records'],
@@ -127,26 +137,26 @@ const crm = (path: string[], ops: readonly Operation[], subject: string, says?: 
 
 export const scopeFamilies: readonly ScopeFamily[] = [
   crm(['modules'], MODULE_OPS, 'records of every module'),
-  ...recordModules.map(([m, label]) =>
-    crm(['modules', m], MODULE_OPS, m === 'custom' ? label : `your ${label}`),
-  ),
+  ...recordModules.map(([m, label]) => crm(['modules', m], MODULE_OPS, records(m, label))),
   ...otherModules,
   ...recordModules.map(([m, label]) =>
-    crm(['modules', 'emails', m], ['ALL', 'READ', 'CREATE'], `the emails on your ${label}`),
+    crm(['modules', 'emails', m], ['ALL', 'READ', 'CREATE'], `emails on ${records(m, label)}`),
   ),
-  ...recordModules.map(([m, label]) => crm(['share', m], CRUD, `who your ${label} are shared with`)),
+  ...recordModules.map(([m, label]) => crm(['share', m], CRUD, `the sharing of ${records(m, label)}`)),
   crm(['settings'], ['ALL', 'READ'], 'every setting (metadata) of your CRM'),
   ...settings.map(([s, subject]) => crm(['settings', s], CRUD, subject)),
-  crm(['users'], CRUD, 'the users of your CRM organization'),
+  crm(['users'], CRUD, 'users of your CRM organization'),
   crm(['org'], ['ALL', 'READ', 'CREATE', 'UPDATE'], "your CRM organization's details"),
-  crm(['bulk'], ['ALL', 'READ', 'CREATE'], 'records in bulk (export and import jobs)'),
+  crm(['bulk'], ['ALL', 'READ', 'CREATE'], 'bulk jobs (exports and imports of many records)'),
   crm(['bulk', 'backup'], ['ALL', 'READ', 'CREATE'], 'data backups of your CRM'),
-  crm(['notifications'], CRUD, 'instant notifications of changes to your records'),
+  crm(['notifications'], CRUD, 'subscriptions to notifications of changes to your records'),
   crm(['coql'], ['READ'], '', { READ: 'Read records of any module you may see, with queries (COQL)' }),
   crm(['composite_requests'], ['CUSTOM'], '', {
     CUSTOM: 'Send several API requests bundled into one call',
   }),
-  crm(['files'], ['ALL', 'READ', 'CREATE'], 'files uploaded to your CRM'),
+  crm(['files'], ['ALL', 'READ', 'CREATE'], 'files uploaded to your CRM', {
+    CREATE: 'Upload files to your CRM',
+  }),
   ...['quotes', 'salesorders'].map((m) =>
     crm(
       ['mass_convert', m],
@@ -177,6 +187,13 @@ export const scopeFamilies: readonly ScopeFamily[] = [
     path: ['profile'],
     ops: ['ALL', 'READ'],
     subject: 'your Zoho profile (name, email address and photo)',
+    says: { ALL: 'See and change your Zoho profile (name, email address and photo)' },
   },
-  { service: 'ZohoFiles', path: ['files'], ops: ['ALL', 'READ', 'CREATE'], subject: 'your files in Zoho' },
+  {
+    service: 'ZohoFiles',
+    path: ['files'],
+    ops: ['ALL', 'READ', 'CREATE'],
+    subject: 'your files in Zoho',
+    says: { CREATE: 'Upload files to Zoho for you' },
+  },
 ];

@@ -153,9 +153,9 @@ describe('the scope table: every scope a client may ask Zoho for', () => {
         expect(text, scope).toMatch(/^[A-Z][a-z]/);
         expect(text, scope).not.toMatch(/undefined|\.\w+\./);
       }
-    expect(describeScope('ZohoCRM.modules.contacts.READ')).toBe('See your Contacts');
+    expect(describeScope('ZohoCRM.modules.contacts.READ')).toBe('See Contacts in your CRM');
     expect(describeScope('ZohoCRM.modules.ALL')).toBe(
-      'See, add to, change and delete records of every module',
+      'See, create, change and delete records of every module',
     );
     expect(describeScope('ZohoSearch.securesearch.READ')).toMatch(/^Search your Zoho data/);
     expect(describeScope('ZohoCRM.settings.pipeline.READ')).toBe('See Deal pipelines and their stages');

@@ -69,11 +69,11 @@ export function grants(granted: readonly string[], needed: string): boolean {
 
 const verbs: Record<Operation, string> = {
   READ: 'See',
-  CREATE: 'Add to',
+  CREATE: 'Create',
   UPDATE: 'Change',
   DELETE: 'Delete',
-  WRITE: 'Add to, change and delete',
-  ALL: 'See, add to, change and delete',
+  WRITE: 'Create, change and delete',
+  ALL: 'See, create, change and delete',
   CUSTOM: 'Use',
 };
 
