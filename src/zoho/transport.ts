@@ -22,8 +22,8 @@ export interface ApiAuth {
 export interface AuthSource {
   /** A usable access token; `rejected` is one Zoho just refused, so another is needed. */
   get(rejected?: string): Promise<ApiAuth>;
-  /** Zoho says the token lacks a scope we need: only reconnecting fixes it. */
-  scopeMismatch?(error: ZohoError): Promise<void>;
+  /** Zoho says the token lacks a scope `path` needs: only reconnecting fixes it. */
+  scopeMismatch?(error: ZohoError, path: string): Promise<void>;
 }
 
 export interface ZohoTransportDeps {
@@ -57,6 +57,37 @@ export interface ZohoTransport {
   request(auth: AuthSource, req: ApiRequest): Promise<unknown>;
 }
 
+/**
+ * Zoho's heavy calls share a sub-limit of 10 at once per org within the org's limit: writes of
+ * more than 10 records among them (ZOHO-API.md §8, Kaizen #203). Whether a plain search is heavy
+ * is not documented; the sandbox counts it so, and so do we, the safe side.
+ */
+export const HEAVY_SUB_LIMIT = 10;
+const MAX_LIGHT_WRITE = 10;
+
+export function isHeavy(req: Pick<ApiRequest, 'method' | 'path' | 'body'>): boolean {
+  if (req.method === 'GET') return req.path.endsWith('/search');
+  if (req.path.includes('/actions/convert')) return true;
+  const data = (req.body as { data?: unknown } | undefined)?.data;
+  return Array.isArray(data) && data.length > MAX_LIGHT_WRITE;
+}
+
+/**
+ * A heavy call takes its heavy slot first, then the org's slot, so one waiting for the
+ * sub-limit holds none of the org's slots that lighter calls could use. The key order is the
+ * same for everyone, so two calls never each hold what the other waits for.
+ */
+function withinLimits<T>(
+  limiter: Limiter,
+  auth: ApiAuth,
+  limit: number,
+  heavy: boolean,
+  fn: () => Promise<T>,
+): Promise<T> {
+  const call = () => limiter.run(auth.orgKey, limit, fn);
+  return heavy ? limiter.run(`${auth.orgKey}:heavy`, Math.min(limit, HEAVY_SUB_LIMIT), call) : call();
+}
+
 const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
@@ -75,9 +106,11 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
     let text: string;
     try {
       // The slot is held until the body is read: Zoho counts a call until its reply ends.
-      ({ res, text } = await deps.limiter.run(
-        auth.orgKey,
+      ({ res, text } = await withinLimits(
+        deps.limiter,
+        auth,
         concurrencyFor(auth.edition, deps.maxPerOrg),
+        isHeavy(req),
         async () => {
           const r = await doFetch(url, {
             method: req.method,
@@ -146,7 +179,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
             rejected = auth.accessToken;
             continue;
           }
-          if (err.kind === 'scope') await source.scopeMismatch?.(err);
+          if (err.kind === 'scope') await source.scopeMismatch?.(err, req.path);
           if (!shouldRetry(err, req.method, attempt, policy)) throw err;
           const delay = backoffMs(attempt, policy, err.retryAfterMs);
           deps.observer?.zohoRetry(err.kind);

@@ -96,6 +96,8 @@ export async function startTestApp(options: {
   /** Sync tuning: job retries, claim timing, Zoho call timeout. */
   syncRetry?: { limit?: number; delaySeconds?: number };
   claimTiming?: ClaimTiming;
+  /** With the worker: jobs it runs at once (SYNC_CONCURRENCY; default 8). */
+  syncConcurrency?: number;
   /** OpenAI (a fake server in tests) as the primary analyser. */
   openai?: Config['openai'];
   zohoTimeoutMs?: number;
@@ -181,6 +183,7 @@ export async function startTestApp(options: {
         ...(options.claimTiming ? { claimTiming: options.claimTiming } : {}),
       }),
       ...(options.syncRetry ? { retry: options.syncRetry } : {}),
+      ...(options.syncConcurrency ? { concurrency: options.syncConcurrency } : {}),
     });
   if (queue && options.worker !== false && options.retentionDays !== undefined)
     await startRetention({ db: t.db, queue, logger, days: options.retentionDays });

@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { createLogger } from '../log.ts';
+import { createLimiter } from './limiter.ts';
+import { createZohoTransport, isHeavy } from './transport.ts';
+
+describe('heavy Zoho calls', () => {
+  it('are searches, lead conversions and writes of more than 10 records', () => {
+    const data = (n: number) => ({ data: Array.from({ length: n }, () => ({})) });
+    expect(isHeavy({ method: 'GET', path: '/Contacts/search' })).toBe(true);
+    expect(isHeavy({ method: 'GET', path: '/Contacts/123' })).toBe(false);
+    expect(isHeavy({ method: 'POST', path: '/Tasks', body: data(10) })).toBe(false);
+    expect(isHeavy({ method: 'POST', path: '/Tasks', body: data(11) })).toBe(true);
+    expect(isHeavy({ method: 'PUT', path: '/Deals', body: data(12) })).toBe(true);
+    expect(isHeavy({ method: 'POST', path: '/Leads/1/actions/convert', body: data(1) })).toBe(true);
+  });
+
+  it('never run more than 10 at once for an org, while lighter calls use the rest of its limit', async () => {
+    let inFlight = 0;
+    let heavyInFlight = 0;
+    let peak = 0;
+    let heavyPeak = 0;
+    let lightBesideHeavy = false;
+    const waiting: Array<() => void> = [];
+    const fakeFetch = async (url: URL | string | Request) => {
+      const heavy = String(url).includes('/search');
+      inFlight++;
+      if (heavy) heavyInFlight++;
+      else if (heavyInFlight > 0) lightBesideHeavy = true;
+      peak = Math.max(peak, inFlight);
+      heavyPeak = Math.max(heavyPeak, heavyInFlight);
+      await new Promise<void>((resolve) => waiting.push(resolve));
+      inFlight--;
+      if (heavy) heavyInFlight--;
+      return new Response(null, { status: 204 });
+    };
+    const transport = createZohoTransport({
+      logger: createLogger({ level: 'silent' }),
+      limiter: createLimiter(),
+      fetch: fakeFetch as typeof fetch,
+    });
+    const auth = {
+      get: async () => ({
+        accessToken: 't',
+        apiDomain: 'https://www.zohoapis.com',
+        orgKey: 'org1',
+        edition: 'ultimate',
+      }),
+    };
+    const calls = [
+      ...Array.from({ length: 30 }, () =>
+        transport.request(auth, { method: 'GET', path: '/Contacts/search', query: { email: 'a@b.co' } }),
+      ),
+      ...Array.from({ length: 10 }, (_, i) =>
+        transport.request(auth, { method: 'GET', path: `/Contacts/${i}` }),
+      ),
+    ];
+    // Answer calls one by one as they arrive, until all have been answered.
+    let answered = 0;
+    while (answered < calls.length) {
+      await new Promise((r) => setImmediate(r));
+      const next = waiting.shift();
+      if (next) {
+        next();
+        answered++;
+      }
+    }
+    await Promise.all(calls);
+    expect(heavyPeak).toBe(10);
+    expect(peak).toBeLessThanOrEqual(25);
+    expect(peak).toBeGreaterThan(10);
+    expect(lightBesideHeavy).toBe(true);
+  });
+});
