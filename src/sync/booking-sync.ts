@@ -22,7 +22,9 @@ export async function syncBooking(
     const person = await deps.fx.findOrCreate(e, auth, settings, a);
     if (!person) continue;
     const key = `${e.payload.type}:${booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
-    await deps.fx.noteOnce(e, auth, person, key, note, settings.trigger);
+    await deps.fx.onPerson(e, auth, settings, a, person, (p) =>
+      deps.fx.noteOnce(e, auth, p, key, note, settings.trigger),
+    );
   }
 }
 

@@ -6,8 +6,7 @@ import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
 import { type Claim, type ClaimTiming, createClaims } from './claims.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
-import { personName } from './names.ts';
-import { leadCompany } from './note-content.ts';
+import { createPeople } from './people.ts';
 
 /**
  * The effects every event's sync has on Zoho, each kept as a sync reference first looked up,
@@ -39,7 +38,7 @@ export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'deals' | 'tokens
   claimTiming?: ClaimTiming;
 };
 
-export function createSyncEffects(deps: SyncDeps) {
+function createSyncCore(deps: SyncDeps) {
   const { db } = deps;
   const claims = createClaims(db, deps.claimTiming);
 
@@ -74,6 +73,25 @@ export function createSyncEffects(deps: SyncDeps) {
        ON CONFLICT (connection_id, kind, key) DO NOTHING`,
       [e.connection_id, e.workspace_id, kind, key, module, id],
     );
+  }
+
+  /**
+   * Points a reference at another record, only if it still names `stale` (compare and set: a
+   * job that finds it already moved uses the new one); true when this call moved it.
+   */
+  async function replaceRef(
+    e: EventRow,
+    kind: string,
+    key: string,
+    stale: { id: string },
+    next: { module: string; id: string },
+  ): Promise<boolean> {
+    const { rows } = await db.query(
+      `UPDATE sync_refs SET module = $5, zoho_id = $6
+        WHERE connection_id = $1 AND kind = $2 AND key = $3 AND zoho_id = $4 RETURNING 1`,
+      [e.connection_id, kind, key, stale.id, next.module, next.id],
+    );
+    return rows.length > 0;
   }
 
   function failure(result: Extract<RecordResult, { ok: false }>, what: string): ZohoError {
@@ -136,73 +154,6 @@ export function createSyncEffects(deps: SyncDeps) {
     }
   }
 
-  async function findOrCreate(
-    e: EventRow,
-    auth: AuthSource,
-    s: Settings,
-    a: Attendee,
-  ): Promise<Person | undefined> {
-    const email = a.email.toLowerCase();
-    const known = await ref(db, e.connection_id!, 'person', email);
-    if (known) return known as Person;
-    return claimed(e, 'person', email, a.email, async (claim, sent) => {
-      // Another job may have created them while this one waited for the claim.
-      const now = await ref(db, e.connection_id!, 'person', email);
-      if (now) return now as Person;
-      for (const module of ['Contacts', 'Leads'] as const) {
-        const [id] = await deps.records.searchByEmail(auth, module, email);
-        if (id) {
-          await keep(e, 'person', email, module, id);
-          await activity(e, 'found', `Found ${a.email} as an existing ${module.slice(0, -1)}.`, {
-            module,
-            id,
-          });
-          return { module, id };
-        }
-      }
-      if (s.onlyExisting) {
-        await activity(
-          e,
-          'skipped',
-          `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
-        );
-        return undefined;
-      }
-      const module = s.newAttendeeModule;
-      const name = personName(a);
-      const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
-      const record: Record<string, unknown> = {
-        ...(name.firstName ? { First_Name: name.firstName } : {}),
-        Last_Name: name.lastName,
-        Email: a.email,
-        ...(a.phone ? { Phone: a.phone } : {}),
-        Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
-        ...(module === 'Leads'
-          ? { Company: a.company ?? leadCompany(a.email, full), Lead_Source: 'PepoSmart' }
-          : {}),
-        ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
-      };
-      await claim.sending();
-      sent.value = true;
-      const result = await deps.records.insert(auth, module, record, s.trigger);
-      let id: string;
-      if (result.ok) id = result.id;
-      else {
-        // A duplicate rule or unique field says the person exists: use that record.
-        const dup = result.details['duplicate_record'] as
-          | { id?: string; module?: { api_name?: string } }
-          | undefined;
-        if (result.code !== 'DUPLICATE_DATA' || !dup?.id)
-          throw failure(result, `create the ${module.slice(0, -1)}`);
-        id = dup.id;
-      }
-      const person = { module, id };
-      await keep(e, 'person', email, module, id);
-      await activity(e, 'created', `Created ${a.email} as a new ${module.slice(0, -1)}.`, person);
-      return person;
-    });
-  }
-
   /** A Note on `person`, once per `key`; after an unanswered send, first looked for among its Notes. */
   async function noteOnce(
     e: EventRow,
@@ -232,7 +183,14 @@ export function createSyncEffects(deps: SyncDeps) {
     });
   }
 
-  return { activity, ref, keep, failure, claimed, claimedAll, findOrCreate, noteOnce };
+  return { activity, ref, keep, replaceRef, failure, claimed, claimedAll, noteOnce };
+}
+
+export type SyncCore = ReturnType<typeof createSyncCore>;
+
+export function createSyncEffects(deps: SyncDeps) {
+  const core = createSyncCore(deps);
+  return { ...core, ...createPeople(deps, core) };
 }
 
 export type SyncEffects = ReturnType<typeof createSyncEffects>;

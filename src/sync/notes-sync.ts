@@ -7,7 +7,7 @@ import { createSuggestion, proposedMove } from '../deals/suggestions.ts';
 import { MAX_RECORDS_PER_WRITE, type RecordResult, type ZohoRecords } from '../zoho/api.ts';
 import type { ZohoDeals } from '../zoho/deals.ts';
 import type { AuthSource } from '../zoho/transport.ts';
-import type { EventRow, Person, Settings, SyncEffects } from './effects.ts';
+import type { Attendee, EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { summaryNote, taskDescription } from './note-content.ts';
 
@@ -51,30 +51,42 @@ export async function syncNotes(
       'No booking with this id has reached PepoSmart’s Zoho sync, so there is no attendee to log it on.',
     );
   const host = booking.host.email.toLowerCase();
-  const people: Array<{ email: string; person: Person }> = [];
+  const people: Array<{ attendee: Attendee; email: string; person: Person }> = [];
   for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
     const person = await fx.findOrCreate(e, auth, settings, a);
-    if (person) people.push({ email: a.email, person });
+    if (person) people.push({ attendee: a, email: a.email, person });
+  }
+  const withTranscript = settings.suggestDealStages && Boolean(e.payload.data.transcript?.length);
+  // A Lead converted in Zoho since it was kept is a Contact now, with deals to suggest on.
+  if (people[0]?.person.module === 'Leads' && withTranscript) {
+    const live = await fx.live(e, auth, settings, people[0].attendee, people[0].person);
+    if (live) people[0].person = live;
+    else people.shift();
   }
   const primary = people[0];
-  const deals =
-    primary && settings.suggestDealStages && e.payload.data.transcript?.length
-      ? await dealsFor(deps, e, auth, primary)
-      : undefined;
+  let deals: DealWithStages[] | undefined;
+  if (primary && withTranscript) {
+    const read = await fx.onPerson(e, auth, settings, primary.attendee, primary.person, (on) =>
+      dealsFor(deps, e, auth, { email: primary.email, person: on }),
+    );
+    if (read) [primary.person, deals] = [read.person, read.value];
+  }
   const notes = await resolveNotes(deps, e, booking, deals?.[0]);
   if (!notes) throw new SkipEvent('The meeting notes carry no summary, action items or transcript.');
 
-  for (const [i, { email, person }] of people.entries()) {
-    const key = `notes:${booking.id}:${e.payload.id}:${email.toLowerCase()}`;
-    await fx.noteOnce(
-      e,
-      auth,
-      person,
-      key,
-      summaryNote(booking, notes.summary, notes.items),
-      settings.trigger,
+  const note = summaryNote(booking, notes.summary, notes.items);
+  for (const [i, p] of people.entries()) {
+    const key = `notes:${booking.id}:${e.payload.id}:${p.email.toLowerCase()}`;
+    const logged = await fx.onPerson(e, auth, settings, p.attendee, p.person, (on) =>
+      fx.noteOnce(e, auth, on, key, note, settings.trigger),
     );
-    if (i === 0 && settings.syncTasks) await tasksOnce(deps, e, auth, settings, person, booking, notes.items);
+    if (!logged) continue;
+    p.person = logged.person;
+    if (i !== 0 || !settings.syncTasks) continue;
+    const tasked = await fx.onPerson(e, auth, settings, p.attendee, p.person, (on) =>
+      tasksOnce(deps, e, auth, settings, on, booking, notes.items),
+    );
+    if (tasked) p.person = tasked.person;
   }
   if (primary && deals?.length && notes.analysis)
     await suggest(deps, e, booking, primary, deals, notes.analysis);

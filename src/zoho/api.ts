@@ -125,7 +125,23 @@ const tasksReply = z.object({
   info: z.object({ more_records: z.boolean().optional() }).optional(),
 });
 
-const searchReply = z.object({ data: z.array(z.object({ id: z.string() }).passthrough()) });
+const searchReply = z.object({
+  data: z.array(
+    z.object({
+      id: z.string(),
+      Email: z.string().nullish(),
+      Secondary_Email: z.string().nullish(),
+      Modified_Time: z.string().nullish(),
+    }),
+  ),
+});
+
+/** A search hit: what is needed to tell whether it is the person asked for (ZOHO-API.md §8). */
+export interface PersonHit {
+  id: string;
+  emails: string[];
+  modifiedTime: string | null;
+}
 
 const notesReply = z.object({
   data: z.array(
@@ -209,18 +225,32 @@ export function createZohoRecords(transport: ZohoTransport) {
   }
 
   return {
-    /** Ids of the module's records with this email (case-insensitive at Zoho); [] on 204. */
-    async searchByEmail(auth: AuthSource, module: 'Contacts' | 'Leads', email: string): Promise<string[]> {
+    /**
+     * The module's records Zoho's search finds for this email; [] on 204. Zoho matches loosely
+     * (an address that only contains this one, any email field; ZOHO-API.md §8): the caller
+     * decides which hit, if any, is the person.
+     */
+    async searchByEmail(auth: AuthSource, module: 'Contacts' | 'Leads', email: string): Promise<PersonHit[]> {
       const body = await transport.request(auth, {
         method: 'GET',
         path: `/${module}/search`,
-        query: { email },
+        query: { email, fields: 'Email,Secondary_Email,Modified_Time' },
       });
       if (body === undefined) return [];
       const parsed = searchReply.safeParse(body);
       if (!parsed.success)
         throw new ZohoError('invalid', `Zoho CRM ${module} search: unexpected reply shape`);
-      return parsed.data.data.map((r) => r.id);
+      return parsed.data.data.map((r) => ({
+        id: r.id,
+        emails: [r.Email, r.Secondary_Email].filter((x): x is string => Boolean(x)),
+        modifiedTime: r.Modified_Time ?? null,
+      }));
+    },
+
+    /** Whether the record is still there: Zoho answers 204 for one deleted, merged away or converted. */
+    async exists(auth: AuthSource, record: { module: string; id: string }): Promise<boolean> {
+      const body = await transport.request(auth, { method: 'GET', path: `/${record.module}/${record.id}` });
+      return body !== undefined;
     },
 
     /** The record's Notes, newest first, up to `pages` pages of 200; [] on 204. */
@@ -302,7 +332,8 @@ export function createZohoRecords(transport: ZohoTransport) {
         data: [
           {
             Note_Title: title,
-            Note_Content: content,
+            // Note_Content is mandatory at Zoho (ZOHO-API.md §8): never send it empty.
+            Note_Content: content.trim() ? content : title,
             Parent_Id: { module: { api_name: parent.module }, id: parent.id },
           },
         ],

@@ -1,0 +1,210 @@
+import { ZohoError } from '../zoho/errors.ts';
+import type { AuthSource } from '../zoho/transport.ts';
+import type { Claim } from './claims.ts';
+import type { Attendee, EventRow, Person, Settings, SyncCore, SyncDeps } from './effects.ts';
+import { personName } from './names.ts';
+import { leadCompany } from './note-content.ts';
+import { pickPerson } from './person-match.ts';
+
+/**
+ * The attendee's Contact or Lead in Zoho: found by email, else created, kept as a sync
+ * reference under the key of their address. Records change in Zoho behind our back — a Lead
+ * converted, two records merged, one deleted — so a reference can go stale: when Zoho refuses
+ * a write because the record is gone, the person is found again (a converted Lead is now a
+ * Contact) or, when nobody has the address any more, added again, all within the same job.
+ */
+const one = (module: Person['module']) => module.slice(0, -1);
+
+export function createPeople(deps: SyncDeps, fx: SyncCore) {
+  const { db } = deps;
+
+  /** The Contact, else the Lead, with exactly this address (several: the latest changed). */
+  async function lookUp(auth: AuthSource, email: string, exclude?: string) {
+    for (const module of ['Contacts', 'Leads'] as const) {
+      const pick = pickPerson(await deps.records.searchByEmail(auth, module, email), email, exclude);
+      if (pick) return { module, id: pick.id, exact: pick.exact };
+    }
+    return undefined;
+  }
+
+  function severalNote(found: { module: Person['module']; exact: number }): string {
+    return found.exact > 1
+      ? ` ${found.exact} ${found.module} have this address in Zoho CRM: PepoSmart uses the one changed most recently.`
+      : '';
+  }
+
+  async function create(
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+    claim: Claim,
+    sent: { value: boolean },
+  ): Promise<Person> {
+    const module = s.newAttendeeModule;
+    const name = personName(a);
+    const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
+    const record: Record<string, unknown> = {
+      ...(name.firstName ? { First_Name: name.firstName } : {}),
+      Last_Name: name.lastName,
+      Email: a.email,
+      ...(a.phone ? { Phone: a.phone } : {}),
+      Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
+      ...(module === 'Leads'
+        ? { Company: a.company ?? leadCompany(a.email, full), Lead_Source: 'PepoSmart' }
+        : {}),
+      ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
+    };
+    await claim.sending();
+    sent.value = true;
+    const result = await deps.records.insert(auth, module, record, s.trigger);
+    if (result.ok) return { module, id: result.id };
+    // A duplicate rule or unique field says the person exists: use that record.
+    const dup = result.details['duplicate_record'] as { id?: string } | undefined;
+    if (result.code !== 'DUPLICATE_DATA' || !dup?.id) throw fx.failure(result, `create the ${one(module)}`);
+    return { module, id: dup.id };
+  }
+
+  async function findOrCreate(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+  ): Promise<Person | undefined> {
+    const email = a.email.toLowerCase();
+    const known = await fx.ref(db, e.connection_id!, 'person', email);
+    if (known) return known as Person;
+    return fx.claimed(e, 'person', email, a.email, async (claim, sent) => {
+      // Another job may have created them while this one waited for the claim.
+      const now = await fx.ref(db, e.connection_id!, 'person', email);
+      if (now) return now as Person;
+      const found = await lookUp(auth, email);
+      if (found) {
+        const person = { module: found.module, id: found.id };
+        await fx.keep(e, 'person', email, person.module, person.id);
+        await fx.activity(
+          e,
+          'found',
+          `Found ${a.email} as an existing ${one(found.module)}.${severalNote(found)}`,
+          person,
+        );
+        return person;
+      }
+      if (s.onlyExisting) {
+        await fx.activity(
+          e,
+          'skipped',
+          `${a.email} is not in Zoho CRM; the setting “only log on existing records” is on.`,
+        );
+        return undefined;
+      }
+      const person = await create(auth, s, a, claim, sent);
+      await fx.keep(e, 'person', email, person.module, person.id);
+      await fx.activity(e, 'created', `Created ${a.email} as a new ${one(person.module)}.`, person);
+      return person;
+    });
+  }
+
+  /**
+   * The person after their record `stale` was found gone from Zoho: found again by email (the
+   * Contact a Lead was converted to, the record it was merged into, another with the address),
+   * else added again; undefined when the setting forbids adding anyone. Under the person's
+   * claim, so two jobs that notice it at once make one replacement.
+   */
+  function replaceStale(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+    stale: Person,
+  ): Promise<Person | undefined> {
+    const email = a.email.toLowerCase();
+    const was = `The ${one(stale.module)} PepoSmart had for ${a.email}`;
+    return fx.claimed(e, 'person', email, a.email, async (claim, sent) => {
+      const now = await fx.ref(db, e.connection_id!, 'person', email);
+      if (now && now.id !== stale.id) return now as Person;
+      const found = await lookUp(auth, email, stale.id);
+      if (found) {
+        const person = { module: found.module, id: found.id };
+        await move(e, email, stale, person);
+        const how =
+          stale.module === 'Leads' && found.module === 'Contacts'
+            ? `${a.email} was converted to a Contact in Zoho CRM; logging on the Contact.`
+            : `${was} is no longer in Zoho CRM (merged into another record or deleted); found ${a.email} as another ${one(found.module)} and logging there.`;
+        await fx.activity(e, 'found', `${how}${severalNote(found)}`, person);
+        return person;
+      }
+      if (s.onlyExisting) {
+        await db.query(
+          `DELETE FROM sync_refs WHERE connection_id = $1 AND kind = 'person' AND key = $2 AND zoho_id = $3`,
+          [e.connection_id, email, stale.id],
+        );
+        await fx.activity(
+          e,
+          'skipped',
+          `${was} was deleted in Zoho CRM and nobody there has this address; the setting “only log on existing records” is on, so nothing is logged.`,
+        );
+        return undefined;
+      }
+      const person = await create(auth, s, a, claim, sent);
+      await move(e, email, stale, person);
+      await fx.activity(
+        e,
+        'created',
+        `${was} was deleted in Zoho CRM; added ${a.email} again as a new ${one(person.module)}.`,
+        person,
+      );
+      return person;
+    });
+  }
+
+  async function move(e: EventRow, email: string, stale: Person, next: Person) {
+    if (!(await fx.replaceRef(e, 'person', email, stale, next)))
+      await fx.keep(e, 'person', email, next.module, next.id);
+  }
+
+  /**
+   * Runs `write` on the person's record; when Zoho refuses it because that record is gone, finds
+   * the person again and writes there instead. Returns the record written on and what `write`
+   * returned (undefined: the person is gone and may not be added again).
+   */
+  async function onPerson<T>(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+    person: Person,
+    write: (p: Person) => Promise<T>,
+  ): Promise<{ person: Person; value: T } | undefined> {
+    try {
+      return { person, value: await write(person) };
+    } catch (err) {
+      if (!mayBeGone(err) || (await deps.records.exists(auth, person))) throw err;
+      const fresh = await replaceStale(e, auth, s, a, person);
+      return fresh ? { person: fresh, value: await write(fresh) } : undefined;
+    }
+  }
+
+  /** The person's record if Zoho still has it, else the person found again (see onPerson). */
+  async function live(
+    e: EventRow,
+    auth: AuthSource,
+    s: Settings,
+    a: Attendee,
+    person: Person,
+  ): Promise<Person | undefined> {
+    return (await deps.records.exists(auth, person)) ? person : replaceStale(e, auth, s, a, person);
+  }
+
+  return { findOrCreate, onPerson, live };
+}
+
+/**
+ * A refusal that may mean the record is gone: converted, merged away or deleted in Zoho since
+ * we kept it. Zoho answers a Note or Task naming such a parent (`Parent_Id`, `Who_Id`,
+ * `What_Id`) with per-record INVALID_DATA, a related list of it with INVALID_DATA on the id
+ * (ZOHO-API.md §8). Whether it really is gone is then asked of Zoho (one GET, only after a
+ * refusal), never read from the message: a validation rule refuses with INVALID_DATA too.
+ */
+export function mayBeGone(err: unknown): boolean {
+  return err instanceof ZohoError && (err.zohoCode === 'INVALID_DATA' || err.kind === 'not_found');
+}
