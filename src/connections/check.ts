@@ -5,8 +5,8 @@ import * as repo from './repo.ts';
 import { ConnectionUnavailableError } from './tokens.ts';
 
 /**
- * "Check connection": one call to Zoho as the user (refreshing the token if due), which also
- * refreshes the account shown on the card. A refused refresh token turns the card to
+ * "Check connection": the calls a sync makes first, as the user (refreshing the token if
+ * due), which also refresh the account shown on the card. A refused refresh token turns the card to
  * Reconnect needed; other problems are recorded for the card to explain.
  */
 export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promise<'ok' | 'problem'> {
@@ -15,6 +15,8 @@ export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promi
   const source = deps.tokens.source(conn.id, actor.workspaceId);
   try {
     const [user, org] = await Promise.all([deps.api.currentUser(source), deps.api.org(source)]);
+    // One search, as every booking makes: a grant without Zoho's search scope shows here.
+    await deps.records.searchByEmail(source, 'Contacts', user.email);
     await deps.db.query(
       `UPDATE connections SET zoho_user_name = $3, zoho_user_email = $4, zoho_org_name = $5, problem_code = NULL,
               problem_detail = NULL, problem_at = NULL, updated_at = now()
@@ -25,6 +27,8 @@ export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promi
   } catch (err) {
     if (err instanceof ConnectionUnavailableError) return 'problem';
     if (!(err instanceof ZohoError)) throw err;
+    // A missing scope was recorded, with which one, as the call failed (the token source).
+    if (err.kind === 'scope') return 'problem';
     await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
       code: problemForErrorKind(err.kind, 'zoho_unavailable'),
       detail: err.message,

@@ -9,6 +9,7 @@ export const problemCodes = [
   'edition',
   'permission',
   'scope_mismatch',
+  'search_scope_missing',
   'refresh_rejected',
   'state_invalid',
   'untrusted_server',
@@ -50,6 +51,11 @@ const problems: Record<ProblemCode, Problem> = {
     title: 'Zoho did not grant every permission PepoSmart asks for.',
     check:
       'Reconnect and accept all the listed permissions; if it persists, check the app’s scopes in the Zoho API console.',
+  },
+  search_scope_missing: {
+    title: 'PepoSmart needs one more permission (to search your CRM).',
+    check:
+      'Click Reconnect and accept: Zoho now asks apps to hold its search permission to look people up by email. Meetings waiting meanwhile sync once you reconnect.',
   },
   refresh_rejected: {
     title: 'Zoho no longer accepts this connection.',

@@ -9,6 +9,10 @@ export const zohoScopes = [
     why: 'Add an attendee who is not in your CRM yet as a Contact.',
   },
   { scope: 'ZohoCRM.modules.leads.READ', why: 'Find a meeting attendee among your Leads by email.' },
+  {
+    scope: 'ZohoSearch.securesearch.READ',
+    why: 'Search your Contacts and Leads by email: Zoho requires this search permission besides reading the module.',
+  },
   { scope: 'ZohoCRM.modules.leads.CREATE', why: 'Add a new attendee as a Lead, when you choose Leads.' },
   { scope: 'ZohoCRM.modules.notes.CREATE', why: 'Log each meeting and its AI summary as a Note.' },
   {

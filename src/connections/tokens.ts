@@ -174,14 +174,11 @@ export function createTokenManager(deps: TokenManagerDeps) {
     source(connectionId: string, workspaceId: string): AuthSource {
       return {
         get: (rejected) => get(workspaceId, connectionId, rejected),
-        async scopeMismatch() {
-          await repo.setProblem(
-            deps.db,
-            workspaceId,
-            connectionId,
-            { code: 'scope_mismatch' },
-            'reconnect_needed',
-          );
+        async scopeMismatch(_error, path) {
+          // A grant made before PepoSmart asked for Zoho's search scope (ZOHO-API.md §8) fails
+          // on the first search: say exactly that, so reconnecting reads as the fix it is.
+          const code = path.endsWith('/search') ? 'search_scope_missing' : 'scope_mismatch';
+          await repo.setProblem(deps.db, workspaceId, connectionId, { code }, 'reconnect_needed');
         },
       };
     },

@@ -79,12 +79,18 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
           await fx.activity(e, 'skipped', err.message);
           return settle(e, 'skipped', err.message);
         }
-        if (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') {
+        // A missing scope marked the connection Reconnect needed (the card says which): paused too.
+        if (
+          (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') ||
+          (err instanceof ZohoError && err.kind === 'scope')
+        ) {
           // Paused, not lost: reconnecting queues it again (resumeWaiting).
           await fx.activity(
             e,
             'waiting',
-            'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
+            err instanceof ZohoError
+              ? 'Waiting: PepoSmart needs one more permission in Zoho CRM. Reconnect on the Integrations page and accept it; this meeting then syncs.'
+              : 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
           );
           return settle(e, 'waiting', 'reconnect needed');
         }
