@@ -18,7 +18,7 @@ export const MAX_GRANT_CODES_PER_SPAN = 10;
 export const MAX_LIVE_ACCESS_TOKENS = 15;
 export const MAX_REFRESH_TOKENS_PER_CLIENT = 20;
 
-/** Token endpoint replies: errors come as HTTP 200 with `{ error }` unless noted. */
+/** Token endpoint replies: Zoho answers every error, the throttle included, with HTTP 200. */
 export interface TokenReply {
   status: number;
   body: Record<string, unknown>;
@@ -206,8 +206,4 @@ export function tokenSuccess(
       expires_in: ACCESS_TOKEN_TTL_S,
     },
   };
-}
-
-export function clientFor(core: SandboxCore, clientId: string): SbClient | undefined {
-  return core.state.clients[clientId];
 }
