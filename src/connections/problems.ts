@@ -25,8 +25,9 @@ export interface Problem {
 
 const problems: Record<ProblemCode, Problem> = {
   denied: {
-    title: 'You declined access on Zoho’s consent page.',
-    check: 'Click Connect again and choose Accept to let PepoSmart log your meetings in Zoho CRM.',
+    title: 'Zoho did not grant access: you declined on Zoho’s consent page, or Zoho is limiting sign-ins.',
+    check:
+      'Click Connect again and choose Accept to let PepoSmart log your meetings in Zoho CRM. If you did accept, Zoho allows only a few sign-ins to one app within ten minutes: wait ten minutes, then connect again.',
   },
   no_org: {
     title: 'Your Zoho account has no Zoho CRM organization.',

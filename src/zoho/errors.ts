@@ -57,6 +57,8 @@ export class ZohoError extends Error {
 
 const byCode: Record<string, ZohoErrorKind> = {
   INVALID_TOKEN: 'token',
+  // Zoho's token-validity page names this one for an invalid access token.
+  INVALID_OAUTHTOKEN: 'token',
   AUTHENTICATION_FAILURE: 'token',
   OAUTH_SCOPE_MISMATCH: 'scope',
   NO_PERMISSION: 'permission',

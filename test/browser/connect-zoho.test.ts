@@ -247,7 +247,7 @@ describe('Connect Zoho CRM in a browser', { timeout: 60_000 }, () => {
       const problem = page.locator('#zoho-problem');
       expect(await problem.getAttribute('data-code')).toBe('denied');
       const problemText = (await problem.textContent()) ?? '';
-      expect(problemText).toContain('You declined access on Zoho’s consent page.');
+      expect(problemText).toContain('you declined on Zoho’s consent page, or Zoho is limiting sign-ins.');
       expect(problemText).toContain('What to do:');
       expect(problemText).toContain('choose Accept');
       // No code was issued, so the app asked Zoho for no token.
