@@ -102,6 +102,22 @@ describe('sandbox admin API', () => {
     expect(await detail.text()).toContain('Vera');
   });
 
+  it('lists converted, merged-away and deleted records apart in the web view', async () => {
+    const org = await s.client.createOrg();
+    const [lead] = await s.client.seed(org, 'Leads', [
+      { First_Name: 'Lou', Last_Name: 'Converted', Company: 'Co' },
+    ]);
+    const [contact] = await s.client.seed(org, 'Contacts', [{ Last_Name: 'Binned' }]);
+    const converted = await s.client.convertLead(org, lead!, { account: false });
+    await s.client.deleteRecord(org, 'Contacts', contact!);
+    const view = await (await fetch(`${s.base}/__sandbox/orgs/${org.org_id}/view`)).text();
+    const gone = view.slice(view.indexOf('id="gone"'));
+    expect(gone).toContain('Lou Converted');
+    expect(gone).toContain(`Contacts ${converted.body.Contacts}`);
+    expect(gone).toContain('Binned');
+    expect(gone).toContain('deleted');
+  });
+
   it('escapes record content in the web view', async () => {
     const org = await s.client.createOrg();
     const tokens = await s.client.tokens(org);

@@ -44,6 +44,34 @@ function moduleTable(core: SandboxCore, org: SbOrg, module: ModuleName): Raw {
     }`;
 }
 
+/** Converted Leads and the recycle bin: what a person did to records behind the API's back. */
+function goneTable(core: SandboxCore, org: SbOrg): Raw | string {
+  const byModule = core.state.removed_records?.[org.id] ?? {};
+  const rows = moduleNames.flatMap((m) => Object.values(byModule[m] ?? {}).map((r) => ({ module: m, r })));
+  if (rows.length === 0) return '';
+  rows.sort((a, b) => b.r.removed.at_ms - a.r.removed.at_ms);
+  const into = (i: Partial<Record<string, string | null>> | undefined) =>
+    Object.entries(i ?? {})
+      .filter(([, id]) => id)
+      .map(([m, id]) => `${m} ${id}`)
+      .join(', ');
+  return html`<h2 id="gone">Converted, merged away or deleted <small class="muted">(${rows.length})</small></h2>
+    <table><tr><th>Module</th><th>Id</th><th>Name</th><th>What happened</th><th>Into</th><th>When</th></tr>
+    ${rows.map(({ module, r }) => {
+      const name = [
+        r.fields['First_Name'],
+        r.fields['Last_Name'] ??
+          r.fields['Deal_Name'] ??
+          r.fields['Account_Name'] ??
+          r.fields['Subject'] ??
+          r.fields['Note_Title'],
+      ]
+        .filter(Boolean)
+        .join(' ');
+      return html`<tr><td>${module}</td><td>${r.id}</td><td>${name}</td><td>${r.removed.reason}</td><td>${into(r.removed.into)}</td><td>${new Date(r.removed.at_ms).toISOString()}</td></tr>`;
+    })}</table>`;
+}
+
 export function registerViews(app: FastifyInstance, core: SandboxCore): void {
   app.get('/__sandbox', (_req, reply) => reply.redirect('/__sandbox/', 302));
   app.get('/__sandbox/', (_req, reply) => {
@@ -79,6 +107,7 @@ export function registerViews(app: FastifyInstance, core: SandboxCore): void {
         html`<p><a href="/__sandbox/">← all orgs</a></p><h1>${org.name}</h1>
         <p class="muted">${org.edition} edition · ${org.data_center.toUpperCase()} data centre · org id ${org.id}</p>
         ${moduleNames.map((m) => moduleTable(core, org, m))}
+        ${goneTable(core, org)}
         <h2>Latest API calls</h2>
         <table><tr><th>At</th><th>Method</th><th>Path</th><th>Status</th><th>Code</th></tr>
         ${calls.map((c) => html`<tr><td>${c.at}</td><td>${c.method}</td><td>${c.path}</td><td>${c.status}</td><td>${c.code ?? ''}</td></tr>`)}</table>`,
