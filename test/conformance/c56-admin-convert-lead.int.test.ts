@@ -121,7 +121,8 @@ describe('conformance 56: admin API — a person converts a Lead in Zoho’s UI'
       deal: { Deal_Name: 'Wrong stage', Stage: 'Not a stage' },
     });
     expect(badDeal.status).toBe(400);
-    expect(badDeal.body.error.details[0]).toMatchObject({
+    const refused = badDeal.body as unknown as { error: { details: unknown[] } };
+    expect(refused.error.details[0]).toMatchObject({
       code: 'INVALID_DATA',
       details: { api_name: 'Stage' },
     });
