@@ -52,8 +52,13 @@ function actingUser(core: SandboxCore, org: SbOrg, email: string | undefined) {
   return user;
 }
 
-function actor(core: SandboxCore, org: SbOrg, email?: string): Actor {
-  return { core, org, user: actingUser(core, org, email), searchableAtOnce: true };
+/**
+ * Merges and deletions change records that were there already: searchable (or gone) at once.
+ * A conversion makes new records — the Contact, Account and Deal — which Zoho's search indexes
+ * like any other new record, after the org's search lag, whoever converted.
+ */
+function actor(core: SandboxCore, org: SbOrg, email?: string, searchableAtOnce = true): Actor {
+  return { core, org, user: actingUser(core, org, email), searchableAtOnce };
 }
 
 function moduleOr400(name: string | undefined, allowed?: readonly ModuleName[]): ModuleName {
@@ -76,7 +81,7 @@ export function registerRecordAdmin(app: FastifyInstance, core: SandboxCore): vo
     const p = req.params as P;
     const org = orgOr404(core, p['org_id']);
     const input = parseBody(convertSchema, req.body);
-    const result = convertLead(actor(core, org, input.user_email), p['id']!, {
+    const result = convertLead(actor(core, org, input.user_email, false), p['id']!, {
       account: input.account ?? true,
       contactId: input.contact_id,
       deal: input.deal,

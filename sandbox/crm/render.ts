@@ -28,7 +28,11 @@ export function recordName(core: SandboxCore, orgId: string, module: ModuleName,
   }
 }
 
-/** A Lead's conversion, as v8 reports it on records read with `converted=true`. */
+/**
+ * A Lead's conversion, as v8 reports it on records read with `converted=true`. The keys are
+ * lower-case as integrations reading live Zoho replies use them (`$converted_detail.deal`); each
+ * names the record as `{ name, id }` (a guess: some readers also accept a bare id).
+ */
 function conversion(core: SandboxCore, org: SbOrg, rec: StoredRecord | RemovedRecord) {
   if (!('removed' in rec) || rec.removed.reason !== 'converted') return { $converted: false };
   const ref = (module: ModuleName) => {
@@ -39,9 +43,9 @@ function conversion(core: SandboxCore, org: SbOrg, rec: StoredRecord | RemovedRe
     $converted: true,
     $converted_detail: {
       convert_date: zohoDateTime(rec.removed.at_ms, org.time_zone),
-      Contact: ref('Contacts'),
-      Deal: ref('Deals'),
-      Account: ref('Accounts'),
+      contact: ref('Contacts'),
+      deal: ref('Deals'),
+      account: ref('Accounts'),
     },
   };
 }

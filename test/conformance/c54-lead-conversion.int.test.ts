@@ -96,6 +96,13 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
     expect(converted.body.data).toEqual([{ id: lead, Last_Name: 'Lead', Email: email }]);
     const one = await s.client.api(tokens, 'GET', `/Leads/${lead}?converted=true`);
     expect(one.body.data[0]).toMatchObject({ id: lead, $converted: true });
+    // What the Lead became, named on it (the keys lower-case, as live replies have them).
+    const made = await s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
+    expect(one.body.data[0].$converted_detail).toMatchObject({
+      contact: { id: made.body.data[0].id },
+      deal: null,
+      account: { name: 'Lead Co' },
+    });
     // The person is a Contact now, found by the same address.
     const contact = await s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
     expect(contact.body.data.map((c: { id: string }) => c.id)).toEqual([
