@@ -75,16 +75,20 @@ export async function syncNotes(
   if (!notes) throw new SkipEvent('The meeting notes carry no summary, action items or transcript.');
 
   const note = summaryNote(booking, notes.summary, notes.items);
-  for (const [i, p] of people.entries()) {
+  // The Tasks go to the first attendee logged on: the booking's first, unless they are gone
+  // from Zoho and may not be added again (the same rule as the deal-stage suggestion's).
+  let tasksDone = !settings.syncTasks;
+  for (const p of people) {
     const key = `notes:${booking.id}:${e.payload.id}:${p.email.toLowerCase()}`;
     const logged = await fx.onPerson(e, auth, settings, p.attendee, p.person, (on) =>
       fx.noteOnce(e, auth, on, key, note, settings.trigger),
     );
     if (!logged) continue;
     p.person = logged.person;
-    if (i !== 0 || !settings.syncTasks) continue;
+    if (tasksDone) continue;
+    tasksDone = true;
     const tasked = await fx.onPerson(e, auth, settings, p.attendee, p.person, (on) =>
-      tasksOnce(deps, e, auth, settings, on, booking, notes.items),
+      tasksOnce(deps, e, auth, settings, { email: p.email, person: on }, booking, notes.items),
     );
     if (tasked) p.person = tasked.person;
   }
@@ -228,20 +232,23 @@ async function storedOrNewAnalysis(
 }
 
 /**
- * One Task per action item, once: keyed by the booking, the person and the task's words. The
- * Tasks not made yet go to Zoho in one insert (up to 100 a call; Zoho charges an insert a
- * credit per 10 records), under a claim on each.
+ * One Task per action item, once: keyed by the booking, the attendee's address and the task's
+ * words — not the record's id, which changes when Zoho converts or merges the person while
+ * carrying their Tasks over (migration 0010 moved older keys). The Tasks not made yet go to
+ * Zoho in one insert (up to 100 a call; Zoho charges an insert a credit per 10 records), under a
+ * claim on each.
  */
 async function tasksOnce(
   deps: NotesDeps,
   e: EventRow,
   auth: AuthSource,
   settings: Settings,
-  person: { module: 'Contacts' | 'Leads'; id: string },
+  who: { email: string; person: Person },
   booking: Booking,
   items: readonly ActionItem[],
 ) {
   const { fx } = deps;
+  const { person } = who;
   const wanted = new Map<string, { key: string; what: string; subject: string; item: ActionItem }>();
   for (const item of items) {
     const subject = item.text.slice(0, 255);
@@ -249,7 +256,7 @@ async function tasksOnce(
       .toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
       .trim();
-    const key = `task:${booking.id}:${person.id}:${crypto.createHash('sha256').update(words).digest('hex').slice(0, 32)}`;
+    const key = `task:${booking.id}:${who.email.toLowerCase()}:${crypto.createHash('sha256').update(words).digest('hex').slice(0, 32)}`;
     if (!wanted.has(key)) wanted.set(key, { key, what: `the task “${subject}”`, subject, item });
   }
   const pending = [];
