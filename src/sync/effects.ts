@@ -1,6 +1,6 @@
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Queryable } from '../db/port.ts';
-import type { RecordResult } from '../zoho/api.ts';
+import { noteContent, type RecordResult } from '../zoho/api.ts';
 import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
@@ -167,7 +167,7 @@ function createSyncCore(deps: SyncDeps) {
     await claimed(e, 'note', key, `the note “${note.title}”`, async (claim, sent) => {
       const earlier = claim.uncertain
         ? (await deps.records.notesOn(auth, person)).find(
-            (n) => n.title === note.title && n.content === note.content,
+            (n) => n.title === note.title && n.content === noteContent(note.title, note.content),
           )
         : undefined;
       let id = earlier?.id;

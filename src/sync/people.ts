@@ -19,7 +19,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
   const { db } = deps;
 
   /** The Contact, else the Lead, with exactly this address (several: the latest changed). */
-  async function lookUp(auth: AuthSource, email: string, exclude?: string) {
+  async function lookUp(auth: AuthSource, email: string, exclude: readonly string[] = []) {
     for (const module of ['Contacts', 'Leads'] as const) {
       const pick = pickPerson(await deps.records.searchByEmail(auth, module, email), email, exclude);
       if (pick) return { module, id: pick.id, exact: pick.exact };
@@ -105,10 +105,11 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
   }
 
   /**
-   * The person after their record `stale` was found gone from Zoho: found again by email (the
-   * Contact a Lead was converted to, the record it was merged into, another with the address),
-   * else added again; undefined when the setting forbids adding anyone. Under the person's
-   * claim, so two jobs that notice it at once make one replacement.
+   * The person after their record `stale` was found gone from Zoho: the Contact a converted
+   * Lead became (Zoho names it on the converted Lead), else found again by email (a merge's
+   * survivor, another record with the address), else added again; undefined when the setting
+   * forbids adding anyone. Under the person's claim, so two jobs that notice it at once make one
+   * replacement. `tried`: records already found gone in this job, never taken again.
    */
   function replaceStale(
     e: EventRow,
@@ -116,22 +117,48 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     s: Settings,
     a: Attendee,
     stale: Person,
+    tried: readonly string[],
   ): Promise<Person | undefined> {
     const email = a.email.toLowerCase();
     const was = `The ${one(stale.module)} PepoSmart had for ${a.email}`;
     return fx.claimed(e, 'person', email, a.email, async (claim, sent) => {
       const now = await fx.ref(db, e.connection_id!, 'person', email);
-      if (now && now.id !== stale.id) return now as Person;
-      const found = await lookUp(auth, email, stale.id);
+      if (now && !tried.includes(now.id)) return now as Person;
+      const contactId =
+        stale.module === 'Leads' ? await deps.records.convertedContact(auth, stale.id) : undefined;
+      if (contactId && !tried.includes(contactId)) {
+        const person: Person = { module: 'Contacts', id: contactId };
+        await move(e, email, stale, person);
+        await fx.activity(
+          e,
+          'found',
+          `${a.email} was converted to a Contact in Zoho CRM; logging on the Contact.`,
+          person,
+        );
+        return person;
+      }
+      const found = await lookUp(auth, email, tried);
       if (found) {
         const person = { module: found.module, id: found.id };
         await move(e, email, stale, person);
-        const how =
-          stale.module === 'Leads' && found.module === 'Contacts'
-            ? `${a.email} was converted to a Contact in Zoho CRM; logging on the Contact.`
-            : `${was} is no longer in Zoho CRM (merged into another record or deleted); found ${a.email} as another ${one(found.module)} and logging there.`;
-        await fx.activity(e, 'found', `${how}${severalNote(found)}`, person);
+        await fx.activity(
+          e,
+          'found',
+          `${was} is no longer in Zoho CRM (merged into another record or deleted); found ${a.email} as another ${one(found.module)} and logging there.${severalNote(found)}`,
+          person,
+        );
         return person;
+      }
+      // Nobody has the address — or Zoho's search has not yet indexed the record that took the
+      // person's place (a merge's edited survivor): the first time, look again once the search
+      // lag has passed (the claim stays, uncertain) rather than add a second person now.
+      if (!claim.uncertain) {
+        await claim.sending();
+        sent.value = true;
+        throw new ZohoError(
+          'transient',
+          `${was} is no longer in Zoho CRM and nobody there has this address yet; looking again once Zoho's search has caught up.`,
+        );
       }
       if (s.onlyExisting) {
         await db.query(
@@ -164,8 +191,9 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
 
   /**
    * Runs `write` on the person's record; when Zoho refuses it because that record is gone, finds
-   * the person again and writes there instead. Returns the record written on and what `write`
-   * returned (undefined: the person is gone and may not be added again).
+   * the person again and writes there instead — twice at most (the replacement may be gone too:
+   * two duplicates both deleted). Returns the record written on and what `write` returned
+   * (undefined: the person is gone and may not be added again).
    */
   async function onPerson<T>(
     e: EventRow,
@@ -175,12 +203,16 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     person: Person,
     write: (p: Person) => Promise<T>,
   ): Promise<{ person: Person; value: T } | undefined> {
-    try {
-      return { person, value: await write(person) };
-    } catch (err) {
-      if (!mayBeGone(err) || (await deps.records.exists(auth, person))) throw err;
-      const fresh = await replaceStale(e, auth, s, a, person);
-      return fresh ? { person: fresh, value: await write(fresh) } : undefined;
+    const tried: string[] = [];
+    for (let current: Person | undefined = person; ; ) {
+      try {
+        return { person: current, value: await write(current) };
+      } catch (err) {
+        if (tried.length >= 2 || !mayBeGone(err) || (await deps.records.exists(auth, current))) throw err;
+        tried.push(current.id);
+        current = await replaceStale(e, auth, s, a, current, tried);
+        if (!current) return undefined;
+      }
     }
   }
 
@@ -192,7 +224,9 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     a: Attendee,
     person: Person,
   ): Promise<Person | undefined> {
-    return (await deps.records.exists(auth, person)) ? person : replaceStale(e, auth, s, a, person);
+    return (await deps.records.exists(auth, person))
+      ? person
+      : replaceStale(e, auth, s, a, person, [person.id]);
   }
 
   return { findOrCreate, onPerson, live };
@@ -201,10 +235,12 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
 /**
  * A refusal that may mean the record is gone: converted, merged away or deleted in Zoho since
  * we kept it. Zoho answers a Note or Task naming such a parent (`Parent_Id`, `Who_Id`,
- * `What_Id`) with per-record INVALID_DATA, a related list of it with INVALID_DATA on the id
- * (ZOHO-API.md §8). Whether it really is gone is then asked of Zoho (one GET, only after a
- * refusal), never read from the message: a validation rule refuses with INVALID_DATA too.
+ * `What_Id`) with a per-record refusal — INVALID_DATA as far as anyone has seen, its v8 error
+ * list also has NOT_FOUND and CONVERTED_RECORD — and a related list of it with INVALID_DATA on
+ * the id (ZOHO-API.md §8). So any refusal a retry cannot mend counts, and whether the record
+ * really is gone is then asked of Zoho (one GET, only after a refusal), never read from the
+ * message: a validation rule refuses with INVALID_DATA too.
  */
 export function mayBeGone(err: unknown): boolean {
-  return err instanceof ZohoError && (err.zohoCode === 'INVALID_DATA' || err.kind === 'not_found');
+  return err instanceof ZohoError && (err.kind === 'invalid' || err.kind === 'not_found');
 }

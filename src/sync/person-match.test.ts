@@ -41,6 +41,7 @@ describe('pickPerson: which search hit is the attendee', () => {
 
   it('leaves out a record known to be gone', () => {
     const hits = [hit('1', ['a@b.co'], '2026-12-01T00:00:00Z'), hit('2', ['a@b.co'], '2026-01-01T00:00:00Z')];
-    expect(pickPerson(hits, 'a@b.co', '1')).toEqual({ id: '2', exact: 1 });
+    expect(pickPerson(hits, 'a@b.co', ['1'])).toEqual({ id: '2', exact: 1 });
+    expect(pickPerson(hits, 'a@b.co', ['1', '2'])).toBeUndefined();
   });
 });

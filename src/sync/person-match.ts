@@ -6,6 +6,7 @@ import type { PersonHit } from '../zoho/api.ts';
  * hit counts only when its Email or Secondary_Email equals the attendee's address, ignoring
  * case. Several people can share an address: the one changed most recently in Zoho is taken
  * (the record the sales team works on), the newest id breaking a tie, and the caller says so.
+ * Records known to be gone are left out.
  */
 export interface PersonPick {
   id: string;
@@ -18,10 +19,10 @@ const normal = (email: string) => email.trim().toLowerCase();
 export function pickPerson(
   hits: readonly PersonHit[],
   email: string,
-  exclude?: string,
+  exclude: readonly string[] = [],
 ): PersonPick | undefined {
   const wanted = normal(email);
-  const exact = hits.filter((h) => h.id !== exclude && h.emails.some((e) => normal(e) === wanted));
+  const exact = hits.filter((h) => !exclude.includes(h.id) && h.emails.some((e) => normal(e) === wanted));
   const [best] = [...exact].sort(byMostRecentlyModified);
   return best ? { id: best.id, exact: exact.length } : undefined;
 }

@@ -136,6 +136,16 @@ const searchReply = z.object({
   ),
 });
 
+const convertedReply = z.object({
+  data: z.array(z.object({ $converted_detail: z.record(z.string(), z.unknown()).nullish() })).min(1),
+});
+
+/** Codes with which Zoho may refuse a record that is not there any more (v8 record errors). */
+const goneCodes = new Set(['INVALID_DATA', 'NOT_FOUND', 'CONVERTED_RECORD', 'ID_ALREADY_CONVERTED']);
+
+/** Note_Content is mandatory at Zoho (ZOHO-API.md §8): never empty; the title stands in. */
+export const noteContent = (title: string, content: string): string => (content.trim() ? content : title);
+
 /** A search hit: what is needed to tell whether it is the person asked for (ZOHO-API.md §8). */
 export interface PersonHit {
   id: string;
@@ -247,10 +257,38 @@ export function createZohoRecords(transport: ZohoTransport) {
       }));
     },
 
-    /** Whether the record is still there: Zoho answers 204 for one deleted, merged away or converted. */
+    /**
+     * Whether the record is still there: Zoho answers 204 for one deleted, merged away or
+     * converted (ZOHO-API.md §8); a refusal naming the id says the same in another way.
+     */
     async exists(auth: AuthSource, record: { module: string; id: string }): Promise<boolean> {
-      const body = await transport.request(auth, { method: 'GET', path: `/${record.module}/${record.id}` });
-      return body !== undefined;
+      try {
+        const body = await transport.request(auth, { method: 'GET', path: `/${record.module}/${record.id}` });
+        return body !== undefined;
+      } catch (err) {
+        if (err instanceof ZohoError && (err.kind === 'not_found' || goneCodes.has(err.zohoCode ?? '')))
+          return false;
+        throw err;
+      }
+    },
+
+    /**
+     * The Contact a converted Lead became: a converted Lead is read only with `converted=true`,
+     * and carries `$converted_detail` naming what it became (ZOHO-API.md §8; its keys are seen
+     * lower-case, a value an id or `{ id }`). Undefined when Zoho does not say.
+     */
+    async convertedContact(auth: AuthSource, leadId: string): Promise<string | undefined> {
+      const body = await transport.request(auth, {
+        method: 'GET',
+        path: `/Leads/${leadId}`,
+        query: { converted: 'true' },
+      });
+      const parsed = convertedReply.safeParse(body);
+      if (!parsed.success) return undefined;
+      const detail = parsed.data.data[0]?.$converted_detail ?? {};
+      const contact = Object.entries(detail).find(([k]) => k.toLowerCase() === 'contact')?.[1];
+      const id = typeof contact === 'string' ? contact : (contact as { id?: unknown } | null)?.id;
+      return typeof id === 'string' && /^\d+$/.test(id) ? id : undefined;
     },
 
     /** The record's Notes, newest first, up to `pages` pages of 200; [] on 204. */
@@ -332,8 +370,7 @@ export function createZohoRecords(transport: ZohoTransport) {
         data: [
           {
             Note_Title: title,
-            // Note_Content is mandatory at Zoho (ZOHO-API.md §8): never send it empty.
-            Note_Content: content.trim() ? content : title,
+            Note_Content: noteContent(title, content),
             Parent_Id: { module: { api_name: parent.module }, id: parent.id },
           },
         ],
