@@ -18,10 +18,11 @@ export async function checkConnection(deps: ConnectionDeps, actor: Actor): Promi
     // One search, as every booking makes: a grant without Zoho's search scope shows here.
     await deps.records.searchByEmail(source, 'Contacts', user.email);
     await deps.db.query(
-      `UPDATE connections SET zoho_user_name = $3, zoho_user_email = $4, zoho_org_name = $5, problem_code = NULL,
-              problem_detail = NULL, problem_at = NULL, updated_at = now()
+      // The edition too: a trial that became paid is held to its new limits from now on.
+      `UPDATE connections SET zoho_user_name = $3, zoho_user_email = $4, zoho_org_name = $5, zoho_edition = $6,
+              problem_code = NULL, problem_detail = NULL, problem_at = NULL, updated_at = now()
         WHERE workspace_id = $1 AND id = $2 AND status = 'connected'`,
-      [actor.workspaceId, conn.id, user.name, user.email, org.name],
+      [actor.workspaceId, conn.id, user.name, user.email, org.name, org.edition],
     );
     return 'ok';
   } catch (err) {

@@ -39,12 +39,14 @@ export function createTokenManager(deps: TokenManagerDeps) {
   const inflight = new Map<string, Promise<ApiAuth>>();
   const open = (sealed: string, connectionId: string) => deps.vault.open(sealed, connectionId);
 
-  function auth(t: repo.LiveTokens): ApiAuth {
+  function auth(t: repo.LiveTokens, accessToken = open(t.accessToken!, t.connectionId)): ApiAuth {
+    // The sealed refresh token names the grant: a reconnect replaces it, a refresh does not.
     return {
-      accessToken: open(t.accessToken!, t.connectionId),
+      accessToken,
       apiDomain: t.apiDomain,
       orgKey: t.orgKey,
       edition: t.edition,
+      grant: t.refreshToken,
     };
   }
 
@@ -116,15 +118,7 @@ export function createTokenManager(deps: TokenManagerDeps) {
         accessExpiresAt: new Date(now.getTime() + fresh.expiresInSeconds * 1000),
       });
       deps.logger.info({ connectionId }, 'zoho access token refreshed');
-      return {
-        kind: 'ok',
-        auth: {
-          accessToken: fresh.accessToken,
-          apiDomain: t.apiDomain,
-          orgKey: t.orgKey,
-          edition: t.edition,
-        },
-      };
+      return { kind: 'ok', auth: auth(t, fresh.accessToken) };
     } catch (err) {
       if (!(err instanceof ZohoError) || err.kind !== 'grant') return { kind: 'error', err };
       // Zoho refused the refresh token itself: it was revoked, or pushed out by a 21st one.
@@ -174,7 +168,11 @@ export function createTokenManager(deps: TokenManagerDeps) {
     source(connectionId: string, workspaceId: string): AuthSource {
       return {
         get: (rejected) => get(workspaceId, connectionId, rejected),
-        async scopeMismatch(_error, path) {
+        async scopeMismatch(_error, path, grant) {
+          // A call made on a grant the user has since replaced by reconnecting says nothing of
+          // the new one: leave that connection as it is.
+          const now = await repo.readLiveTokens(deps.db, workspaceId, connectionId);
+          if (grant !== undefined && now?.refreshToken !== grant) return;
           // A grant made before PepoSmart asked for Zoho's search scope (ZOHO-API.md §8) fails
           // on the first search: say exactly that, so reconnecting reads as the fix it is.
           const code = path.endsWith('/search') ? 'search_scope_missing' : 'scope_mismatch';

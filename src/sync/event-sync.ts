@@ -28,6 +28,18 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
     );
   }
 
+  /** Waiting, if its connection still needs reconnecting; false when it was reconnected meanwhile. */
+  async function pauseForReconnect(e: EventRow): Promise<boolean> {
+    const { rows } = await db.query(
+      `UPDATE events SET status = 'waiting', detail = 'reconnect needed', error_code = NULL, updated_at = now()
+        WHERE id = $1 AND EXISTS (
+          SELECT 1 FROM connections WHERE id = $2 AND workspace_id = $3 AND status = 'reconnect_needed')
+        RETURNING 1`,
+      [e.id, e.connection_id, e.workspace_id],
+    );
+    return rows.length > 0;
+  }
+
   async function settingsOf(e: EventRow): Promise<Settings> {
     const { rows } = await db.query<{
       new_attendee_module: 'Contacts' | 'Leads';
@@ -84,7 +96,10 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
           (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') ||
           (err instanceof ZohoError && err.kind === 'scope')
         ) {
-          // Paused, not lost: reconnecting queues it again (resumeWaiting).
+          // Paused, not lost: reconnecting queues it again (resumeWaiting) — unless the user
+          // reconnected while this job ran, and the queue is to try it again now.
+          if (!(await pauseForReconnect(e)))
+            throw new ZohoError('transient', 'Zoho CRM was reconnected while this event was syncing');
           await fx.activity(
             e,
             'waiting',
@@ -92,7 +107,7 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
               ? 'Waiting: PepoSmart needs one more permission in Zoho CRM. Reconnect on the Integrations page and accept it; this meeting then syncs.'
               : 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
           );
-          return settle(e, 'waiting', 'reconnect needed');
+          return;
         }
         if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
           await fx.activity(e, 'skipped', 'Zoho CRM was disconnected before this event was synced.');

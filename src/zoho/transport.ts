@@ -17,13 +17,15 @@ export interface ApiAuth {
   orgKey: string;
   /** The org's edition, which sets how many calls at once Zoho allows (null: unknown). */
   edition?: string | null;
+  /** Names the grant the token came from (opaque), so a refusal is pinned to that grant. */
+  grant?: string;
 }
 
 export interface AuthSource {
   /** A usable access token; `rejected` is one Zoho just refused, so another is needed. */
   get(rejected?: string): Promise<ApiAuth>;
-  /** Zoho says the token lacks a scope `path` needs: only reconnecting fixes it. */
-  scopeMismatch?(error: ZohoError, path: string): Promise<void>;
+  /** Zoho says the token of `grant` lacks a scope `path` needs: only reconnecting fixes it. */
+  scopeMismatch?(error: ZohoError, path: string, grant: string | undefined): Promise<void>;
 }
 
 export interface ZohoTransportDeps {
@@ -179,7 +181,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
             rejected = auth.accessToken;
             continue;
           }
-          if (err.kind === 'scope') await source.scopeMismatch?.(err, req.path);
+          if (err.kind === 'scope') await source.scopeMismatch?.(err, req.path, auth?.grant);
           if (!shouldRetry(err, req.method, attempt, policy)) throw err;
           const delay = backoffMs(attempt, policy, err.retryAfterMs);
           deps.observer?.zohoRetry(err.kind);

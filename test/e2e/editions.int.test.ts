@@ -39,4 +39,22 @@ describe.each(databaseKinds)('the edition a connected org is held to, on %s', (k
     expect(concurrencyFor(rows[0]?.zoho_edition)).toBe(limit);
     expect((await findConnection(c.app.db, 'ws_demo', 'usr_alex'))?.status).toBe('connected');
   });
+
+  it('a trial that becomes paid is held to its new edition after Check connection', async () => {
+    c = await connectedApp(sb, kind, { edition: 'free', trial: { edition: 'professional' } });
+    const edition = async () =>
+      (
+        await c!.app.db.query<{ zoho_edition: string | null }>(
+          'SELECT zoho_edition FROM connections WHERE id = $1',
+          [c!.connectionId],
+        )
+      ).rows[0]?.zoho_edition;
+    expect(await edition()).toBe('free');
+    const bought = await sb.client.json('PATCH', `/__sandbox/orgs/${c.org.org_id}`, {
+      edition: 'professional',
+    });
+    expect(bought.status).toBe(200);
+    expect((await c.session.post('/integrations/zoho/check')).status).toBe(303);
+    expect(await edition()).toBe('professional');
+  });
 });
