@@ -17,17 +17,8 @@ import {
 /** Grant codes and the token endpoint's two grants: what each returns, not how it is sent. */
 export type Params = Record<string, string | undefined>;
 
-export interface CodeRequest {
-  client_id: string;
-  user_id: string;
-  dc: DataCenter;
-  scopes: string[];
-  redirect_uri: string | null;
-  offline: boolean;
-  ttl_ms: number;
-  code_challenge?: string;
-  code_challenge_method?: 'S256' | 'plain';
-}
+/** What a grant code is issued for: the code's own fields, with its lifetime still to run. */
+export type CodeRequest = Omit<GrantCode, 'issued_ms' | 'expires_ms' | 'used'> & { ttl_ms: number };
 
 /**
  * A new grant code, or the moment the client may have one again: Zoho gives a client at most
