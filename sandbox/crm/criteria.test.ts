@@ -17,6 +17,9 @@ describe('search criteria', () => {
     expect(matches(parseCriteria('((Last_Name:equals:Smith)or(First_Name:equals:Jo))'), rec)).toBe(true);
     expect(matches(parseCriteria('((Last_Name:equals:Smith)and(First_Name:equals:Jo))'), rec)).toBe(false);
     expect(matches(parseCriteria('(First_Name:in:Al,Jo)'), rec)).toBe(true);
+    // An escaped comma stays inside one value; a %-sequence is a value's own text, not decoded.
+    expect(matches(parseCriteria('(Last_Name:in:Smith,Burns\\, Jr)'), rec)).toBe(true);
+    expect(matches(parseCriteria('(Last_Name:in:Burns%2C Jr)'), rec)).toBe(false);
     expect(matches(parseCriteria('(Amount:greater_than:999)'), rec)).toBe(true);
   });
 

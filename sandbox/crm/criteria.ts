@@ -88,7 +88,7 @@ export function conditionFields(c: Criteria): string[] {
 
 /** Splits on unescaped commas and removes the escapes. */
 function values(raw: string): string[] {
-  return raw.split(/(?<!\\),/).map(unescape);
+  return raw.split(/(?<!\\),/).map(unescapeValue);
 }
 function unescapeValue(raw: string): string {
   return raw.replace(/\\([(),\\])/g, '$1');
