@@ -30,7 +30,7 @@ describe('conformance 56: admin API — a person converts a Lead in Zoho’s UI'
   };
 
   it('answers { Contacts, Deals, Accounts }; the Contact takes the Lead’s details; the Lead is gone', async () => {
-    // The org keeps Zoho's default search lag: what a person converts is searchable at once.
+    // The org keeps Zoho's default search lag: what a conversion makes is indexed after it.
     const org = await orgWithTwoUsers();
     const rep = org.users[1]!;
     const { id, email } = await lead(org, rep.id);
@@ -73,13 +73,31 @@ describe('conformance 56: admin API — a person converts a Lead in Zoho’s UI'
     expect(notes.body.data.map((n: { id: string }) => n.id)).toEqual([note]);
     const tasks = await s.client.api(tokens, 'GET', `/Contacts/${res.body.Contacts}/Tasks?fields=Subject`);
     expect(tasks.body.data.map((t: { id: string }) => t.id)).toEqual([task]);
-    // The Lead is gone as after an API conversion; the Contact is found by search at once.
+    // The Lead is gone as after an API conversion, and names the Contact it became; search finds
+    // that Contact once the org's search lag has passed, like any new record.
     expect((await s.client.api(tokens, 'GET', `/Leads/${id}`)).status).toBe(204);
     expect(
       (await s.client.api(tokens, 'GET', `/Leads/search?email=${encodeURIComponent(email)}`)).status,
     ).toBe(204);
+    expect(leadFields.$converted_detail).toMatchObject({ contact: { id: res.body.Contacts } });
+    await s.client.advanceClock(5);
     const found = await s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
     expect(found.body.data.map((c: { id: string }) => c.id)).toEqual([res.body.Contacts]);
+  });
+
+  it('indexes the Contact it makes like any new record: search finds it after the org’s lag', async () => {
+    const org = await s.client.createOrg({ search_lag_ms: 60_000 });
+    const { id, email } = await lead(org, org.users[0]!.id);
+    const res = await s.client.convertLead(org, id, {});
+    expect(res.status).toBe(200);
+    const tokens = await s.client.tokens(org);
+    const search = () => s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent(email)}`);
+    expect((await search()).status).toBe(204);
+    // Meanwhile the converted Lead names it.
+    const converted = await s.client.api(tokens, 'GET', `/Leads/${id}?converted=true`);
+    expect(converted.body.data[0].$converted_detail.contact.id).toBe(res.body.Contacts);
+    await s.client.advanceClock(61);
+    expect((await search()).body.data.map((c: { id: string }) => c.id)).toEqual([res.body.Contacts]);
   });
 
   it('makes no Account when told not to, and no Deal unless given one', async () => {
