@@ -91,6 +91,8 @@ const byErrorKind: Partial<Record<string, ProblemCode>> = {
   scope: 'scope_mismatch',
   transient: 'zoho_unavailable',
   rate_limit: 'zoho_unavailable',
+  // A redirect is refused unfollowed: it points our secrets away from Zoho's known servers.
+  redirect: 'untrusted_server',
 };
 
 /** The card's problem for a failed Zoho call, by the error's kind (ZohoError['kind']). */

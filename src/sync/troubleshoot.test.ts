@@ -11,6 +11,8 @@ describe('explaining a failed sync', () => {
     ['FEATURE_NOT_SUPPORTED', 'edition'],
     ['edition', 'edition'],
     ['scope', 'Reconnect'],
+    // L3: a redirect from Zoho, never followed.
+    ['redirect', 'redirect'],
   ])('%s → mentions %s', (code, word) => {
     const e = explainFailure(code);
     expect(`${e.title} ${e.check}`.toLowerCase()).toContain(word.toLowerCase());

@@ -37,6 +37,12 @@ const byCode: Record<string, Explanation> = {
     check:
       'Check status.zoho.com and your org’s API usage (Setup → Developer Hub → APIs and SDKs: credits left today), then Retry.',
   },
+  redirect: {
+    title:
+      'Zoho CRM answered with a redirect to another address. PepoSmart never follows one: it would send your Zoho access there.',
+    check:
+      'Retry in a few minutes. If it happens again, contact support with the booking id shown here: something between PepoSmart and Zoho may be answering in Zoho’s place.',
+  },
   OAUTH_SCOPE_MISMATCH: {
     title: 'The connection lacks a permission PepoSmart needs.',
     check: 'Reconnect Zoho CRM on the Integrations page and accept every listed permission, then Retry.',

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import type { DataCentre, DataCentres } from './datacentres.ts';
 import { accountsError, ZohoError } from './errors.ts';
+import { noRedirects, refuseRedirect } from './redirects.ts';
 
 /**
  * Zoho Accounts (OAuth 2.0): the authorization URL, code exchange, refresh and revoke. The
@@ -46,17 +47,21 @@ export function createZohoAccounts(deps: ZohoAccountsDeps) {
   const { client } = deps;
 
   async function post(dc: DataCentre, path: string, form: Record<string, string>, what: string) {
+    const url = `${dc.accountsServer}${path}`;
     let res: Response;
     try {
-      res = await doFetch(`${dc.accountsServer}${path}`, {
+      res = await doFetch(url, {
         method: 'POST',
         body: new URLSearchParams(form),
         signal: AbortSignal.timeout(timeoutMs),
+        // The form holds the client secret and a grant code or refresh token.
+        ...noRedirects,
       });
     } catch (cause) {
       throw new ZohoError('transient', `Zoho Accounts ${what}: ${(cause as Error).name}`, { cause });
     }
     const text = await res.text();
+    refuseRedirect(res, url, `Zoho Accounts ${what}`);
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

@@ -15,7 +15,9 @@ export type ZohoErrorKind =
   | 'transient'
   | 'invalid'
   | 'not_found'
-  | 'untrusted_host';
+  | 'untrusted_host'
+  /** Zoho answered with a redirect, which is never followed (it would carry our secrets on). */
+  | 'redirect';
 
 export class ZohoError extends Error {
   readonly kind: ZohoErrorKind;

@@ -3,6 +3,7 @@ import type { Fetch } from './accounts.ts';
 import { concurrencyFor } from './editions.ts';
 import { apiError, ZohoError } from './errors.ts';
 import type { Limiter } from './limiter.ts';
+import { noRedirects, refuseRedirect } from './redirects.ts';
 import { backoffMs, type RetryPolicy, shouldRetry } from './retry.ts';
 
 /**
@@ -122,6 +123,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
             },
             ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
             signal: AbortSignal.timeout(timeoutMs),
+            ...noRedirects,
           });
           return { res: r, text: await r.text() };
         },
@@ -155,6 +157,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
       },
       'zoho call',
     );
+    refuseRedirect(res, url, `Zoho CRM ${req.method} ${req.path}`);
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;
