@@ -36,4 +36,38 @@ describe('embedded PGlite data folder', () => {
     await db.close();
     expect(fs.existsSync(path.join(dir, '.lock'))).toBe(false);
   });
+
+  /** Every entry under `root` that group or others can reach, with its mode. */
+  const openToOthers = (root: string) =>
+    [root, ...(fs.readdirSync(root, { recursive: true }) as string[]).map((p) => path.join(root, p))]
+      .map((p) => ({ p: path.relative(root, p) || '.', mode: fs.lstatSync(p).mode & 0o777 }))
+      .filter((e) => (e.mode & 0o077) !== 0)
+      .map((e) => `${e.p} ${e.mode.toString(8)}`);
+
+  // PGlite creates its files itself with explicit modes (0666 for the cluster initdb made, 0644
+  // for files it writes later), whatever the process umask: the folder is closed on every open.
+  it('M3: keeps its data folder owner-only (0700 folders, 0600 files) through open, writes and close', async () => {
+    const dir = path.join(tmp(), 'pglite');
+    const db = await openPglite({ dataDir: dir });
+    expect(fs.statSync(dir).mode & 0o777).toBe(0o700);
+    expect(openToOthers(dir)).toEqual([]);
+    await db.query('CREATE TABLE meeting (transcript text)');
+    await db.query('INSERT INTO meeting SELECT $1 || g FROM generate_series(1, 2000) g', ['We discussed ']);
+    await db.query('CHECKPOINT');
+    await db.close();
+    expect(openToOthers(dir)).toEqual([]);
+  });
+
+  it('M3: closes a data folder an earlier version left open to other users', async () => {
+    const dir = path.join(tmp(), 'pglite');
+    await (await openPglite({ dataDir: dir })).close();
+    for (const p of fs.readdirSync(dir, { recursive: true }) as string[]) {
+      const full = path.join(dir, p);
+      fs.chmodSync(full, fs.statSync(full).isDirectory() ? 0o777 : 0o666);
+    }
+    fs.chmodSync(dir, 0o777);
+    const db = await openPglite({ dataDir: dir });
+    expect(openToOthers(dir)).toEqual([]);
+    await db.close();
+  });
 });

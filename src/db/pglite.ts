@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { AppError } from '../errors.ts';
+import { ensurePrivateDir, privateFileMode, tightenTree } from '../files/private-dir.ts';
 import type { Database, Queryable, QueryResult } from './port.ts';
 
 type Tx = Pick<PGlite, 'query' | 'exec'>;
@@ -31,11 +32,11 @@ function wrap(q: Tx): Queryable {
  * is taken over.
  */
 export function lockDataDir(dir: string): () => void {
-  fs.mkdirSync(dir, { recursive: true });
+  ensurePrivateDir(dir);
   const lockPath = path.join(dir, '.lock');
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx' });
+      fs.writeFileSync(lockPath, String(process.pid), { flag: 'wx', mode: privateFileMode });
       return () => fs.rmSync(lockPath, { force: true });
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
@@ -63,6 +64,16 @@ function isAlive(pid: number): boolean {
   }
 }
 
+/**
+ * The data folder is owner-only (issue 12, M3): PGlite's file system layer sets the modes of
+ * the files it creates itself — 0666 for the cluster initdb makes, 0644 for some written
+ * later — whatever the process umask. The folder is created 0700 (so nothing in it is
+ * reachable by other users meanwhile) and its files are tightened on open and on close.
+ */
+function keepPrivate(dataDir: string | undefined): void {
+  if (dataDir !== undefined) tightenTree(dataDir);
+}
+
 /** `dataDir` undefined: an in-memory database (tests). */
 export async function openPglite(
   options: { dataDir?: string; loadDataDir?: Blob } = {},
@@ -70,9 +81,11 @@ export async function openPglite(
   const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
   let pglite: PGlite;
   try {
+    keepPrivate(options.dataDir);
     pglite = await PGlite.create(options.dataDir ?? 'memory://', {
       ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     });
+    keepPrivate(options.dataDir);
   } catch (err) {
     unlock();
     throw err;
@@ -85,6 +98,7 @@ export async function openPglite(
     transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
     async close() {
       await pglite.close();
+      keepPrivate(options.dataDir);
       unlock();
     },
   };
