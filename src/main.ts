@@ -8,6 +8,7 @@ import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
 import { AppError } from './errors.ts';
+import { ownerOnlyUmask, tightenDataDir } from './files/private-dir.ts';
 import { startQueue } from './jobs/queue.ts';
 import { loadOrCreateLocalSecrets, vaultKeysFor } from './local-secrets.ts';
 import { createLogger } from './log.ts';
@@ -58,6 +59,7 @@ function checkShape(role: Role, config: Config): void {
 }
 
 async function main(): Promise<void> {
+  process.umask(ownerOnlyUmask); // before anything is created: DATA_DIR holds secrets (M3)
   const role = roleFrom(process.argv);
   const config = loadConfig(process.env);
   checkShape(role, config);
@@ -65,6 +67,7 @@ async function main(): Promise<void> {
     level: config.logLevel,
     name: `peposmart-zoho${role === 'all' ? '' : `-${role}`}`,
   });
+  tightenDataDir(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
   const db = await openDatabase(config);
   const redirectUri = `${config.publicUrl}/integrations/zoho/callback`;
 
