@@ -47,3 +47,76 @@ describe('request URL redaction', () => {
     expect(out).toContain('location=eu');
   });
 });
+
+describe('M2: meeting content and personal data never logged', () => {
+  // Shaped as the databases raise them (see test/security/m2-log-redaction.int.test.ts for real ones).
+  function pgliteError() {
+    return Object.assign(new Error('unsupported Unicode escape sequence'), {
+      severity: 'ERROR',
+      code: '22P05',
+      detail: '\\u0000 cannot be converted to text.',
+      where: 'JSON data, line 1: {"name":"Ada Lovelace\\u0000...',
+      routine: 'json_errsave_error',
+      query: 'INSERT INTO events (id, payload) VALUES ($1, $2)',
+      params: ['evt_1', { email: 'ada@analytical.example', transcript: [{ text: 'our budget is 40k' }] }],
+    });
+  }
+  function pgError() {
+    return Object.assign(new Error('duplicate key value violates unique constraint "users_email_key"'), {
+      severity: 'ERROR',
+      code: '23505',
+      detail: 'Key (email)=(grace@navy.example) already exists.',
+      where: 'SQL statement "INSERT INTO users VALUES (\'Grace Hopper\')"',
+      internalQuery: "SELECT 'Grace Hopper'",
+      constraint: 'users_email_key',
+      table: 'users',
+    });
+  }
+
+  it.each([
+    [
+      'a PGlite error (query, params, where, detail)',
+      pgliteError(),
+      ['ada@analytical.example', 'our budget', 'Ada Lovelace', 'INSERT INTO events'],
+    ],
+    ['a pg error (detail, where, internalQuery)', pgError(), ['grace@navy.example', 'Grace Hopper']],
+    [
+      'an error whose cause is a database error',
+      new Error('could not record the event', { cause: pgliteError() }),
+      ['ada@analytical.example', 'our budget', 'Ada Lovelace'],
+    ],
+  ])('%s: its values are dropped, its message, code and stack kept', (_name, err, values) => {
+    const { lines, stream } = capture();
+    createLogger({ level: 'info' }, stream).error({ err }, 'request failed');
+    const out = lines.join('');
+    for (const v of values) expect(out).not.toContain(v);
+    const line = JSON.parse(out);
+    const logged = line.err.cause ?? line.err;
+    expect(line.err.message).toBe(err.message);
+    expect(line.err.stack).toContain(err.message);
+    // As errorCode: `*.code` is redacted everywhere (a grant code).
+    expect(logged.errorCode).toMatch(/^2/);
+  });
+
+  it('drops payloads, request bodies, transcripts, summaries, action items and people', () => {
+    const { lines, stream } = capture();
+    createLogger({ level: 'info' }, stream).info(
+      {
+        payload: { data: { summary: 'S1 pricing talk' } },
+        body: '{"transcript":"T1 we sign in May"}',
+        req: { method: 'POST', url: '/api/v1/events', body: { notes: 'N1 notes' } },
+        transcript: [{ text: 'T2 the CFO agrees' }],
+        summary: 'S2 renewal agreed',
+        action_items: [{ text: 'A1 send the quote' }],
+        attendees: [{ email: 'ada@analytical.example', name: 'Ada Lovelace' }],
+        person: { email: 'grace@navy.example', name: 'Grace Hopper', phone: '+1 555 0100' },
+        eventId: 'evt_kept',
+      },
+      'event',
+    );
+    const out = lines.join('');
+    for (const v of ['S1', 'T1', 'N1', 'T2', 'S2', 'A1', 'ada@', 'Ada Lovelace', 'grace@', 'Grace', '555'])
+      expect(out).not.toContain(v);
+    expect(out).toContain('evt_kept');
+  });
+});

@@ -4,11 +4,14 @@ import { createLogger, type Logger } from '../../src/log.ts';
 
 /**
  * Logs of the app under test, kept for two reasons: a person can read them in
- * test-results/logs/, and every test file ends by scanning them for tokens and secrets
- * (test/setup/log-scan.ts). Debug level, so the most detailed lines are scanned too.
+ * test-results/logs/, and every test file ends by scanning them for tokens and secrets, and
+ * for the meeting content and personal data its events carried (test/setup/log-scan.ts).
+ * Debug level, so the most detailed lines are scanned too.
  */
 const captured: string[] = [];
 const secrets = new Set<string>();
+/** Lower-cased, as sent and as JSON escapes them in a log line. */
+const personal = new Map<string, string>();
 const dir = path.resolve('test-results', 'logs');
 let file: string | undefined;
 
@@ -45,9 +48,29 @@ export function knownSecrets(): string[] {
   return [...secrets];
 }
 
-/** The lines holding a token-shaped string or a registered secret. */
+/**
+ * Meeting content or personal data a test sent (an attendee's email or name, a transcript
+ * line, a summary, an action item): never to appear in a log. Emails from 6 characters,
+ * other text from 8, so that a short word ("Ada", "Yes.") cannot match an innocent line.
+ */
+export function registerPersonalData(value: string | undefined): void {
+  if (!value || value.length < (value.includes('@') ? 6 : 8)) return;
+  const lower = value.toLowerCase();
+  personal.set(lower, JSON.stringify(lower).slice(1, -1));
+}
+
+export function knownPersonalData(): string[] {
+  return [...personal.keys()];
+}
+
+/** The lines holding a token-shaped string, a registered secret or registered personal data. */
 export function leakedLines(): string[] {
-  return captured.filter((line) => zohoTokenPattern.test(line) || [...secrets].some((s) => line.includes(s)));
+  return captured.filter((line) => {
+    if (zohoTokenPattern.test(line) || [...secrets].some((s) => line.includes(s))) return true;
+    const lower = line.toLowerCase();
+    for (const [raw, escaped] of personal) if (lower.includes(raw) || lower.includes(escaped)) return true;
+    return false;
+  });
 }
 
 export function capturedLineCount(): number {
