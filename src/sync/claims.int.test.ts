@@ -92,4 +92,29 @@ describe.each(databaseKinds)('sync claims on %s', (kind) => {
     await expect(slow.sending()).rejects.toBeInstanceOf(ClaimBusy);
     await taker.sending();
   });
+  it('R7: the next attempt of the same event fences the earlier one out: its send and its release are refused', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });
+    // Attempt 1 stalls holding the claim; its job is handed to another worker (attempt 2).
+    const stalled = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    const next = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    await next.sending();
+    // Attempt 1 resumes: it may not create, and its release leaves attempt 2's claim alone.
+    await expect(stalled.sending()).rejects.toBeInstanceOf(ClaimBusy);
+    await stalled.release();
+    await stalled.unhold();
+    await expect(claims.take('con_1', 'person', 'ada@x.example', 'evt_2', 'ada')).rejects.toBeInstanceOf(
+      ClaimBusy,
+    );
+    await next.sending();
+    await next.release();
+  });
+
+  it('R7: a fence is never reused: released and taken again by the same event, the old attempt stays out', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });
+    const first = await claims.take('con_1', 'note', 'k', 'evt_1', 'the note');
+    await first.release();
+    const again = await claims.take('con_1', 'note', 'k', 'evt_1', 'the note');
+    await expect(first.sending()).rejects.toBeInstanceOf(ClaimBusy);
+    await again.sending();
+  });
 });

@@ -1,4 +1,5 @@
 import type { Database } from '../db/port.ts';
+import type { AuthSource } from '../zoho/transport.ts';
 
 /**
  * Claims on what a job is about to create in Zoho, kept in the database so they hold across
@@ -7,11 +8,26 @@ import type { Database } from '../db/port.ts';
  * but never answered (a timeout, a crash) stays "uncertain": whoever takes it next must look
  * in Zoho before creating again, and must give Zoho's search time to index a record created
  * a moment ago (ZOHO-API.md: search can lag a just-created record).
+ *
+ * Claims are fenced per attempt (R7): every take draws a fencing token of its own, and whatever
+ * the attempt does under the claim — mark a create as sent, send each try of it (`fenced`), keep
+ * the reference (sync/effects.ts), release it — is checked against that token. An attempt that
+ * stalled (a GC pause, SIGSTOP) long enough for its job to be handed to another worker, which
+ * took the claim over, is refused when it resumes instead of creating the same record again.
  */
 export class ClaimBusy extends Error {
   constructor(what: string) {
     super(`waiting for another sync of ${what} to finish`);
     this.name = 'ClaimBusy';
+  }
+}
+
+/** This attempt's claim was taken over (by a later attempt of its event, or once stale). */
+export class ClaimLost extends ClaimBusy {
+  constructor(what: string) {
+    super(what);
+    this.message = `stopped: another attempt took over the sync of ${what}`;
+    this.name = 'ClaimLost';
   }
 }
 
@@ -29,9 +45,12 @@ export const defaultClaimTiming: ClaimTiming = { staleMs: 120_000, searchLagMs: 
 export interface Claim {
   /** A create for this was sent before and never answered: look for it before creating. */
   uncertain: boolean;
+  /** This take's fencing token: nothing this attempt does under the claim counts once it changed. */
+  fence: string;
   /**
    * Marks the create as sent (call just before sending it) and renews the claim; throws
-   * ClaimBusy when another job took it over meanwhile (this one held it past `staleMs`).
+   * ClaimLost when another attempt took it over meanwhile (a later attempt of the same event, or
+   * another job once this one held it past `staleMs`).
    */
   sending(): Promise<void>;
   /** The outcome is known (created and kept, found, or refused): the claim goes. */
@@ -56,12 +75,15 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
     ): Promise<Claim> {
       const until = Date.now() + timing.waitMs;
       for (;;) {
-        const { rows } = await db.query<{ sent: boolean; lag_left_ms: number }>(
+        // The same event's next attempt takes its claim at once (the earlier one is dead, or
+        // stalled and fenced out by the new token); another job only once the claim is stale.
+        const { rows } = await db.query<{ sent: boolean; lag_left_ms: number; fence: string }>(
           `INSERT INTO sync_claims (connection_id, kind, key, holder) VALUES ($1, $2, $3, $4)
-           ON CONFLICT (connection_id, kind, key) DO UPDATE SET holder = EXCLUDED.holder, claimed_at = now()
+           ON CONFLICT (connection_id, kind, key) DO UPDATE
+             SET holder = EXCLUDED.holder, claimed_at = now(), fence = DEFAULT
             WHERE sync_claims.holder = EXCLUDED.holder
                OR sync_claims.claimed_at < now() - $5 * interval '1 millisecond'
-           RETURNING sent_at IS NOT NULL AS sent,
+           RETURNING fence::text AS fence, sent_at IS NOT NULL AS sent,
                      COALESCE(EXTRACT(EPOCH FROM (sent_at + $6 * interval '1 millisecond' - now())) * 1000, 0)::float8
                        AS lag_left_ms`,
           [connectionId, kind, key, holder, timing.staleMs, timing.searchLagMs],
@@ -69,27 +91,28 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
         const row = rows[0];
         const waitFor = row ? Number(row.lag_left_ms) : 250;
         if (row && waitFor <= 0) {
-          const where = [connectionId, kind, key, holder];
+          const where = [connectionId, kind, key, row.fence];
           return {
             uncertain: row.sent,
+            fence: row.fence,
             async sending() {
               const { rows: held } = await db.query(
                 `UPDATE sync_claims SET sent_at = now(), claimed_at = now()
-                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4 RETURNING 1`,
+                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4 RETURNING 1`,
                 where,
               );
-              if (!held.length) throw new ClaimBusy(what);
+              if (!held.length) throw new ClaimLost(what);
             },
             async release() {
               await db.query(
-                'DELETE FROM sync_claims WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4',
+                'DELETE FROM sync_claims WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4',
                 where,
               );
             },
             async unhold() {
               await db.query(
                 `UPDATE sync_claims SET holder = '', claimed_at = 'epoch'
-                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND holder = $4`,
+                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4`,
                 where,
               );
             },
@@ -103,3 +126,23 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
 }
 
 export type Claims = ReturnType<typeof createClaims>;
+
+/**
+ * `auth` for a create sent under `claims`: each try of it (a retry after a 429 too) is checked
+ * against them inside its concurrency slot, the last moment before it leaves, so an attempt that
+ * stalled anywhere after `sending()` (waiting for a slot, backing off) cannot send once another
+ * attempt has taken its claim over. The check marks the create as sent again, so the next taker
+ * measures the search lag from the last try.
+ */
+export function fenced(auth: AuthSource, claims: readonly Claim[]): AuthSource {
+  return {
+    get: (rejected) => auth.get(rejected),
+    ...(auth.scopeMismatch
+      ? { scopeMismatch: (err, path, grant) => auth.scopeMismatch!(err, path, grant) }
+      : {}),
+    async fence() {
+      await auth.fence?.();
+      for (const claim of claims) await claim.sending();
+    },
+  };
+}

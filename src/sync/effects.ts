@@ -4,7 +4,7 @@ import { noteContent, type RecordResult } from '../zoho/api.ts';
 import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
-import { type Claim, type ClaimTiming, createClaims } from './claims.ts';
+import { type Claim, ClaimLost, type ClaimTiming, createClaims, fenced } from './claims.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { createPeople } from './people.ts';
 
@@ -41,6 +41,13 @@ export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'deals' | 'tokens
 function createSyncCore(deps: SyncDeps) {
   const { db } = deps;
   const claims = createClaims(db, deps.claimTiming);
+  /**
+   * The claims each attempt holds, by kind and key: an attempt is one `EventRow` (a job loads
+   * its own), so a stalled attempt and the one that took its claim over never share an entry.
+   * A reference is kept only while the attempt still holds the claim on it (R7).
+   */
+  const holding = new WeakMap<EventRow, Map<string, Claim>>();
+  const heldBy = (e: EventRow, kind: string, key: string) => holding.get(e)?.get(`${kind}\0${key}`);
 
   function activity(
     e: EventRow,
@@ -68,11 +75,28 @@ function createSyncCore(deps: SyncDeps) {
   }
 
   async function keep(e: EventRow, kind: string, key: string, module: string, id: string) {
-    await db.query(
-      `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id) VALUES ($1, $2, $3, $4, $5, $6)
-       ON CONFLICT (connection_id, kind, key) DO NOTHING`,
-      [e.connection_id, e.workspace_id, kind, key, module, id],
+    const values = [e.connection_id, e.workspace_id, kind, key, module, id];
+    const claim = heldBy(e, kind, key);
+    if (!claim) {
+      await db.query(
+        `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT (connection_id, kind, key) DO NOTHING`,
+        values,
+      );
+      return;
+    }
+    const { rows } = await db.query<{ held: number }>(
+      `WITH held AS (
+         SELECT 1 FROM sync_claims
+          WHERE connection_id = $1 AND kind = $3 AND key = $4 AND fence = $7 FOR SHARE),
+       kept AS (
+         INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id)
+         SELECT $1, $2, $3, $4, $5, $6 FROM held
+         ON CONFLICT (connection_id, kind, key) DO NOTHING)
+       SELECT count(*)::int AS held FROM held`,
+      [...values, claim.fence],
     );
+    if (!rows[0]?.held) throw new ClaimLost(`a ${kind}`);
   }
 
   /**
@@ -86,10 +110,16 @@ function createSyncCore(deps: SyncDeps) {
     stale: { id: string },
     next: { module: string; id: string },
   ): Promise<boolean> {
+    // Under a claim, only while this attempt holds it; a fenced-out attempt moves nothing (and
+    // its keep then refuses it).
     const { rows } = await db.query(
-      `UPDATE sync_refs SET module = $5, zoho_id = $6
-        WHERE connection_id = $1 AND kind = $2 AND key = $3 AND zoho_id = $4 RETURNING 1`,
-      [e.connection_id, kind, key, stale.id, next.module, next.id],
+      `UPDATE sync_refs SET module = $5, zoho_id = $6, kept_at = now()
+        WHERE connection_id = $1 AND kind = $2 AND key = $3 AND zoho_id = $4
+          AND ($7::bigint IS NULL OR EXISTS (
+            SELECT 1 FROM sync_claims c
+             WHERE c.connection_id = $1 AND c.kind = $2 AND c.key = $3 AND c.fence = $7))
+        RETURNING 1`,
+      [e.connection_id, kind, key, stale.id, next.module, next.id, heldBy(e, kind, key)?.fence ?? null],
     );
     return rows.length > 0;
   }
@@ -134,9 +164,14 @@ function createSyncCore(deps: SyncDeps) {
     const ordered = [...items].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
     const held: Claim[] = [];
     const sent = { value: false };
+    const mine = holding.get(e) ?? new Map<string, Claim>();
+    holding.set(e, mine);
     try {
-      for (const item of ordered)
-        held.push(await claims.take(e.connection_id!, kind, item.key, e.id, item.what));
+      for (const item of ordered) {
+        const claim = await claims.take(e.connection_id!, kind, item.key, e.id, item.what);
+        held.push(claim);
+        mine.set(`${kind}\0${item.key}`, claim);
+      }
       const out = await create(
         items.map((item) => held[ordered.indexOf(item)]!),
         sent,
@@ -151,6 +186,8 @@ function createSyncCore(deps: SyncDeps) {
       const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
       if (!unanswered) for (const claim of held) await (claim.uncertain ? claim.unhold() : claim.release());
       throw err;
+    } finally {
+      for (const item of ordered) mine.delete(`${kind}\0${item.key}`);
     }
   }
 
@@ -165,6 +202,8 @@ function createSyncCore(deps: SyncDeps) {
   ): Promise<void> {
     if (await ref(db, e.connection_id!, 'note', key)) return;
     await claimed(e, 'note', key, `the note “${note.title}”`, async (claim, sent) => {
+      // Another attempt of this event may have logged it while this one waited for the claim.
+      if (await ref(db, e.connection_id!, 'note', key)) return;
       const earlier = claim.uncertain
         ? (await deps.records.notesOn(auth, person)).find(
             (n) => n.title === note.title && n.content === noteContent(note.title, note.content),
@@ -174,7 +213,13 @@ function createSyncCore(deps: SyncDeps) {
       if (!id) {
         await claim.sending();
         sent.value = true;
-        const result = await deps.records.note(auth, person, note.title, note.content, trigger);
+        const result = await deps.records.note(
+          fenced(auth, [claim]),
+          person,
+          note.title,
+          note.content,
+          trigger,
+        );
         if (!result.ok) throw failure(result, 'log the Note');
         id = result.id;
       }

@@ -7,6 +7,7 @@ import { createSuggestion, proposedMove } from '../deals/suggestions.ts';
 import { MAX_RECORDS_PER_WRITE, type RecordResult, type ZohoRecords } from '../zoho/api.ts';
 import type { ZohoDeals } from '../zoho/deals.ts';
 import type { AuthSource } from '../zoho/transport.ts';
+import { fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
 import { summaryNote, taskDescription } from './note-content.ts';
@@ -287,7 +288,7 @@ async function tasksOnce(
       for (const c of claims) await c.sending();
       sent.value = true;
       const results = await deps.records.tasks(
-        auth,
+        fenced(auth, claims),
         person,
         create.map((t) => ({
           subject: t.subject,

@@ -1,6 +1,6 @@
 import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
-import type { Claim } from './claims.ts';
+import { type Claim, fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncCore, SyncDeps } from './effects.ts';
 import { personName } from './names.ts';
 import { leadCompany } from './note-content.ts';
@@ -56,7 +56,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     };
     await claim.sending();
     sent.value = true;
-    const result = await deps.records.insert(auth, module, record, s.trigger);
+    const result = await deps.records.insert(fenced(auth, [claim]), module, record, s.trigger);
     if (result.ok) return { module, id: result.id };
     // A duplicate rule or unique field says the person exists: use that record.
     const dup = result.details['duplicate_record'] as { id?: string } | undefined;

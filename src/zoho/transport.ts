@@ -27,6 +27,12 @@ export interface AuthSource {
   get(rejected?: string): Promise<ApiAuth>;
   /** Zoho says the token of `grant` lacks a scope `path` needs: only reconnecting fixes it. */
   scopeMismatch?(error: ZohoError, path: string, grant: string | undefined): Promise<void>;
+  /**
+   * Checked inside the call's concurrency slot just before each try is sent: throws to stop a
+   * write its caller may no longer make (a claim another attempt took over, sync/claims.ts).
+   * Its error is thrown as it is: no call was made.
+   */
+  fence?(): Promise<void>;
 }
 
 export interface ZohoTransportDeps {
@@ -100,13 +106,14 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
   const policy = { ...defaultPolicy, ...deps.retry };
   const sleep = deps.sleep ?? wait;
 
-  async function once(auth: ApiAuth, req: ApiRequest): Promise<unknown> {
+  async function once(auth: ApiAuth, req: ApiRequest, fence?: () => Promise<void>): Promise<unknown> {
     const url = new URL(`${auth.apiDomain}/crm/v8${req.path}`);
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const started = performance.now();
     let res: Response;
     let text: string;
+    let fenced: { err: unknown } | undefined;
     try {
       // The slot is held until the body is read: Zoho counts a call until its reply ends.
       ({ res, text } = await withinLimits(
@@ -115,6 +122,10 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         concurrencyFor(auth.edition, deps.maxPerOrg),
         isHeavy(req),
         async () => {
+          await fence?.().catch((err: unknown) => {
+            fenced = { err };
+            throw err;
+          });
           const r = await doFetch(url, {
             method: req.method,
             headers: {
@@ -129,6 +140,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         },
       ));
     } catch (cause) {
+      if (fenced) throw fenced.err;
       deps.observer?.zohoCall({
         method: req.method,
         path: req.path,
@@ -177,7 +189,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         let auth: ApiAuth | undefined;
         try {
           auth = await source.get(rejected);
-          return await once(auth, req);
+          return await once(auth, req, source.fence && (() => source.fence!()));
         } catch (err) {
           if (!(err instanceof ZohoError)) throw err;
           if (err.kind === 'token' && auth && rejected === undefined) {
