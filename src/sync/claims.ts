@@ -1,13 +1,14 @@
 import type { Database } from '../db/port.ts';
 import type { AuthSource } from '../zoho/transport.ts';
+import { lagFor } from './claim-lag.ts';
 
 /**
  * Claims on what a job is about to create in Zoho, kept in the database so they hold across
  * worker processes. A claim is held by one event's job; another job wanting the same thing
  * waits for it (the first one's sync reference then answers it). A claim whose create was sent
  * but never answered (a timeout, a crash) stays "uncertain": whoever takes it next must look
- * in Zoho before creating again, and must give Zoho's search time to index a record created
- * a moment ago (ZOHO-API.md: search can lag a just-created record).
+ * in Zoho before creating again, and must first give Zoho time to show it (claim-lag.ts: the
+ * search lag for what is found by search; a moment for what is read from its record).
  *
  * Claims are fenced per attempt (R7): every take draws a fencing token of its own, and whatever
  * the attempt does under the claim — mark a create as sent, send each try of it (`fenced`), keep
@@ -31,11 +32,28 @@ export class ClaimLost extends ClaimBusy {
   }
 }
 
+/**
+ * This event's own claim, of a create sent before and never answered, waits longer than a job
+ * waits in hand before looking in Zoho for it (claim-lag.ts): left to a later retry, saying so.
+ */
+export class ClaimLag extends ClaimBusy {
+  constructor(what: string, reason: string) {
+    super(what);
+    this.message = reason;
+    this.name = 'ClaimLag';
+  }
+}
+
 export interface ClaimTiming {
   /** A claim older than this whose holder is gone may be taken over. */
   staleMs: number;
   /** How long after an unanswered create Zoho's search is trusted to show the record. */
   searchLagMs: number;
+  /**
+   * How long after an unanswered create Zoho may still be saving it: a Note or Task, looked for
+   * among its record's related list rather than by search, waits only this long (claim-lag.ts).
+   */
+  settleMs?: number;
   /** How long a job waits in hand for a claim before leaving it to a later retry. */
   waitMs: number;
 }
@@ -74,6 +92,7 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
       what: string,
     ): Promise<Claim> {
       const until = Date.now() + timing.waitMs;
+      const lag = lagFor(kind, timing);
       for (;;) {
         // The same event's next attempt takes its claim at once (the earlier one is dead, or
         // stalled and fenced out by the new token); another job only once the claim is stale.
@@ -86,7 +105,7 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
            RETURNING fence::text AS fence, sent_at IS NOT NULL AS sent,
                      COALESCE(EXTRACT(EPOCH FROM (sent_at + $6 * interval '1 millisecond' - now())) * 1000, 0)::float8
                        AS lag_left_ms`,
-          [connectionId, kind, key, holder, timing.staleMs, timing.searchLagMs],
+          [connectionId, kind, key, holder, timing.staleMs, lag.ms],
         );
         const row = rows[0];
         const waitFor = row ? Number(row.lag_left_ms) : 250;
@@ -118,7 +137,9 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
             },
           };
         }
-        if (Date.now() + waitFor > until) throw new ClaimBusy(what);
+        // A row: this event holds the claim, and only the lag is left (R2); none: another holds it.
+        if (Date.now() + waitFor > until)
+          throw row ? new ClaimLag(what, lag.reason(what)) : new ClaimBusy(what);
         await pause(Math.min(waitFor, 250));
       }
     },

@@ -14,6 +14,8 @@ import { pickPerson } from './person-match.ts';
  * Contact) or, when nobody has the address any more, added again, all within the same job.
  */
 const one = (module: Person['module']) => module.slice(0, -1);
+/** The record a person's claim is about, as the Activity page names it while the event waits. */
+const claimWhat = (s: Settings, a: Attendee) => `the ${one(s.newAttendeeModule)} for ${a.email}`;
 
 export function createPeople(deps: SyncDeps, fx: SyncCore) {
   const { db } = deps;
@@ -73,7 +75,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     const email = a.email.toLowerCase();
     const known = await fx.ref(db, e.connection_id!, 'person', email);
     if (known) return known as Person;
-    return fx.claimed(e, 'person', email, a.email, async (claim, sent) => {
+    return fx.claimed(e, 'person', email, claimWhat(s, a), async (claim, sent) => {
       // Another job may have created them while this one waited for the claim.
       const now = await fx.ref(db, e.connection_id!, 'person', email);
       if (now) return now as Person;
@@ -121,7 +123,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
   ): Promise<Person | undefined> {
     const email = a.email.toLowerCase();
     const was = `The ${one(stale.module)} PepoSmart had for ${a.email}`;
-    return fx.claimed(e, 'person', email, a.email, async (claim, sent) => {
+    return fx.claimed(e, 'person', email, claimWhat(s, a), async (claim, sent) => {
       const now = await fx.ref(db, e.connection_id!, 'person', email);
       if (now && !tried.includes(now.id)) return now as Person;
       const contactId =
