@@ -3,6 +3,7 @@ import path from 'node:path';
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import { ensurePrivateDir, tightenTree } from '../src/files/private-dir.ts';
 import { registerAccounts } from './accounts/routes.ts';
 import { registerAuthAdmin, registerClient } from './admin/auth.ts';
 import { sendAdminError } from './admin/common.ts';
@@ -34,6 +35,11 @@ export interface Sandbox {
 
 export async function createSandbox(options: SandboxOptions = {}): Promise<Sandbox> {
   const dataFile = options.dataDir ? path.join(options.dataDir, 'zoho-sandbox.json') : undefined;
+  // The state holds OAuth client secrets and the cookie secret (L7): owner-only, old copies too.
+  if (options.dataDir) {
+    ensurePrivateDir(options.dataDir);
+    tightenTree(options.dataDir);
+  }
   const state = (dataFile && loadState(dataFile)) || emptyState(crypto.randomBytes(32).toString('hex'));
   const core = createCore(state, { dataFile });
 
@@ -58,6 +64,12 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   ensureDefaultClient();
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
+  // R1: every answer leaves only once the changes made before it are saved, so a kill of the
+  // process never loses a record, token or client the sandbox has acknowledged.
+  app.addHook('onSend', async (_req, _reply, payload) => {
+    core.saveChanges();
+    return payload;
+  });
   await app.register(fastifyCookie, { secret: core.state.cookie_secret });
   await app.register(fastifyFormbody);
 
@@ -95,7 +107,8 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     core.state = emptyState(core.state.cookie_secret);
     core.inflight.clear();
     ensureDefaultClient();
-    core.changed();
+    // The call log and credits are reset too: saved at once with the rest.
+    core.flush();
   });
   registerViews(app, core);
   app.get('/', (_req, reply) => reply.redirect('/__sandbox/', 302));

@@ -30,5 +30,5 @@ export function logCall(
     credits: entry.credits ?? 0,
   });
   if (calls.length > MAX_CALLS_PER_ORG) calls.splice(0, calls.length - MAX_CALLS_PER_ORG);
-  core.changed();
+  core.logged();
 }

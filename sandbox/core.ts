@@ -1,5 +1,6 @@
 import { accountsUrl, apiDomain, type DataCenter } from './dc.ts';
-import { type SandboxState, saveState } from './state.ts';
+import { createSaving } from './saving.ts';
+import type { SandboxState } from './state.ts';
 
 /**
  * What every part of the sandbox shares: the state, the sandbox clock (real time plus an
@@ -11,8 +12,12 @@ export interface SandboxCore {
   baseUrl: string;
   now(): number;
   nextSeq(): number;
-  /** Marks the state changed; it is saved shortly after when the sandbox has a data file. */
+  /** Marks records, tokens or settings changed: saved before the next answer is sent (R1). */
   changed(): void;
+  /** Marks the call log or credits changed: saved within a second. */
+  logged(): void;
+  /** Saves the changes not saved yet; the app calls it before sending each answer. */
+  saveChanges(): void;
   inflight: Map<string, number>;
   accountsUrl(dc: DataCenter): string;
   apiDomain(dc: DataCenter): string;
@@ -20,7 +25,7 @@ export interface SandboxCore {
 }
 
 export function createCore(state: SandboxState, options: { dataFile?: string | undefined }): SandboxCore {
-  let timer: NodeJS.Timeout | undefined;
+  const saving = createSaving(options.dataFile, () => core.state);
   const core: SandboxCore = {
     state,
     baseUrl: '',
@@ -29,16 +34,10 @@ export function createCore(state: SandboxState, options: { dataFile?: string | u
       core.state.seq += 1;
       return core.state.seq;
     },
-    changed() {
-      if (!options.dataFile || timer) return;
-      timer = setTimeout(() => core.flush(), 50);
-      timer.unref();
-    },
-    flush() {
-      if (timer) clearTimeout(timer);
-      timer = undefined;
-      if (options.dataFile) saveState(options.dataFile, core.state);
-    },
+    changed: saving.changed,
+    logged: saving.logged,
+    saveChanges: saving.saveChanges,
+    flush: saving.flush,
     inflight: new Map(),
     accountsUrl: (dc) => accountsUrl(core.baseUrl, dc),
     apiDomain: (dc) => apiDomain(core.baseUrl, dc),

@@ -54,7 +54,7 @@ export function creditsUsed(core: SandboxCore, orgId: string): number {
 export function chargeCredits(core: SandboxCore, orgId: string, cost: number): void {
   if (cost <= 0) return;
   (core.state.credits[orgId] ??= []).push({ ms: core.now(), cost });
-  core.changed();
+  core.logged();
 }
 
 /**

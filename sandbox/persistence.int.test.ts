@@ -40,9 +40,11 @@ describe('sandbox state in a data folder', () => {
     expect(created.status).toBe(201);
     await first.close();
 
-    const saved = fs.readFileSync(path.join(dir, 'zoho-sandbox.json'), 'utf8');
-    expect(saved).not.toContain(tokens.access_token);
-    expect(saved).not.toContain(tokens.refresh_token!);
+    for (const file of ['zoho-sandbox.json', 'zoho-sandbox-usage.json']) {
+      const saved = fs.readFileSync(path.join(dir, file), 'utf8');
+      expect(saved).not.toContain(tokens.access_token);
+      expect(saved).not.toContain(tokens.refresh_token!);
+    }
 
     const second = await createSandbox({ dataDir: dir });
     const base = await second.listen(0);
@@ -66,5 +68,39 @@ describe('sandbox state in a data folder', () => {
     } finally {
       await second.close();
     }
+  });
+
+  it('keeps the call log and credits across a restart in a file of their own, and reads a state saved before that file existed', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
+    dirs.push(dir);
+    const first = await createSandbox({ dataDir: dir });
+    const client = new SandboxClient(await first.listen(0));
+    const org = await client.createOrg();
+    const tokens = await client.tokens(org);
+    expect((await client.api(tokens, 'GET', '/Contacts?fields=Last_Name')).status).toBe(204);
+    const calls = await client.calls(org);
+    expect(calls.length).toBeGreaterThan(0);
+    await first.close();
+
+    const main = JSON.parse(fs.readFileSync(path.join(dir, 'zoho-sandbox.json'), 'utf8'));
+    const usage = JSON.parse(fs.readFileSync(path.join(dir, 'zoho-sandbox-usage.json'), 'utf8'));
+    expect(main.calls).toBeUndefined();
+    expect(main.credits).toBeUndefined();
+    expect(usage.calls[org.org_id]).toHaveLength(calls.length);
+
+    const reopened = async () => {
+      const sandbox = await createSandbox({ dataDir: dir });
+      try {
+        return await new SandboxClient(await sandbox.listen(0)).calls(org);
+      } finally {
+        await sandbox.close();
+      }
+    };
+    expect(await reopened()).toEqual(calls);
+
+    // A state file written before the split carried its call log and credits itself.
+    fs.writeFileSync(path.join(dir, 'zoho-sandbox.json'), JSON.stringify({ ...main, ...usage }));
+    fs.rmSync(path.join(dir, 'zoho-sandbox-usage.json'));
+    expect(await reopened()).toEqual(calls);
   });
 });

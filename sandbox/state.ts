@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
+import { privateDirMode, privateFileMode } from '../src/files/private-dir.ts';
 import type { DataCenter } from './dc.ts';
 import type { ModuleName } from './modules.ts';
 
@@ -270,16 +271,50 @@ export function emptyState(cookieSecret: string): SandboxState {
   };
 }
 
+/**
+ * The call log and credits are kept in a file of their own beside the state: they grow with
+ * every call, are a log rather than records, and are saved within a second instead of before
+ * each answer (R1), which keeps the save that precedes an answer small.
+ */
+export function usageFile(file: string): string {
+  return file.replace(/\.json$/, '-usage.json');
+}
+
+type Usage = Pick<SandboxState, 'calls' | 'credits'>;
+
 export function loadState(file: string): SandboxState | undefined {
   if (!fs.existsSync(file)) return undefined;
   const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState;
-  return state.version === 1 ? state : undefined;
+  if (state.version !== 1) return undefined;
+  const usageAt = usageFile(file);
+  // A state saved before the split holds its calls and credits itself.
+  const usage: Partial<Usage> = fs.existsSync(usageAt) ? JSON.parse(fs.readFileSync(usageAt, 'utf8')) : {};
+  return { ...state, calls: usage.calls ?? state.calls ?? {}, credits: usage.credits ?? state.credits ?? {} };
 }
 
-/** Written to a temporary file and renamed, so a crash never leaves half a state. */
+/** Orgs, users, clients, tokens and records: everything but the call log and credits. */
+export function saveRecords(file: string, state: SandboxState): void {
+  writePrivate(file, JSON.stringify({ ...state, calls: undefined, credits: undefined }));
+}
+
+export function saveUsage(file: string, state: SandboxState): void {
+  const usage: Usage = { calls: state.calls, credits: state.credits };
+  writePrivate(usageFile(file), JSON.stringify(usage));
+}
+
 export function saveState(file: string, state: SandboxState): void {
-  fs.mkdirSync(path.dirname(file), { recursive: true });
+  saveUsage(file, state);
+  saveRecords(file, state);
+}
+
+/**
+ * Written to a temporary file and renamed, so a crash never leaves half a state; owner-only,
+ * as the state holds OAuth client secrets and the cookie secret (L7).
+ */
+function writePrivate(file: string, text: string): void {
+  fs.mkdirSync(path.dirname(file), { recursive: true, mode: privateDirMode });
   const tmp = `${file}.${process.pid}.tmp`;
-  fs.writeFileSync(tmp, JSON.stringify(state));
+  fs.rmSync(tmp, { force: true });
+  fs.writeFileSync(tmp, text, { mode: privateFileMode });
   fs.renameSync(tmp, file);
 }

@@ -1,0 +1,53 @@
+import { type SandboxState, saveRecords, saveState, saveUsage } from './state.ts';
+
+/**
+ * When the state reaches the data folder (R1, issue 12). A change to records, tokens or
+ * settings is saved before the answer that follows it is sent (the app's hook calls
+ * `saveChanges`), so a kill never loses what the sandbox acknowledged; a change made outside a
+ * request is saved shortly after. The call log and credits grow with every call and are a log,
+ * not records: they are saved within a second, apart from the rest.
+ */
+export interface Saving {
+  changed(): void;
+  logged(): void;
+  saveChanges(): void;
+  flush(): void;
+}
+
+const outsideRequestMs = 50;
+const usageMs = 1000;
+
+export function createSaving(file: string | undefined, state: () => SandboxState): Saving {
+  let recordsTimer: NodeJS.Timeout | undefined;
+  let usageTimer: NodeJS.Timeout | undefined;
+  const later = (ms: number, save: () => void) => {
+    const timer = setTimeout(save, ms);
+    timer.unref();
+    return timer;
+  };
+  const saving: Saving = {
+    changed() {
+      if (file && !recordsTimer) recordsTimer = later(outsideRequestMs, () => saving.saveChanges());
+    },
+    logged() {
+      if (!file || usageTimer) return;
+      usageTimer = later(usageMs, () => {
+        usageTimer = undefined;
+        saveUsage(file, state());
+      });
+    },
+    saveChanges() {
+      if (!recordsTimer) return;
+      clearTimeout(recordsTimer);
+      recordsTimer = undefined;
+      saveRecords(file!, state());
+    },
+    flush() {
+      clearTimeout(recordsTimer);
+      clearTimeout(usageTimer);
+      recordsTimer = usageTimer = undefined;
+      if (file) saveState(file, state());
+    },
+  };
+  return saving;
+}
