@@ -50,4 +50,38 @@ describe('npm run sandbox', () => {
     const noToken = await fetch(`${base}/us/api/crm/v8/org`);
     expect(noToken.status).toBe(401);
   });
+
+  it('M3/L7: creates DATA_DIR and its state owner-only even under umask 000, and tightens what an earlier version left open', async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-cli-'));
+    const dataDir = path.join(dir, 'data');
+    const sandboxDir = path.join(dataDir, 'sandbox');
+    const run = async () => {
+      child = spawn('/bin/sh', ['-c', 'umask 000 && exec "$0" sandbox/main.ts', process.execPath], {
+        env: { ...process.env, DATA_DIR: dataDir, ZOHO_SANDBOX_PORT: '0', LOG_LEVEL: 'silent' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      const out = await waitForOutput(child, /State kept in/);
+      const exited = new Promise((resolve) => child!.once('exit', resolve));
+      child.kill('SIGTERM');
+      await exited;
+      return out;
+    };
+    const modeOf = (p: string) => fs.statSync(p).mode & 0o777;
+    const stateFiles = () => fs.readdirSync(sandboxDir).map((f) => path.join(sandboxDir, f));
+
+    await run();
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(sandboxDir)).toBe(0o700);
+    expect(stateFiles().length).toBeGreaterThan(0);
+    for (const f of stateFiles()) expect(modeOf(f), f).toBe(0o600);
+
+    fs.chmodSync(dataDir, 0o777);
+    fs.chmodSync(sandboxDir, 0o755);
+    for (const f of stateFiles()) fs.chmodSync(f, 0o644);
+    const out = await run();
+    expect(out).toMatch(/tightened permissions of \d+ files in DATA_DIR/);
+    expect(modeOf(dataDir)).toBe(0o700);
+    expect(modeOf(sandboxDir)).toBe(0o700);
+    for (const f of stateFiles()) expect(modeOf(f), f).toBe(0o600);
+  });
 });

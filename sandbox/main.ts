@@ -1,13 +1,18 @@
 import path from 'node:path';
 import { loadConfig } from '../src/config.ts';
+import { ownerOnlyUmask, tightenDataDir } from '../src/files/private-dir.ts';
 import { createSandbox } from './app.ts';
 
 /**
  * `npm run sandbox`: the sandbox alone, state kept in the data folder. Prints its URLs and
  * a ready-made OAuth client for the app (or for curl).
  */
+// Before anything is created: the state holds OAuth client secrets (L7, M3).
+process.umask(ownerOnlyUmask);
 const config = loadConfig(process.env);
 const dataDir = path.join(config.dataDir, 'sandbox');
+// DATA_DIR itself and the sandbox's own folder; the service tightens the rest on its start.
+tightenDataDir(config.dataDir, (message) => process.stderr.write(`${message}\n`), ['sandbox']);
 const appUrl = `http://localhost:${config.http.port}`;
 const sandbox = await createSandbox({
   dataDir,

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import type { Config } from './config.ts';
 import type { VaultKey } from './crypto/vault.ts';
+import { ensurePrivateDir, privateFileMode, tightenTree } from './files/private-dir.ts';
 
 /**
  * Sandbox mode only: secrets generated on first start into the data folder (mode 0600), so
@@ -32,21 +33,23 @@ export interface LocalSecrets {
 export function loadOrCreateLocalSecrets(dataDir: string): LocalSecrets {
   const file = path.join(dataDir, 'local-secrets.json');
   let created = false;
+  // Also reached from `npm run keys`, which sets no umask: the modes are explicit.
+  ensurePrivateDir(dataDir);
+  tightenTree(file);
   if (!fs.existsSync(file)) {
-    fs.mkdirSync(dataDir, { recursive: true });
     const fresh = {
       token_key_id: `local${crypto.randomBytes(3).toString('hex')}`,
       token_key: crypto.randomBytes(32).toString('base64'),
       sandbox_client_id: `1000.${crypto.randomBytes(15).toString('hex').toUpperCase()}`,
       sandbox_client_secret: crypto.randomBytes(21).toString('hex'),
     };
-    fs.writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    fs.writeFileSync(file, `${JSON.stringify(fresh, null, 2)}\n`, { mode: privateFileMode, flag: 'wx' });
     created = true;
   }
   const s = fileSchema.parse(JSON.parse(fs.readFileSync(file, 'utf8')));
   if (!s.events_signing_secret) {
     s.events_signing_secret = `whsec_${crypto.randomBytes(24).toString('hex')}`;
-    fs.writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`, { mode: 0o600 });
+    fs.writeFileSync(file, `${JSON.stringify(s, null, 2)}\n`, { mode: privateFileMode });
   }
   return {
     tokenKey: { id: s.token_key_id, key: Buffer.from(s.token_key, 'base64') },
