@@ -64,3 +64,166 @@ describe('parsing platform events', () => {
     expect(!r.ok && r.details[0]?.path).toBe('(body)');
   });
 });
+
+describe('L1: control characters and unpaired surrogates', () => {
+  const full = {
+    ...event,
+    data: {
+      booking: {
+        ...booking,
+        description: 'Talk about the rollout.',
+        location: 'Room 4',
+        event_type: { id: 'et_1', name: '30 min intro' },
+        cancel_reason: 'Travel',
+        attendees: [
+          {
+            email: 'ada@example.com',
+            name: 'Ada Lovelace',
+            first_name: 'Ada',
+            last_name: 'Lovelace',
+            phone: '+44 20 1234',
+            company: 'Analytical Engines',
+          },
+        ],
+      },
+    },
+  };
+  const notes = {
+    ...event,
+    type: 'meeting.notes_processed',
+    data: {
+      booking_id: 'bk_1',
+      summary: 'They will sign in May.',
+      action_items: [{ text: 'Send the quote', priority: 'High', due: 'Friday', owner: 'host' }],
+      transcript: [{ speaker: 'Ada', role: 'attendee', start_ms: 0, text: 'We sign in May.' }],
+    },
+  };
+
+  /** A copy of `body` with the string at `path` (dot-separated) changed by `f`. */
+  function withString(body: object, path: string, f: (s: string) => string): unknown {
+    const copy = structuredClone(body) as Record<string, any>;
+    const keys = path.split('.');
+    const last = keys.pop()!;
+    const parent = keys.reduce((o, k) => o[k], copy);
+    parent[last] = f(parent[last]);
+    return copy;
+  }
+
+  // Every string of both shapes: free text (tab and line breaks allowed) and one-line values.
+  const freeText = [
+    [full, 'data.booking.host.name'],
+    [full, 'data.booking.title'],
+    [full, 'data.booking.description'],
+    [full, 'data.booking.location'],
+    [full, 'data.booking.event_type.name'],
+    [full, 'data.booking.cancel_reason'],
+    [full, 'data.booking.attendees.0.name'],
+    [full, 'data.booking.attendees.0.first_name'],
+    [full, 'data.booking.attendees.0.last_name'],
+    [full, 'data.booking.attendees.0.phone'],
+    [full, 'data.booking.attendees.0.company'],
+    [notes, 'data.summary'],
+    [notes, 'data.action_items.0.text'],
+    [notes, 'data.action_items.0.priority'],
+    [notes, 'data.action_items.0.due'],
+    [notes, 'data.action_items.0.owner'],
+    [notes, 'data.transcript.0.speaker'],
+    [notes, 'data.transcript.0.text'],
+  ] as const;
+  const oneLine = [
+    [full, 'id'],
+    [full, 'workspace_id'],
+    [full, 'data.booking.id'],
+    [full, 'data.booking.host.user_id'],
+    [full, 'data.booking.host.email'],
+    [full, 'data.booking.video_url'],
+    [full, 'data.booking.event_type.id'],
+    [full, 'data.booking.attendees.0.email'],
+    [full, 'data.booking.timezone'],
+    [full, 'data.booking.attendees.0.timezone'],
+    [notes, 'data.booking_id'],
+  ] as const;
+  const bad = [
+    ['a NUL byte', '\u0000'],
+    ['an escape', '\u001b[31m'],
+    ['a vertical tab', '\u000b'],
+    ['a DEL', '\u007f'],
+    ['a C1 control', '\u0085'],
+    ['a lone high surrogate', '\ud800'],
+    ['a lone low surrogate', '\udc00'],
+  ] as const;
+
+  it('the full bodies used below are valid', () => {
+    expect(parseEvent(full).ok).toBe(true);
+    expect(parseEvent(notes).ok).toBe(true);
+    expect(
+      parseEvent({
+        ...full,
+        data: {
+          booking: { ...full.data.booking, attendees: [{ email: 'a@b.co', timezone: 'Europe/Paris' }] },
+        },
+      }).ok,
+    ).toBe(true);
+  });
+
+  describe.each(bad)('%s', (_name, char) => {
+    it.each([...freeText, ...oneLine].map(([body, path]) => [path, body] as const))(
+      'in %s is refused, naming the field',
+      (path, body) => {
+        const base =
+          path === 'data.booking.attendees.0.timezone'
+            ? {
+                ...full,
+                data: {
+                  booking: {
+                    ...full.data.booking,
+                    attendees: [{ email: 'a@b.co', timezone: 'Europe/Paris' }],
+                  },
+                },
+              }
+            : body;
+        const r = parseEvent(withString(base, path, (s) => `${s}${char}x`));
+        expect(r.ok).toBe(false);
+        expect(!r.ok && r.details.map((d) => d.path)).toContain(path);
+      },
+    );
+  });
+
+  it.each(freeText.map(([body, path]) => [path, body] as const))(
+    'tabs and line breaks (LF, CRLF) in %s are kept',
+    (path, body) => {
+      const r = parseEvent(withString(body, path, (s) => `${s}\tcol\nline\r\nline`));
+      expect(r.ok && JSON.stringify(r.event)).toContain('\\tcol\\nline\\r\\nline');
+    },
+  );
+
+  it.each(
+    oneLine
+      .filter(([, p]) => !p.endsWith('timezone') && p !== 'data.booking.video_url')
+      .map(([body, path]) => [path, body] as const),
+  )('a line break or tab in the one-line %s is refused', (path, body) => {
+    for (const br of ['\n', '\r', '\t']) {
+      const r = parseEvent(withString(body, path, (s) => `${s}${br}Booking id: bk_2`));
+      expect(!r.ok && r.details.map((d) => d.path)).toContain(path);
+    }
+  });
+
+  it('a line break or tab in the video link does not survive (URL parsing drops them)', () => {
+    for (const br of ['\n', '\r', '\t']) {
+      const r = parseEvent(withString(full, 'data.booking.video_url', (s) => `${s}${br}Booking id: bk_2`));
+      const url = r.ok && 'booking' in r.event.data ? r.event.data.booking.video_url : `refused${br}`;
+      expect(url).not.toMatch(/[\t\n\r]/);
+    }
+  });
+
+  it('says why', () => {
+    const r = parseEvent(withString(full, 'data.booking.attendees.0.name', () => 'Ada\u0000'));
+    expect(!r.ok && r.details).toEqual([
+      {
+        path: 'data.booking.attendees.0.name',
+        message:
+          'must not contain control characters (other than tab and line breaks) or unpaired surrogates',
+      },
+    ]);
+  });
+});

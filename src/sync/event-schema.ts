@@ -5,6 +5,26 @@ import { z } from 'zod';
  * are ignored so the platform can add some; every problem is reported with its path.
  */
 const isoDateTime = z.iso.datetime({ offset: true });
+
+/**
+ * L1: strings the databases cannot store (NUL in jsonb, an unpaired surrogate) or that have no
+ * business in a CRM (escapes, other C0 and C1 controls) are refused with their field's path,
+ * before anything is recorded. Tab and line breaks stay in free text: CR too, as a browser
+ * sends a textarea's line breaks as CRLF. Identifiers and links are one line: a line break
+ * there (a booking id goes into a Note's provenance line) is refused as well.
+ */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
+const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+const lineBreaks = /[\t\n\r\u2028\u2029]/;
+export const controlCharsMessage =
+  'must not contain control characters (other than tab and line breaks) or unpaired surrogates';
+const storable = (s: string) => !controls.test(s) && s.isWellFormed();
+const text = () => z.string().refine(storable, controlCharsMessage);
+const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
+  schema
+    .refine(storable, controlCharsMessage)
+    .refine((s) => !lineBreaks.test(s), 'must be one line: no tab or line break');
+const identifier = (max: number) => oneLine(z.string().min(1).max(max));
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
@@ -15,30 +35,30 @@ const timeZone = z.string().refine((tz) => {
 }, 'must be an IANA time zone such as Europe/Berlin');
 
 const attendee = z.object({
-  email: z.email(),
-  name: z.string().max(200).optional(),
-  first_name: z.string().max(100).optional(),
-  last_name: z.string().max(100).optional(),
-  phone: z.string().max(50).optional(),
+  email: oneLine(z.email()),
+  name: text().max(200).optional(),
+  first_name: text().max(100).optional(),
+  last_name: text().max(100).optional(),
+  phone: text().max(50).optional(),
   timezone: timeZone.optional(),
   /** Optional beyond DESIGN §2.3: the attendee's company when the booking form asked for it. */
-  company: z.string().trim().min(1).max(200).optional(),
+  company: text().trim().min(1).max(200).optional(),
 });
 
 const booking = z
   .object({
-    id: z.string().min(1).max(200),
-    host: z.object({ user_id: z.string().min(1), email: z.email(), name: z.string().optional() }),
-    title: z.string().min(1).max(255),
-    description: z.string().max(10_000).optional(),
+    id: identifier(200),
+    host: z.object({ user_id: identifier(200), email: oneLine(z.email()), name: text().optional() }),
+    title: text().min(1).max(255),
+    description: text().max(10_000).optional(),
     start_time: isoDateTime,
     end_time: isoDateTime,
     timezone: timeZone,
-    video_url: z.url().optional(),
-    location: z.string().max(500).optional(),
-    event_type: z.object({ id: z.string(), name: z.string() }).optional(),
+    video_url: oneLine(z.url()).optional(),
+    location: text().max(500).optional(),
+    event_type: z.object({ id: oneLine(z.string()), name: text() }).optional(),
     attendees: z.array(attendee).min(1).max(100),
-    cancel_reason: z.string().max(2000).optional(),
+    cancel_reason: text().max(2000).optional(),
   })
   .refine((b) => Date.parse(b.end_time) >= Date.parse(b.start_time), {
     path: ['end_time'],
@@ -46,23 +66,23 @@ const booking = z
   });
 
 const actionItem = z.object({
-  text: z.string().min(1).max(2000),
-  priority: z.string().optional(),
-  due: z.string().optional(),
-  owner: z.string().optional(),
+  text: text().min(1).max(2000),
+  priority: text().optional(),
+  due: text().optional(),
+  owner: text().optional(),
 });
 
 const transcriptLine = z.object({
-  speaker: z.string(),
+  speaker: text(),
   role: z.enum(['host', 'attendee']).optional(),
   start_ms: z.number().int().min(0).optional(),
-  text: z.string(),
+  text: text(),
 });
 
 const envelope = {
-  id: z.string().min(1).max(200),
+  id: identifier(200),
   created_at: isoDateTime,
-  workspace_id: z.string().min(1).max(200),
+  workspace_id: identifier(200),
 };
 
 export const eventSchema = z.discriminatedUnion('type', [
@@ -73,8 +93,8 @@ export const eventSchema = z.discriminatedUnion('type', [
     ...envelope,
     type: z.literal('meeting.notes_processed'),
     data: z.object({
-      booking_id: z.string().min(1),
-      summary: z.string().max(50_000).optional(),
+      booking_id: identifier(200),
+      summary: text().max(50_000).optional(),
       action_items: z.array(actionItem).max(100).optional(),
       transcript: z.array(transcriptLine).max(20_000).optional(),
     }),

@@ -132,7 +132,8 @@ function openApiDocument() {
               }),
             },
             '400': {
-              description: 'Invalid JSON or schema; details name the fields',
+              description:
+                'Invalid JSON or schema (a string holding a control character other than tab and line breaks, or an unpaired surrogate, is invalid); details name the fields',
               content: json(errorBody),
             },
             '401': { description: 'Missing, wrong or stale signature', content: json(errorBody) },
