@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { seedDemoWorkspace } from '../workspaces/demo.ts';
-import { ClaimBusy, createClaims } from './claims.ts';
+import { ClaimBusy, createClaims, sweepClaims } from './claims.ts';
 
 describe.each(databaseKinds)('sync claims on %s', (kind) => {
   let t: TestDatabase | undefined;
@@ -116,5 +116,63 @@ describe.each(databaseKinds)('sync claims on %s', (kind) => {
     const again = await claims.take('con_1', 'note', 'k', 'evt_1', 'the note');
     await expect(first.sending()).rejects.toBeInstanceOf(ClaimBusy);
     await again.sending();
+  });
+  it('R4: a sweep removes the claims dead holders left where nothing is at stake, and keeps the rest', async () => {
+    await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });
+    const db = t!.db;
+    for (const [id, status] of [
+      ['evt_done', 'done'],
+      ['evt_live', 'queued'],
+      ['evt_old', 'queued'],
+    ])
+      await db.query(
+        `INSERT INTO events (id, workspace_id, type, booking_id, status, payload)
+         VALUES ($1, 'ws_demo', 'booking.created', 'bk_1', $2, '{}')`,
+        [id, status],
+      );
+    // key, holder, claimed (s ago), sent (s ago, null: never), reference kept (s ago, null: none), whether it goes.
+    const cases: Array<[string, string, number, number | null, number | null, boolean]> = [
+      ['kept-after-send', 'evt_done', 30, 20, 10, true],
+      ['never-sent', 'evt_done', 30, null, null, true],
+      ['sent-unsettled', 'evt_done', 30, 20, null, false],
+      ['kept-before-send', 'evt_done', 30, 20, 25, false],
+      ['live-holder', 'evt_live', 1, null, null, false],
+      ['live-holder-kept', 'evt_live', 1, 1, 0, false],
+      ['stale-holder', 'evt_old', 300, null, null, true],
+      ['unheld-uncertain', '', 100_000, 20, null, false],
+      ['unheld-settled', '', 100_000, 20, 10, true],
+      ['event-deleted', 'evt_gone', 30, null, null, true],
+    ];
+    for (const [key, holder, claimed, sent, kept] of cases) {
+      await db.query(
+        `INSERT INTO sync_claims (connection_id, kind, key, holder, claimed_at, sent_at)
+         VALUES ('con_1', 'person', $1, $2, now() - $3 * interval '1 second',
+                 now() - $4 * interval '1 second')`,
+        [key, holder, claimed, sent],
+      );
+      if (kept !== null)
+        await db.query(
+          `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id, created_at, kept_at)
+           VALUES ('con_1', 'ws_demo', 'person', $1, 'Contacts', '1', now() - interval '1 hour',
+                   now() - $2 * interval '1 second')`,
+          [key, kept],
+        );
+    }
+    const left = async () =>
+      (await db.query<{ key: string }>('SELECT key FROM sync_claims ORDER BY key')).rows.map((r) => r.key);
+    // One event's own leftovers first (what its last attempt sweeps), then everyone's.
+    expect(await sweepClaims(db, { staleMs: 60_000, holder: 'evt_done' })).toBe(2);
+    expect(await left()).toContain('event-deleted');
+    await sweepClaims(db, { staleMs: 60_000 });
+    expect(await left()).toEqual(
+      cases
+        .filter(([, , , , , goes]) => !goes)
+        .map(([key]) => key)
+        .sort(),
+    );
+    // A reference moved to another record after the send settles it too (created long before).
+    await db.query(`UPDATE sync_refs SET kept_at = now() WHERE key = 'kept-before-send'`);
+    await sweepClaims(db, { staleMs: 60_000 });
+    expect(await left()).not.toContain('kept-before-send');
   });
 });

@@ -1,4 +1,4 @@
-import type { Database } from '../db/port.ts';
+import type { Database, Queryable } from '../db/port.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { lagFor } from './claim-lag.ts';
 
@@ -166,4 +166,34 @@ export function fenced(auth: AuthSource, claims: readonly Claim[]): AuthSource {
       for (const claim of claims) await claim.sending();
     },
   };
+}
+
+/**
+ * Removes claims their holders left behind (a worker killed between keeping a reference and
+ * releasing its claim, or before sending anything) where that is safe for exactly-once:
+ * - the holder is gone: its event is no longer in progress (done, failed, deleted: any attempt
+ *   of it still running is stalled, and fenced out), or the claim has not been renewed for
+ *   `staleMs` (when any job may take it over anyway); and
+ * - the claim guards nothing: no create was sent under it, or a reference for its key was kept
+ *   (or moved) at or after the last send, so the outcome is known.
+ * A claim whose create was sent and never settled stays, whoever left it: the next to take it
+ * must look in Zoho before creating. `holder`: only that event's claims. Returns how many went.
+ */
+export async function sweepClaims(
+  db: Queryable,
+  options: { staleMs: number; holder?: string },
+): Promise<number> {
+  const { rows } = await db.query(
+    `DELETE FROM sync_claims c
+      WHERE ($2::text IS NULL OR c.holder = $2)
+        AND (c.claimed_at < now() - $1 * interval '1 millisecond'
+             OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = c.holder AND e.status = 'queued'))
+        AND (c.sent_at IS NULL
+             OR EXISTS (SELECT 1 FROM sync_refs r
+                         WHERE r.connection_id = c.connection_id AND r.kind = c.kind AND r.key = c.key
+                           AND COALESCE(r.kept_at, r.created_at) >= c.sent_at))
+      RETURNING 1`,
+    [options.staleMs, options.holder ?? null],
+  );
+  return rows.length;
 }

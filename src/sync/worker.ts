@@ -2,6 +2,7 @@ import type { Database } from '../db/port.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { addActivity } from './activity-repo.ts';
+import { defaultClaimTiming, sweepClaims } from './claims.ts';
 import type { EventSync } from './event-sync.ts';
 import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync-queue.ts';
 
@@ -10,6 +11,9 @@ import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync
  * backoff. A job whose retries are spent (Zoho unavailable for long, or its worker killed
  * again and again) lands on the dead-letter queue, whose worker ends the event as failed
  * with the last cause, so no booking stays "in progress" for ever.
+ *
+ * Claims a killed worker left (R4) are swept by the attempt that ends the event, by the
+ * dead-letter worker, and by every sync worker as it starts (sweepClaims says when it is safe).
  */
 export interface SyncRetry {
   /** Retries after the first attempt (default SYNC_RETRY_LIMIT). */
@@ -41,13 +45,22 @@ export async function startSyncWorker(deps: {
 }): Promise<void> {
   const attempts = (deps.retry?.limit ?? SYNC_RETRY_LIMIT) + 1;
   await createSyncQueues(deps.queue, deps.retry);
-  await deps.queue.work<{ eventId: string }>(SYNC_QUEUE, (job) => deps.eventSync.handle(job.data.eventId), {
-    concurrency: deps.concurrency ?? 8,
-    groupConcurrency: orgLimits(deps.orgConcurrency),
-  });
+  const staleMs = defaultClaimTiming.staleMs;
+  await sweepClaims(deps.db, { staleMs });
+  await deps.queue.work<{ eventId: string }>(
+    SYNC_QUEUE,
+    async (job) => {
+      await deps.eventSync.handle(job.data.eventId);
+      await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+    },
+    { concurrency: deps.concurrency ?? 8, groupConcurrency: orgLimits(deps.orgConcurrency) },
+  );
   await deps.queue.work<{ eventId: string }>(
     SYNC_DEAD_QUEUE,
-    (job) => giveUp(deps, job.data.eventId, attempts),
+    async (job) => {
+      await giveUp(deps, job.data.eventId, attempts);
+      await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+    },
     {
       concurrency: 1,
     },
