@@ -1,10 +1,12 @@
 import type { AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
+import type { Clock } from '../clock.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import { syncBooking } from './booking-sync.ts';
 import { ClaimBusy } from './claims.ts';
 import { createSyncEffects, type EventRow, type Settings, type SyncDeps } from './effects.ts';
 import type { BookingEvent } from './event-schema.ts';
+import { createFailureLog, type FailedAttempt, failureFacts } from './failure-log.ts';
 import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
 
 /**
@@ -12,9 +14,12 @@ import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
  * retry cannot fix end the event as failed with their cause; a connection that needs
  * reconnecting pauses it; others are thrown for the queue to retry, with the cause shown.
  */
-export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput): Promise<AnalysisResult> }) {
+export function createEventSync(
+  deps: SyncDeps & { analyze(input: AnalysisInput): Promise<AnalysisResult>; clock?: Clock },
+) {
   const { db } = deps;
   const fx = createSyncEffects(deps);
+  const failures = createFailureLog({ logger: deps.logger, ...(deps.clock ? { clock: deps.clock } : {}) });
 
   async function settle(
     e: EventRow,
@@ -67,7 +72,8 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
   }
 
   return {
-    async handle(eventId: string): Promise<void> {
+    /** `attempt`: which try of the event's job this is, for the log (the queue knows). */
+    async handle(eventId: string, attempt?: FailedAttempt['attempt']): Promise<void> {
       const { rows } = await db.query<EventRow>(
         'SELECT id, workspace_id, connection_id, status, payload FROM events WHERE id = $1',
         [eventId],
@@ -115,9 +121,19 @@ export function createEventSync(deps: SyncDeps & { analyze(input: AnalysisInput)
         }
         if (err instanceof ZohoError && !err.retryable) {
           await fx.activity(e, 'failed', err.message);
-          return settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
+          await settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
+          return failures.gaveUp(
+            { eventId: e.id, connectionId: e.connection_id },
+            failureFacts(err)!,
+            'not_retryable',
+          );
         }
         // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
+        // Logged first: a database that is failing must not hide it.
+        failures.attemptFailed(
+          { eventId: e.id, connectionId: e.connection_id, ...(attempt ? { attempt } : {}) },
+          err,
+        );
         const cause =
           err instanceof ZohoError || err instanceof ClaimBusy
             ? err.message

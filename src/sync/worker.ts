@@ -4,6 +4,7 @@ import type { Logger } from '../log.ts';
 import { addActivity } from './activity-repo.ts';
 import { defaultClaimTiming, sweepClaims } from './claims.ts';
 import type { EventSync } from './event-sync.ts';
+import { createFailureLog, type FailureLog } from './failure-log.ts';
 import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync-queue.ts';
 
 /**
@@ -44,21 +45,25 @@ export async function startSyncWorker(deps: {
   retry?: SyncRetry;
 }): Promise<void> {
   const attempts = (deps.retry?.limit ?? SYNC_RETRY_LIMIT) + 1;
+  const failures = createFailureLog({ logger: deps.logger });
   await createSyncQueues(deps.queue, deps.retry);
   const staleMs = defaultClaimTiming.staleMs;
   await sweepClaims(deps.db, { staleMs });
   await deps.queue.work<{ eventId: string }>(
     SYNC_QUEUE,
     async (job) => {
-      await deps.eventSync.handle(job.data.eventId);
+      await deps.eventSync.handle(job.data.eventId, { number: job.retryCount + 1, of: attempts });
       await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
     },
-    { concurrency: deps.concurrency ?? 8, groupConcurrency: orgLimits(deps.orgConcurrency) },
+    {
+      concurrency: deps.concurrency ?? 8,
+      groupConcurrency: orgLimits(deps.orgConcurrency),
+    },
   );
   await deps.queue.work<{ eventId: string }>(
     SYNC_DEAD_QUEUE,
     async (job) => {
-      await giveUp(deps, job.data.eventId, attempts);
+      await giveUp({ ...deps, failures }, job.data.eventId, attempts);
       await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
     },
     {
@@ -68,16 +73,21 @@ export async function startSyncWorker(deps: {
 }
 
 async function giveUp(
-  deps: { db: Database; logger: Logger },
+  deps: { db: Database; failures: FailureLog },
   eventId: string,
   attempts: number,
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
-    const { rows } = await tx.query<{ workspace_id: string; booking_id: string; detail: string | null }>(
+    const { rows } = await tx.query<{
+      workspace_id: string;
+      connection_id: string | null;
+      booking_id: string;
+      detail: string | null;
+    }>(
       `UPDATE events SET status = 'failed', error_code = 'retries_exhausted',
               detail = 'Gave up after ' || $2::int || ' attempts' || COALESCE(': ' || detail, ''),
               updated_at = now()
-        WHERE id = $1 AND status = 'queued' RETURNING workspace_id, booking_id, detail`,
+        WHERE id = $1 AND status = 'queued' RETURNING workspace_id, connection_id, booking_id, detail`,
       [eventId, attempts],
     );
     const e = rows[0];
@@ -89,6 +99,10 @@ async function giveUp(
       action: 'failed',
       message: `${e.detail}.`,
     });
-    deps.logger.warn({ eventId }, 'sync gave up after its retries');
+    deps.failures.gaveUp(
+      { eventId, connectionId: e.connection_id },
+      { errorCode: 'retries_exhausted' },
+      'retries_exhausted',
+    );
   });
 }

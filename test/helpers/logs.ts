@@ -81,3 +81,10 @@ export function capturedLineCount(): number {
 export function loggedCount(msg: string): number {
   return captured.filter((line) => line.includes(`"msg":"${msg}"`)).length;
 }
+
+/** The captured app log lines, parsed, that `match` accepts. */
+export function loggedLines(
+  match: (line: Record<string, unknown>) => boolean,
+): Array<Record<string, unknown>> {
+  return captured.map((line) => JSON.parse(line) as Record<string, unknown>).filter(match);
+}

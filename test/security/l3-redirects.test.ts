@@ -57,16 +57,14 @@ describe('L3: requests to Zoho never follow a redirect', () => {
   beforeAll(async () => {
     other = await listen((req, body, res) => {
       elsewhere.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
-      res
-        .writeHead(200, { 'content-type': 'application/json' })
-        .end(
-          JSON.stringify({
-            access_token: 'stolen',
-            expires_in: 3600,
-            api_domain: 'http://x.example',
-            data: [],
-          }),
-        );
+      res.writeHead(200, { 'content-type': 'application/json' }).end(
+        JSON.stringify({
+          access_token: 'stolen',
+          expires_in: 3600,
+          api_domain: 'http://x.example',
+          data: [],
+        }),
+      );
     });
     zoho = await listen((req, body, res) => {
       toZoho.push({ method: req.method ?? '', url: req.url ?? '', headers: req.headers, body });
