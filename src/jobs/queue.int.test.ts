@@ -1,4 +1,5 @@
-import { afterEach, describe, expect, it } from 'vitest';
+import os from 'node:os';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { testLogger } from '../../test/helpers/logs.ts';
 import { type JobQueue, type QueueDatabase, startQueue } from './queue.ts';
@@ -61,4 +62,24 @@ describe.each(databaseKinds)('job queue on %s', (kind) => {
     await finished;
     expect(attempts).toEqual([1, 2]);
   }, 20_000);
+  it('R4: processes that come and go on new hosts (containers) leave at most 20 stopped rows in pg-boss’s instance registry', async () => {
+    t = await freshDatabase(kind);
+    const registry = t.schema ? `${t.schema}_jobs.instance` : 'pgboss.instance';
+    // pg-boss prunes the rows of stopped or silent instances sharing a name (unnamed: a host)
+    // down to the newest 20 as each starts; a container comes back under a new host name.
+    const hostname = vi.spyOn(os, 'hostname');
+    try {
+      for (let i = 0; i < 24; i++) {
+        hostname.mockReturnValue(`pod-${i}`);
+        await (await startQueue({ db: t.db as QueueDatabase, logger: testLogger('warn') })).stop();
+      }
+    } finally {
+      hostname.mockRestore();
+    }
+    const { rows } = await t.db.query<{ n: number; names: string[] }>(
+      `SELECT count(*)::int AS n, array_agg(DISTINCT name) AS names FROM ${registry}`,
+    );
+    expect(rows[0]!.n).toBeLessThanOrEqual(21);
+    expect(rows[0]!.names).toEqual(['peposmart-zoho']);
+  }, 120_000);
 });

@@ -16,7 +16,15 @@ import type { Logger } from '../log.ts';
  * Crashes: a job's worker sends a heartbeat; a job whose heartbeat stops (process killed)
  * is failed and retried by whichever process supervises next, within about
  * `heartbeatSeconds + superviseSeconds`.
+ *
+ * pg-boss keeps a registry of the processes using it (its `instance` table: one row per start,
+ * its heartbeat, workers and pool, read by getInstances(); nothing on the job path reads it). It
+ * prunes the rows itself: as an instance starts, the stopped or silent rows of its name beyond
+ * the newest 20 (unnamed: of its host), and rows silent for 7 days at maintenance. Every process
+ * of this service starts under one name, so processes that come back under new host names (a
+ * container recreated) keep that bound too (R4).
  */
+export const QUEUE_INSTANCE_NAME = 'peposmart-zoho';
 export type QueueDatabase =
   | (Database & { readonly kind: 'pglite'; pglite: PGlite })
   | (Database & { readonly kind: 'postgres'; url: string; schema: string | undefined });
@@ -81,6 +89,7 @@ export async function startQueue(deps: {
   const { db } = deps;
   const tuning = { ...defaultTuning, ...deps.tuning };
   const common = {
+    instanceName: QUEUE_INSTANCE_NAME,
     useListenNotify: true,
     superviseIntervalSeconds: tuning.superviseSeconds,
     monitorIntervalSeconds: tuning.superviseSeconds,
