@@ -9,7 +9,7 @@ import { createMetrics, metricsAccess } from '../../src/metrics.ts';
 import { signEvent } from '../../src/sync/signature.ts';
 import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
 import { createSession, SESSION_COOKIE } from '../../src/users/sessions.ts';
-import { buildWebApp } from '../../src/web/app.ts';
+import { buildWebApp, type SignIn } from '../../src/web/app.ts';
 import { seedDemoWorkspace } from '../../src/workspaces/demo.ts';
 import { sandboxDataCentres } from '../../src/zoho/datacentres.ts';
 import { eventsSecret, otherAdmin, otherWorkspace } from '../helpers/app.ts';
@@ -52,7 +52,8 @@ export interface InjectApp {
 /**
  * The real web app (`buildWebApp`) on a fresh database with the demo workspace and another
  * workspace's admin, every optional part on unless switched off: the event API (signed with
- * `eventsSecret`), sandbox mode (sign-in page, Try it), handoff sign-in, `/metrics`.
+ * `eventsSecret`), sandbox mode (Try it; the demo's sign-in page unless a handoff secret is
+ * given), `/metrics`.
  */
 export async function injectApp(
   kind: DatabaseKind,
@@ -85,16 +86,24 @@ export async function injectApp(
   });
   const { queue, sent } = recordingQueue();
   const sandboxMode = options.sandboxMode !== false;
+  // As src/config.ts decides: the demo's sign-in page only in sandbox mode without a handoff secret.
+  const signIn: SignIn =
+    sandboxMode && !options.handoffSecret
+      ? { mode: 'demo' }
+      : { mode: 'handoff', secret: options.handoffSecret };
   const app = buildWebApp({
     db: t.db,
     logger,
     clock,
     connections,
     publicUrl: 'http://127.0.0.1:3000',
-    handoffSecret: options.handoffSecret,
+    signIn,
     ...(sandboxMode ? { sandbox: { url: sandboxUrl, accounts: [] } } : {}),
     ...(options.events === false ? {} : { events: { queue, secret: eventsSecret } }),
-    metrics: { metrics: createMetrics(t.db), access: metricsAccess(options.metricsToken, sandboxMode) },
+    metrics: {
+      metrics: createMetrics(t.db),
+      access: metricsAccess(options.metricsToken, signIn.mode === 'demo'),
+    },
   });
   await app.ready();
   return {
