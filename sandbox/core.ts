@@ -14,7 +14,7 @@ export interface SandboxCore {
   nextSeq(): number;
   /** Marks records, tokens or settings changed: saved before the next answer is sent (R1). */
   changed(): void;
-  /** Marks the call log or credits changed: saved within a second. */
+  /** Marks the call log or credits changed: saved apart, shortly after. */
   logged(): void;
   /** Saves the changes not saved yet; the app calls it before sending each answer. */
   saveChanges(): void;

@@ -5,7 +5,8 @@ import { type SandboxState, saveRecords, saveState, saveUsage } from './state.ts
  * settings is saved before the answer that follows it is sent (the app's hook calls
  * `saveChanges`), so a kill never loses what the sandbox acknowledged; a change made outside a
  * request is saved shortly after. The call log and credits grow with every call and are a log,
- * not records: they are saved within a second, apart from the rest.
+ * not records (a call is logged once answered): they are saved apart, at most every 200 ms,
+ * so a kill may lose the last moment of the log but no record.
  */
 export interface Saving {
   changed(): void;
@@ -15,7 +16,7 @@ export interface Saving {
 }
 
 const outsideRequestMs = 50;
-const usageMs = 1000;
+const usageMs = 200;
 
 export function createSaving(file: string | undefined, state: () => SandboxState): Saving {
   let recordsTimer: NodeJS.Timeout | undefined;

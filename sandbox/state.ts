@@ -273,8 +273,8 @@ export function emptyState(cookieSecret: string): SandboxState {
 
 /**
  * The call log and credits are kept in a file of their own beside the state: they grow with
- * every call, are a log rather than records, and are saved within a second instead of before
- * each answer (R1), which keeps the save that precedes an answer small.
+ * every call, are a log rather than records, and are saved shortly after instead of before each
+ * answer (R1), which keeps the save that precedes an answer small.
  */
 export function usageFile(file: string): string {
   return file.replace(/\.json$/, '-usage.json');
