@@ -123,6 +123,7 @@ export async function startStack() {
     clock: systemClock,
     connections: deps,
     publicUrl: url,
+    signIn: { mode: 'demo' },
     sandbox: { url: sandboxBase, accounts: [] },
     events: { queue, secret },
   });

@@ -90,6 +90,39 @@ describe('loadConfig', () => {
     expect(() => loadConfig({ TOKEN_ENCRYPTION_KEYS: keyB64 })).toThrow(/<id>:<key>/);
   });
 
+  // H1: ZOHO_SANDBOX_URL used to mean "sandbox mode", and with it a sign-in page that listed
+  // every user of every workspace for anyone to pick, a handoff secret and Zoho client or not.
+  it.each([
+    ['the embedded demo: no Zoho client, no handoff secret', {}, { mode: 'demo' }],
+    [
+      'the embedded sandbox with a handoff secret',
+      { AUTH_HANDOFF_SECRET: live.AUTH_HANDOFF_SECRET },
+      { mode: 'handoff', secret: live.AUTH_HANDOFF_SECRET },
+    ],
+    [
+      'a shared sandbox (ZOHO_SANDBOX_URL) with a handoff secret',
+      {
+        ZOHO_SANDBOX_URL: 'http://127.0.0.1:4010',
+        ZOHO_CLIENT_ID: 'id',
+        ZOHO_CLIENT_SECRET: 'secret',
+        AUTH_HANDOFF_SECRET: live.AUTH_HANDOFF_SECRET,
+      },
+      { mode: 'handoff', secret: live.AUTH_HANDOFF_SECRET },
+    ],
+    [
+      'a shared sandbox without a handoff secret (nobody can sign in)',
+      { ZOHO_SANDBOX_URL: 'http://127.0.0.1:4010', ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'secret' },
+      { mode: 'handoff', secret: undefined },
+    ],
+    [
+      'a real Zoho client',
+      { ...live, ZOHO_CLIENT_ID: 'id', ZOHO_CLIENT_SECRET: 'secret' },
+      { mode: 'handoff', secret: live.AUTH_HANDOFF_SECRET },
+    ],
+  ])('H1: signs in by %s', (_, env, signIn) => {
+    expect(loadConfig(env).signIn).toEqual(signIn);
+  });
+
   it('derives the public URL from host and port unless PUBLIC_URL is set', () => {
     expect(loadConfig({ PORT: '3100' }).publicUrl).toBe('http://127.0.0.1:3100');
     expect(loadConfig({ PUBLIC_URL: 'https://crm.example.com' }).publicUrl).toBe('https://crm.example.com');

@@ -93,6 +93,10 @@ const envSchema = z
 
 export type Env = Record<string, string | undefined>;
 
+export type SignInConfig =
+  | { readonly mode: 'demo' }
+  | { readonly mode: 'handoff'; readonly secret: string | undefined };
+
 export interface Config {
   readonly env: 'development' | 'production' | 'test';
   readonly http: { readonly host: string; readonly port: number };
@@ -105,7 +109,13 @@ export interface Config {
   readonly logLevel: string;
   /** Token encryption keys, the first sealing; undefined in sandbox mode means "generate one". */
   readonly tokenKeys: readonly VaultKey[] | undefined;
-  readonly handoffSecret: string | undefined;
+  /**
+   * How users sign in. `demo` only for the embedded sandbox demo (no Zoho client, no
+   * AUTH_HANDOFF_SECRET): /signin offers the demo workspace's users, and /metrics is open
+   * without a token. Anything else is `handoff`: only the scheduling platform's signed link,
+   * ZOHO_SANDBOX_URL or not (`secret` undefined: nobody can sign in; the process says so).
+   */
+  readonly signIn: SignInConfig;
   /** Undefined in sandbox mode means "use the generated one". */
   readonly eventsSecret: string | undefined;
   readonly sandbox: { readonly port: number };
@@ -120,8 +130,8 @@ export interface Config {
     readonly retentionDays: number;
   };
   /**
-   * `/metrics`: bearer token (unset: open in sandbox mode, off otherwise); the port a worker
-   * process serves it on (a web process serves it on its own port).
+   * `/metrics`: bearer token (unset: open in the demo, see `signIn`, and off otherwise); the
+   * port a worker process serves it on (a web process serves it on its own port).
    */
   readonly metrics: { readonly token: string | undefined; readonly workerPort: number | undefined };
   /** OpenAI for meeting analysis; undefined: the offline analyser only. */
@@ -179,7 +189,7 @@ export function loadConfig(env: Env): Config {
     logLevel: e.LOG_LEVEL,
     tokenKeys:
       e.TOKEN_ENCRYPTION_KEYS === undefined ? undefined : parseVaultKeys(e.TOKEN_ENCRYPTION_KEYS).keys,
-    handoffSecret: e.AUTH_HANDOFF_SECRET,
+    signIn: signInMode(e),
     eventsSecret: e.EVENTS_SIGNING_SECRET,
     sandbox: { port: e.ZOHO_SANDBOX_PORT },
     sync: {
@@ -200,6 +210,16 @@ export function loadConfig(env: Env): Config {
         }
       : undefined,
   });
+}
+
+/**
+ * Picking any user from a list is for the demo `npm start` builds around its own sandbox and
+ * demo workspace. A configured Zoho client (a shared sandbox's included: the scaled shape, as
+ * an operator runs it) or handoff secret means real users: they come through the platform.
+ */
+function signInMode(e: z.infer<typeof envSchema>): SignInConfig {
+  const embeddedDemo = !e.ZOHO_CLIENT_ID && !e.ZOHO_SANDBOX_URL && !e.AUTH_HANDOFF_SECRET;
+  return embeddedDemo ? { mode: 'demo' } : { mode: 'handoff', secret: e.AUTH_HANDOFF_SECRET };
 }
 
 function zohoMode(e: z.infer<typeof envSchema>): Config['zoho'] {

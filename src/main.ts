@@ -117,7 +117,7 @@ async function main(): Promise<void> {
   const metrics = createMetrics(db);
   const metricsRoute = {
     metrics,
-    access: metricsAccess(config.metrics.token, config.zoho.mode === 'sandbox'),
+    access: metricsAccess(config.metrics.token, config.signIn.mode === 'demo'),
   };
   const connections = createConnectionDeps({
     observer: metrics,
@@ -135,6 +135,12 @@ async function main(): Promise<void> {
       ? buildMetricsServer({ ...metricsRoute, logger })
       : undefined;
   await metricsServer?.listen({ port: config.metrics.workerPort!, host: config.http.host });
+  // A warning, not a refusal: the event API and the workers need no sign-in (the scaled shape on
+  // a shared sandbox runs so for tests and benches), but the operator must not expect pages.
+  if (role !== 'worker' && config.signIn.mode === 'handoff' && !config.signIn.secret)
+    logger.warn(
+      'no one can sign in: set AUTH_HANDOFF_SECRET (users sign in through the scheduling platform)',
+    );
   if (role !== 'worker' && config.metrics.workerPort !== undefined)
     logger.warn('METRICS_PORT is for `npm run worker`; this process serves /metrics on its own port');
   const queue = await startQueue({ db, logger });
@@ -162,7 +168,7 @@ async function main(): Promise<void> {
           clock: systemClock,
           connections,
           publicUrl: config.publicUrl,
-          handoffSecret: config.handoffSecret,
+          signIn: config.signIn,
           sandbox: sandboxInfo,
           events: { queue, secret: eventsSecret! },
           metrics: metricsRoute,
@@ -176,11 +182,13 @@ async function main(): Promise<void> {
       : `PepoSmart Zoho CRM integration on ${config.publicUrl} (database: ${db.kind}${role === 'web' ? ', web only' : ''})\n` +
           (sandbox && sandboxInfo
             ? `Zoho sandbox on ${sandboxInfo.url}/__sandbox/ (sandbox mode: no ZOHO_CLIENT_ID set)\n` +
-              `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: ` +
+              (config.signIn.mode === 'demo'
+                ? `Sign in at ${config.publicUrl}/signin as a demo user, then Connect with a sandbox account: `
+                : `${signInLine(config)}, then Connect with a sandbox account: `) +
               `${sandboxInfo.accounts.map((a) => `${a.email} (${a.dataCentre.toUpperCase()})`).join(', ')}\n` +
               `Events: POST ${config.publicUrl}/api/v1/events signed with EVENTS_SIGNING_SECRET=${eventsSecret} ` +
               '(generated for sandbox mode)\n'
-            : `Zoho: ${sandboxInfo ? `sandbox at ${sandboxInfo.url}` : 'live'}\n`),
+            : `${signInLine(config)}\nZoho: ${sandboxInfo ? `sandbox at ${sandboxInfo.url}` : 'live'}\n`),
   );
 
   // Graceful shutdown: stop taking requests, let jobs in hand finish (up to 30 s; what is
@@ -204,6 +212,13 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/** How users sign in, when it is not the demo's pick-a-user page. */
+function signInLine(config: Config): string {
+  return config.signIn.mode === 'handoff' && config.signIn.secret
+    ? 'Sign-in: through the scheduling platform (/auth/handoff)'
+    : 'Sign-in: none: AUTH_HANDOFF_SECRET is not set, so no one can sign in (set AUTH_HANDOFF_SECRET)';
 }
 
 function serverOrigin(server: { server: { address(): unknown } }): string {

@@ -148,13 +148,14 @@ export function createMetrics(db: Pick<Database, 'query'>): Metrics {
 }
 
 /**
- * Who may read `/metrics`: with a token, only a request bearing it; without one, anyone in
- * sandbox mode and nobody otherwise (counts of a production service are not for the public).
+ * Who may read `/metrics`: with a token, only a request bearing it; without one, anyone when
+ * `openWithoutToken` (the embedded demo only, see Config.signIn) and nobody otherwise (counts of
+ * a production-like service, a shared sandbox's included, are not for the public).
  */
-export function metricsAccess(token: string | undefined, sandboxMode: boolean) {
+export function metricsAccess(token: string | undefined, openWithoutToken: boolean) {
   const expected = token ? crypto.createHash('sha256').update(token).digest() : undefined;
   return (authorization: string | undefined): 'allowed' | 'unauthorized' | 'disabled' => {
-    if (!expected) return sandboxMode ? 'allowed' : 'disabled';
+    if (!expected) return openWithoutToken ? 'allowed' : 'disabled';
     const given = /^Bearer\s+(.+)$/i.exec(authorization ?? '')?.[1];
     if (!given) return 'unauthorized';
     const hash = crypto.createHash('sha256').update(given).digest();

@@ -68,11 +68,15 @@ export async function completeConnect(
   q: CallbackQuery,
 ): Promise<ConnectOutcome> {
   const outcome = await exchangeAndVerify(deps, actor, q);
+  // Anyone can link a signed-in user to the callback with a made-up state: such a callback is
+  // not the user's attempt, so it changes nothing on the card (not even a real "Reconnect
+  // needed" reason); the page the callback lands on says why, once.
+  if (!outcome.ok && outcome.problem === 'state_invalid') {
+    deps.logger.info({ problem: outcome.problem, userId: actor.userId }, 'zoho callback refused');
+    return outcome;
+  }
   if (!outcome.ok) {
     const conn = await repo.ensureConnection(deps.db, actor.workspaceId, actor.userId);
-    // Anyone can link a signed-in user to the callback with a made-up state: that must not
-    // deface a working connection's card.
-    if (outcome.problem === 'state_invalid' && conn.status === 'connected') return outcome;
     await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
       code: outcome.problem,
       ...(outcome.detail ? { detail: outcome.detail } : {}),

@@ -68,7 +68,14 @@ export async function acceptHandoff(
   secret: string,
   token: string,
 ): Promise<User> {
-  const c = verifyHandoff(secret, token, clock.now());
+  return spendHandoff(db, clock, verifyHandoff(secret, token, clock.now()));
+}
+
+/**
+ * Spends verified claims' token id and brings the workspace and user up to date, all or nothing:
+ * a refusal leaves the token unspent and nobody changed.
+ */
+export async function spendHandoff(db: Database, clock: Clock, c: HandoffClaims): Promise<User> {
   return db.transaction(async (tx) => {
     await tx.query('DELETE FROM used_handoffs WHERE expires_at < $1', [clock.now()]);
     const spent = await tx.query(
@@ -77,8 +84,14 @@ export async function acceptHandoff(
     );
     if (spent.rowCount === 0) throw refused('already used');
     await upsertWorkspace(tx, c.workspace);
-    const ok = await upsertUser(tx, { ...c.user, workspaceId: c.workspace.id });
-    if (!ok) throw refused('user belongs to another workspace');
+    const outcome = await upsertUser(tx, { ...c.user, workspaceId: c.workspace.id });
+    if (outcome === 'other_workspace') throw refused('user belongs to another workspace');
+    // The platform sent two of its users with one email (users are unique by email per workspace).
+    if (outcome === 'email_taken')
+      throw new AppError(
+        'conflict',
+        `Another member of ${c.workspace.name} already has the email ${c.user.email}, and two members cannot share one here. Give one of them another email in PepoSmart, then open Integrations from PepoSmart again.`,
+      );
     return (await findUser(tx, c.workspace.id, c.user.id))!;
   });
 }

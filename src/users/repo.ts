@@ -28,9 +28,9 @@ export async function findUser(q: Queryable, workspaceId: string, userId: string
   return rows[0] ? toUser(rows[0]) : undefined;
 }
 
-/** Every user, for the sandbox-mode sign-in page only. */
-export async function listAllUsers(q: Queryable): Promise<User[]> {
-  const { rows } = await q.query(`${select} ORDER BY w.name, u.name`);
+/** The users of one workspace, for the demo's sign-in page (the demo workspace only). */
+export async function listWorkspaceUsers(q: Queryable, workspaceId: string): Promise<User[]> {
+  const { rows } = await q.query(`${select} WHERE u.workspace_id = $1 ORDER BY u.name`, [workspaceId]);
   return rows.map(toUser);
 }
 
@@ -41,15 +41,26 @@ export async function upsertWorkspace(q: Queryable, w: { id: string; name: strin
   );
 }
 
-/** Creates or updates a user as the scheduling platform describes them. */
+/**
+ * Creates or updates a user as the scheduling platform describes them. `other_workspace`: the id
+ * is another workspace's user; `email_taken`: another user of the workspace has that email
+ * (emails are unique per workspace). On PostgreSQL the failed statement spoils the caller's
+ * transaction, which must then end: callers turn both answers into a refusal.
+ */
 export async function upsertUser(
   q: Queryable,
   u: { id: string; workspaceId: string; email: string; name: string; role: 'admin' | 'member' },
-) {
-  const { rowCount } = await q.query(
-    `INSERT INTO users (id, workspace_id, email, name, role) VALUES ($1, $2, $3, $4, $5)
-     ON CONFLICT (id) DO UPDATE SET email = $3, name = $4, role = $5 WHERE users.workspace_id = $2`,
-    [u.id, u.workspaceId, u.email, u.name, u.role],
-  );
-  return rowCount > 0;
+): Promise<'ok' | 'other_workspace' | 'email_taken'> {
+  try {
+    const { rowCount } = await q.query(
+      `INSERT INTO users (id, workspace_id, email, name, role) VALUES ($1, $2, $3, $4, $5)
+       ON CONFLICT (id) DO UPDATE SET email = $3, name = $4, role = $5 WHERE users.workspace_id = $2`,
+      [u.id, u.workspaceId, u.email, u.name, u.role],
+    );
+    return rowCount > 0 ? 'ok' : 'other_workspace';
+  } catch (err) {
+    // ON CONFLICT covers the id: a unique violation left is UNIQUE (workspace_id, email).
+    if ((err as { code?: unknown }).code === '23505') return 'email_taken';
+    throw err;
+  }
 }

@@ -17,7 +17,12 @@ function appOn(db: Database) {
     client: { clientId: 'id', clientSecret: 'secret', redirectUri: 'http://127.0.0.1/cb' },
     dataCentres: zohoDataCentres(),
   });
-  return buildWebApp({ ...deps, connections, publicUrl: 'http://127.0.0.1:3000' });
+  return buildWebApp({
+    ...deps,
+    connections,
+    publicUrl: 'http://127.0.0.1:3000',
+    signIn: { mode: 'handoff', secret: undefined },
+  });
 }
 
 describe.each(databaseKinds)('health endpoints on %s', (kind) => {

@@ -10,15 +10,18 @@ import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { createAuth } from './auth.ts';
-import type { WebContext } from './context.ts';
+import type { SignIn, WebContext } from './context.ts';
 import { registerActivityPage } from './pages/activity.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
 import { registerSuggestionsPage } from './pages/suggestions.ts';
 import { registerTryIt } from './pages/try-it.ts';
 import { registerEventsApi } from './routes/events-api.ts';
+import { registerHandoff } from './routes/handoff.ts';
 import { type MetricsRoute, registerMetricsRoute } from './routes/metrics.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
+
+export type { SignIn } from './context.ts';
 
 export interface WebDeps {
   db: Database;
@@ -27,7 +30,8 @@ export interface WebDeps {
   connections: ConnectionDeps;
   /** The origin users reach the app at; https makes cookies Secure. */
   publicUrl: string;
-  handoffSecret?: string | undefined;
+  /** Config.signIn: the demo's pick-a-user page (the embedded demo only) or handoff. */
+  signIn: SignIn;
   sandbox?: WebContext['sandbox'];
   /** The event intake API: the queue jobs go to and the platform's signing secret. */
   events?: { queue: Pick<JobQueue, 'send'>; secret: string };
@@ -77,7 +81,7 @@ export function buildWebApp(deps: WebDeps) {
     clock: deps.clock,
     auth: createAuth({ db: deps.db, clock: deps.clock, secureCookies: deps.publicUrl.startsWith('https:') }),
     connections: deps.connections,
-    handoffSecret: deps.handoffSecret,
+    signIn: deps.signIn,
     queue: deps.events?.queue,
     sandbox: deps.sandbox,
     tryIt: deps.sandbox && deps.events ? { samples: loadSamples() } : undefined,
@@ -97,6 +101,7 @@ export function buildWebApp(deps: WebDeps) {
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
 
   registerSignIn(app, ctx);
+  registerHandoff(app, ctx);
   registerIntegrationsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
   if (deps.events) {

@@ -16,13 +16,21 @@ declare module 'fastify' {
 /**
  * Every authenticated route runs `requireUser`: no session → sign-in (pages) or 401; a
  * state-changing request must also carry the form's CSRF token. What a route may touch is
- * then scoped by `req.user.workspaceId` and `req.user.id` in its queries.
+ * then scoped by `req.user.workspaceId` and `req.user.id` in its queries. Its responses are
+ * never stored (a shared computer's browser or a proxy would keep a user's pages after sign-out).
  */
 export function createAuth(deps: { db: Database; clock: Clock; secureCookies: boolean }) {
-  async function requireUser(req: FastifyRequest, reply: FastifyReply) {
+  /** The request's session, if it has a live one; for routes that work signed in or not. */
+  async function currentSession(req: FastifyRequest): Promise<{ user: User; token: string } | undefined> {
     const token = req.cookies[SESSION_COOKIE];
     const user = token ? await resolveSession(deps.db, deps.clock, token) : undefined;
-    if (!user || !token) {
+    return user && token ? { user, token } : undefined;
+  }
+
+  async function requireUser(req: FastifyRequest, reply: FastifyReply) {
+    reply.header('cache-control', 'no-store');
+    const session = await currentSession(req);
+    if (!session) {
       if (req.method === 'GET') {
         // The path only: a callback's query holds a grant code, which must not travel on.
         const next = new URLSearchParams({ next: new URL(req.url, 'http://x').pathname });
@@ -32,25 +40,24 @@ export function createAuth(deps: { db: Database; clock: Clock; secureCookies: bo
     }
     if (
       req.method !== 'GET' &&
-      !csrfValid(token, (req.body as Record<string, unknown> | undefined)?.['_csrf'])
+      !csrfValid(session.token, (req.body as Record<string, unknown> | undefined)?.['_csrf'])
     ) {
       return reply
         .code(403)
         .type('text/plain')
         .send('This form has expired. Go back, reload the page and try again.');
     }
-    req.user = user;
-    req.sessionToken = token;
+    req.user = session.user;
+    req.sessionToken = session.token;
+  }
+
+  /** HttpOnly, Secure when the app is on https; Lax unless told otherwise. */
+  function cookieOptions(options: { path: string; sameSite?: 'lax' | 'strict'; maxAge: number }) {
+    return { httpOnly: true, sameSite: 'lax' as const, secure: deps.secureCookies, ...options };
   }
 
   function setSessionCookie(reply: FastifyReply, token: string) {
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      secure: deps.secureCookies,
-      maxAge: SESSION_TTL_MS / 1000,
-    });
+    reply.setCookie(SESSION_COOKIE, token, cookieOptions({ path: '/', maxAge: SESSION_TTL_MS / 1000 }));
   }
 
   function pageUser(req: FastifyRequest): PageUser {
@@ -64,7 +71,7 @@ export function createAuth(deps: { db: Database; clock: Clock; secureCookies: bo
     };
   }
 
-  return { requireUser, setSessionCookie, pageUser };
+  return { requireUser, currentSession, cookieOptions, setSessionCookie, pageUser };
 }
 
 export type Auth = ReturnType<typeof createAuth>;

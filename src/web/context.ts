@@ -5,13 +5,21 @@ import type { SampleMeeting } from '../demo/samples.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Auth } from './auth.ts';
 
+/**
+ * How users sign in (Config.signIn): `demo`, the embedded demo's page to pick a user of the demo
+ * workspace; `handoff`, only the scheduling platform's signed link (no secret: nobody).
+ */
+export type SignIn =
+  | { readonly mode: 'demo' }
+  | { readonly mode: 'handoff'; readonly secret: string | undefined };
+
 /** What routes and pages share; built once in `buildWebApp`. */
 export interface WebContext {
   db: Database;
   clock: Clock;
   auth: Auth;
   connections: ConnectionDeps;
-  handoffSecret: string | undefined;
+  signIn: SignIn;
   /** The sync queue, when the event API runs in this process (reconnect resumes waiting work). */
   queue: Pick<JobQueue, 'send'> | undefined;
   /** Sandbox mode only: the demo Zoho accounts to sign in with on the consent page. */

@@ -15,10 +15,11 @@ import type { ClaimTiming } from '../../src/sync/claims.ts';
 import { createEventSync } from '../../src/sync/event-sync.ts';
 import { startRetention } from '../../src/sync/retention.ts';
 import { createSyncQueues, startSyncWorker } from '../../src/sync/worker.ts';
-import { upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
-import { csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
-import { buildWebApp } from '../../src/web/app.ts';
-import { seedDemoWorkspace } from '../../src/workspaces/demo.ts';
+import { signHandoff } from '../../src/users/handoff.ts';
+import { findUser, upsertUser, upsertWorkspace } from '../../src/users/repo.ts';
+import { createSession, csrfToken, SESSION_COOKIE } from '../../src/users/sessions.ts';
+import { buildWebApp, type SignIn } from '../../src/web/app.ts';
+import { demoWorkspace, seedDemoWorkspace } from '../../src/workspaces/demo.ts';
 import { sandboxDataCentres } from '../../src/zoho/datacentres.ts';
 import { type DatabaseKind, freshDatabase, type TestDatabase } from './db.ts';
 import { registerSecret, testLogger } from './logs.ts';
@@ -87,7 +88,6 @@ export async function startTestApp(options: {
   sandbox: Sandbox;
   sandboxBase: string;
   clock?: Clock;
-  handoffSecret?: string;
   perOrgConcurrency?: number;
   /** Start the job queue, the sync worker and the event API (signed with `eventsSecret`). */
   sync?: boolean;
@@ -103,9 +103,11 @@ export async function startTestApp(options: {
   zohoTimeoutMs?: number;
   /**
    * false: the web app is built as with a real Zoho client configured (no sandbox hint, no
-   * Try it panel), though Zoho is still the test's sandbox. Default true.
+   * Try it panel, no demo sign-in), though Zoho is still the test's sandbox. Default true.
    */
   sandboxMode?: boolean;
+  /** AUTH_HANDOFF_SECRET: with it, sign-in is by handoff only, as `npm start` decides (no demo sign-in). */
+  handoffSecret?: string;
   /** METRICS_TOKEN. */
   metricsToken?: string;
   /** With the worker: EVENT_RETENTION_DAYS (default: no retention job). */
@@ -187,16 +189,21 @@ export async function startTestApp(options: {
     });
   if (queue && options.worker !== false && options.retentionDays !== undefined)
     await startRetention({ db: t.db, queue, logger, days: options.retentionDays });
+  // What src/config.ts decides: the demo sign-in only for the embedded sandbox with no secret.
+  const signIn: SignIn =
+    options.sandboxMode !== false && !options.handoffSecret
+      ? { mode: 'demo' }
+      : { mode: 'handoff', secret: options.handoffSecret };
   const app = buildWebApp({
     db: t.db,
     logger,
     clock,
     connections: deps,
     publicUrl: url,
-    handoffSecret: options.handoffSecret,
+    signIn,
     ...(options.sandboxMode === false ? {} : { sandbox: { url: options.sandboxBase, accounts: [] } }),
     ...(queue ? { events: { queue, secret: eventsSecret } } : {}),
-    metrics: { metrics, access: metricsAccess(options.metricsToken, options.sandboxMode !== false) },
+    metrics: { metrics, access: metricsAccess(options.metricsToken, signIn.mode === 'demo') },
   });
   await app.listen({ port, host: '127.0.0.1' });
   return {
@@ -208,10 +215,32 @@ export async function startTestApp(options: {
     keys,
     issuedTokens,
     queue,
-    async signIn(userId, workspaceId = userId === otherAdmin.id ? otherWorkspace.id : 'ws_demo') {
+    async signIn(userId, workspaceId = userId === otherAdmin.id ? otherWorkspace.id : demoWorkspace.id) {
       const s = new AppSession(url);
-      const res = await s.post('/signin', { workspace_id: workspaceId, user_id: userId }, false);
-      if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.html}`);
+      if (signIn.mode === 'demo' && workspaceId === demoWorkspace.id) {
+        const res = await s.post('/signin', { workspace_id: workspaceId, user_id: userId }, false);
+        if (res.status !== 303) throw new Error(`sign-in failed: ${res.status} ${res.html}`);
+        return s;
+      }
+      const user = await findUser(t.db, workspaceId, userId);
+      if (!user) throw new Error(`no user ${userId} in ${workspaceId}`);
+      if (signIn.mode === 'handoff' && signIn.secret) {
+        const now = Math.floor(clock.now().getTime() / 1000);
+        const token = signHandoff(signIn.secret, {
+          jti: crypto.randomUUID(),
+          iat: now,
+          exp: now + 120,
+          workspace: { id: user.workspaceId, name: user.workspaceName },
+          user: { id: user.id, email: user.email, name: user.name, role: user.role },
+        });
+        const res = await s.get(`/auth/handoff?${new URLSearchParams({ token })}`);
+        if (res.status !== 303) throw new Error(`handoff sign-in failed: ${res.status} ${res.html}`);
+        return s;
+      }
+      // No route signs this user in here (the demo lists only the demo workspace; without a
+      // secret there is no handoff): the session a handoff would have made.
+      const session = await createSession(t.db, clock, user);
+      s.browser.setCookie(SESSION_COOKIE, session.token);
       return s;
     },
     async close() {

@@ -32,6 +32,11 @@ export class CookieBrowser {
     return this.cookies.get(name);
   }
 
+  /** A cookie the test made itself (a session it created in the database). */
+  setCookie(name: string, value: string): void {
+    this.cookies.set(name, value);
+  }
+
   private async send(url: string, init: RequestInit): Promise<Step> {
     const cookie = [...this.cookies].map(([k, v]) => `${k}=${v}`).join('; ');
     const res = await fetch(url, { ...init, redirect: 'manual', headers: cookie ? { cookie } : {} });

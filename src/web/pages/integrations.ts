@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { describeProblem, type ProblemCode } from '../../connections/problems.ts';
 import { findConnection, listWorkspaceConnections } from '../../connections/repo.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
@@ -14,15 +15,25 @@ const notices: Record<string, string> = {
   checked: 'Zoho CRM answered: the connection works.',
 };
 
+/**
+ * Problems of a connect attempt that are shown once, where the callback lands, and never kept on
+ * the card: a state nobody can match may be someone else's doing (routes/zoho-connection.ts).
+ */
+const oneOffProblems: readonly ProblemCode[] = ['state_invalid'];
+
 /** `/integrations`: the CRM section with the Zoho CRM card; admins also see their team. */
 export function registerIntegrationsPage(app: FastifyInstance, ctx: WebContext) {
   app.get('/integrations', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const user = req.user!;
     const conn = await findConnection(ctx.db, user.workspaceId, user.id);
-    const notice = notices[String((req.query as Record<string, unknown>)['done'] ?? '')];
+    const query = req.query as Record<string, unknown>;
+    const notice = notices[String(query['done'] ?? '')];
+    const failed = oneOffProblems.find((code) => code === query['failed']);
+    const problem = failed ? describeProblem(failed) : undefined;
     const pageUser = ctx.auth.pageUser(req);
     const body = html`<h1>Integrations</h1>
 ${notice ? html`<div class="notice" id="notice">${notice}</div>` : ''}
+${problem ? html`<div class="problem" id="connect-notice" role="alert"><strong>${problem.title}</strong><br>What to do: ${problem.check}</div>` : ''}
 <h2>CRM</h2>
 ${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf)}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}

@@ -1,30 +1,31 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
-import { acceptHandoff } from '../../users/handoff.ts';
-import { findUser, listAllUsers } from '../../users/repo.ts';
+import { findUser, listWorkspaceUsers } from '../../users/repo.ts';
 import { createSession, endSession, SESSION_COOKIE } from '../../users/sessions.ts';
+import { demoWorkspace } from '../../workspaces/demo.ts';
 import { safeNext } from '../auth.ts';
 import type { WebContext } from '../context.ts';
 import { html } from '../views/html.ts';
 import { page } from '../views/layout.ts';
 
 /**
- * Sign-in. In production the scheduling platform hands over a signed token
- * (`/auth/handoff`); in sandbox mode a page lists the demo users to pick from.
+ * `/signin` and sign-out. Users sign in through the scheduling platform (`/auth/handoff`,
+ * routes/handoff.ts); only the embedded demo (`ctx.signIn.mode === 'demo'`) has a page to pick
+ * a user, and only a user of the demo workspace: a user the platform signed in is never offered.
  */
 export function registerSignIn(app: FastifyInstance, ctx: WebContext) {
   app.get('/signin', async (req, reply) => {
+    reply.header('cache-control', 'no-store');
     const next = safeNext((req.query as Record<string, unknown>)['next']);
-    if (!ctx.sandbox) {
-      return reply.type('text/html').send(
-        page(
-          'Sign in',
-          html`<div class="center card"><h1>Sign in through PepoSmart</h1>
-<p>Open <strong>Settings → Integrations</strong> in PepoSmart; it signs you in here.</p></div>`,
-        ),
-      );
+    if (ctx.signIn.mode === 'handoff') {
+      const body = ctx.signIn.secret
+        ? html`<h1>Sign in through PepoSmart</h1>
+<p>Open <strong>Settings → Integrations</strong> in PepoSmart; it signs you in here.</p>`
+        : html`<h1>Sign-in is not set up on this server</h1>
+<p>Users sign in through PepoSmart, and this server has no AUTH_HANDOFF_SECRET to check its sign-in links with. Ask the operator to set it.</p>`;
+      return reply.type('text/html').send(page('Sign in', html`<div class="center card">${body}</div>`));
     }
-    const users = await listAllUsers(ctx.db);
+    const users = await listWorkspaceUsers(ctx.db, demoWorkspace.id);
     return reply.type('text/html').send(
       page(
         'Sign in',
@@ -40,24 +41,17 @@ export function registerSignIn(app: FastifyInstance, ctx: WebContext) {
 
   const signInForm = z.object({ workspace_id: z.string(), user_id: z.string(), next: z.string().optional() });
   app.post('/signin', async (req, reply) => {
-    if (!ctx.sandbox) return reply.code(404).type('text/plain').send('Sign in through PepoSmart.');
+    if (ctx.signIn.mode !== 'demo')
+      return reply.code(404).type('text/plain').send('Sign in through PepoSmart.');
     const form = signInForm.safeParse(req.body);
-    const user = form.success ? await findUser(ctx.db, form.data.workspace_id, form.data.user_id) : undefined;
+    const user =
+      form.success && form.data.workspace_id === demoWorkspace.id
+        ? await findUser(ctx.db, demoWorkspace.id, form.data.user_id)
+        : undefined;
     if (!user || !form.success) return reply.code(400).type('text/plain').send('Unknown user.');
     const session = await createSession(ctx.db, ctx.clock, user);
     ctx.auth.setSessionCookie(reply, session.token);
     return reply.redirect(safeNext(form.data.next), 303);
-  });
-
-  app.get('/auth/handoff', async (req, reply) => {
-    const q = req.query as Record<string, unknown>;
-    if (!ctx.handoffSecret)
-      return reply.code(404).type('text/plain').send('Handoff sign-in is not configured.');
-    const user = await acceptHandoff(ctx.db, ctx.clock, ctx.handoffSecret, String(q['token'] ?? ''));
-    const session = await createSession(ctx.db, ctx.clock, user);
-    ctx.auth.setSessionCookie(reply, session.token);
-    req.log.info({ userId: user.id, workspaceId: user.workspaceId }, 'signed in by handoff');
-    return reply.redirect(safeNext(q['next']), 303);
   });
 
   app.post('/signout', { preHandler: ctx.auth.requireUser }, async (req, reply) => {

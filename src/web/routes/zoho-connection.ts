@@ -41,7 +41,13 @@ export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebConte
     const user = req.user!;
     const outcome = await completeConnect(ctx.connections, actor(user), singleValues(req.query));
     if (outcome.ok && ctx.queue) await resumeWaiting(ctx.db, ctx.queue, user.workspaceId, user.id);
-    return reply.redirect(outcome.ok ? '/integrations?done=connected' : '/integrations', 303);
+    // A refused state is on no card (connect.ts): the page says so once, by a fixed code.
+    const target = outcome.ok
+      ? '/integrations?done=connected'
+      : outcome.problem === 'state_invalid'
+        ? '/integrations?failed=state_invalid'
+        : '/integrations';
+    return reply.redirect(target, 303);
   });
 
   app.get('/integrations/zoho/disconnect', signedIn, async (req, reply) => {
