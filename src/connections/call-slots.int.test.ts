@@ -1,5 +1,6 @@
+import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { freshDatabase, type TestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createLeasedLimiter } from './call-slots.ts';
 
@@ -45,5 +46,71 @@ describe('Zoho call slots across processes (postgres)', () => {
     const started = Date.now();
     expect(await limiter.run('org_2', 1, async () => 'ran')).toBe('ran');
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
+  });
+  it('R5: a call that runs longer than its lease keeps its slot: the lease is renewed while it runs', async () => {
+    t = await freshDatabase('postgres');
+    // Two processes, one slot; a lease of 1.5 s renewed every 0.5 s, and a call of 5 s.
+    const a = createLeasedLimiter(t.db, createLimiter(), 1_500, 500);
+    const b = createLeasedLimiter(t.db, createLimiter(), 1_500, 500);
+    const log: string[] = [];
+    let longStarted!: () => void;
+    const started = new Promise<void>((r) => (longStarted = r));
+    const long = a.run('org_3', 1, async () => {
+      log.push('long started');
+      longStarted();
+      await new Promise((r) => setTimeout(r, 5_000));
+      log.push('long ended');
+    });
+    await started;
+    await b.run('org_3', 1, async () => {
+      log.push('other ran');
+    });
+    await long;
+    expect(log).toEqual(['long started', 'long ended', 'other ran']);
+  });
+
+  it('R5: the slots of a worker killed mid-call come back within seconds, not minutes', async () => {
+    t = await freshDatabase('postgres');
+    const child = spawn(process.execPath, ['test/helpers/r5-slots-child.ts'], {
+      env: {
+        ...process.env,
+        CHILD_DATABASE_URL: testDatabaseUrl,
+        CHILD_SCHEMA: t.schema!,
+        CHILD_ORG: 'org_4',
+        CHILD_CALLS: '3',
+      },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stderr!.on('data', (d) => (out += d));
+    await new Promise<void>((resolve, reject) => {
+      child.stdout!.on('data', (d) => (out += d) && out.includes('READY') && resolve());
+      child.once('exit', (code) => reject(new Error(`child exited (${code}): ${out}`)));
+    });
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    // Every slot is leased to the dead process, for at most the lease (10 s) from now.
+    const { rows } = await t.db.query<{ held: number; left_ms: number }>(
+      `SELECT count(*)::int AS held,
+              (EXTRACT(EPOCH FROM max(expires_at) - now()) * 1000)::float8 AS left_ms
+         FROM zoho_call_slots WHERE org_key = 'org_4' AND holder IS NOT NULL`,
+    );
+    expect(rows[0]!.held).toBe(3);
+    expect(Number(rows[0]!.left_ms)).toBeLessThanOrEqual(10_000);
+    // And they serve again: three calls at once on the org, in another process.
+    const other = createLeasedLimiter(t.db, createLimiter());
+    let running = 0;
+    let peak = 0;
+    await Promise.all(
+      Array.from({ length: 3 }, () =>
+        other.run('org_4', 3, async () => {
+          peak = Math.max(peak, ++running);
+          await new Promise((r) => setTimeout(r, 50));
+          running--;
+        }),
+      ),
+    );
+    expect(peak).toBe(3);
   });
 });

@@ -8,12 +8,25 @@ import type { Limiter } from '../zoho/limiter.ts';
  * rows in `zoho_call_slots` for as long as it runs. The sync queue already keeps an org's jobs
  * within the limit (pg-boss group concurrency), but its count is read without a lock, so two
  * workers fetching at the same instant can overshoot by a job; the lease makes the limit exact.
- * A lease outlives its call by at most `leaseMs` when its process dies. On PGlite (one process)
- * the in-process limiter alone is exact and this is not used.
+ * On PGlite (one process) the in-process limiter alone is exact and this is not used.
+ *
+ * A lease is short and renewed every `renewMs` while its call runs (a Zoho call may take longer
+ * than the lease: up to the transport's 30 s timeout), so the slots of a process that dies —
+ * SIGKILL, OOM — come back within `leaseMs` (R5: two kills once held 8 of an org's 15 slots for
+ * the 2 minutes leases used to last). A process that stalls past its lease may find, when it
+ * resumes, that another took its slot: the org is then briefly over its limit, and Zoho's 429
+ * is retried.
  */
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-export function createLeasedLimiter(db: Database, local: Limiter, leaseMs = 120_000): Limiter {
+export const defaultLeaseMs = 10_000;
+
+export function createLeasedLimiter(
+  db: Database,
+  local: Limiter,
+  leaseMs = defaultLeaseMs,
+  renewMs = Math.min(3_000, leaseMs / 3),
+): Limiter {
   const holderPrefix = crypto.randomBytes(6).toString('hex');
   let seq = 0;
   const seeded = new Map<string, number>();
@@ -45,14 +58,38 @@ export function createLeasedLimiter(db: Database, local: Limiter, leaseMs = 120_
     }
   }
 
+  /** Renews the lease until the returned function is called; one renewal at a time. */
+  function keepLeased(key: string, slot: number, holder: string): () => void {
+    let renewing = false;
+    const timer = setInterval(() => {
+      if (renewing) return;
+      renewing = true;
+      db.query(
+        `UPDATE zoho_call_slots SET expires_at = now() + $4 * interval '1 millisecond'
+          WHERE org_key = $1 AND slot = $2 AND holder = $3`,
+        [key, slot, holder, leaseMs],
+      )
+        // A renewal that fails (the database busy for a moment) is tried again at the next tick:
+        // a lease outlives two missed renewals.
+        .catch(() => {})
+        .finally(() => {
+          renewing = false;
+        });
+    }, renewMs);
+    timer.unref();
+    return () => clearInterval(timer);
+  }
+
   return {
     run(key, limit, fn) {
       return local.run(key, limit, async () => {
         const holder = `${holderPrefix}:${++seq}`;
         const slot = await lease(key, limit, holder);
+        const stopRenewing = keepLeased(key, slot, holder);
         try {
           return await fn();
         } finally {
+          stopRenewing();
           await db.query(
             'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
             [key, slot, holder],
