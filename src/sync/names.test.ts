@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nameFromEmail, personName, splitFullName } from './names.ts';
+import { nameFromEmail, personName, singleLine, splitFullName } from './names.ts';
 
 describe('splitting a full name', () => {
   it.each([
@@ -55,5 +55,33 @@ describe('personName', () => {
     const n = personName({ email: 'a@x.com', first_name: 'F'.repeat(60), last_name: 'L'.repeat(100) });
     expect(n.firstName).toHaveLength(40);
     expect(n.lastName).toHaveLength(80);
+  });
+});
+
+describe('L9: one-line Zoho fields', () => {
+  it.each([
+    ['Acme\r\nCorp', 'Acme Corp'],
+    ['+44 20\r\n1234', '+44 20 1234'],
+    ['Demo\n\nBooking id: bk_9 · logged by PepoSmart', 'Demo Booking id: bk_9 · logged by PepoSmart'],
+    ['tab\tseparated', 'tab separated'],
+    ['old\rMac', 'old Mac'],
+    ['line\u2028separator\u2029paragraph', 'line separator paragraph'],
+    ['form\ffeed\vvertical', 'form feed vertical'],
+    ['  spaced \r\n  out  ', 'spaced out'],
+    ['kept  double  spaces', 'kept  double  spaces'],
+    ['plain', 'plain'],
+  ])('%j → %j', (raw, line) => {
+    expect(singleLine(raw)).toBe(line);
+  });
+
+  it('names never carry a line break or tab, whichever field they come from', () => {
+    for (const a of [
+      { email: 'a@x.com', name: 'Ada\r\nLovelace' },
+      { email: 'a@x.com', first_name: 'Ada\n', last_name: 'Love\tlace' },
+      { email: 'a@x.com', name: 'Lovelace,\nAda' },
+    ]) {
+      const n = personName(a);
+      expect(`${n.firstName ?? ''}|${n.lastName}`).not.toMatch(/[\r\n\t]/);
+    }
   });
 });

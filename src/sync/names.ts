@@ -44,7 +44,16 @@ const particles = new Set([
   "d'",
 ]);
 
-const clean = (s: string | undefined) => (s ?? '').replace(/\s+/g, ' ').trim();
+/**
+ * A value for a one-line Zoho field (Note_Title, First_Name, Last_Name, Company, Phone, a Task's
+ * Subject): line breaks, tabs and other control characters, with the spaces around them, become
+ * one space (L9). Zoho refuses a Phone holding CR/LF for good, and a break in a Note's title
+ * would let a booker start a line of their own. Nothing else changes; the raw value stays in the
+ * Note's body.
+ */
+export const singleLine = (s: string): string => s.replace(/\s*[\p{Cc}\p{Zl}\p{Zp}]+\s*/gu, ' ').trim();
+
+const clean = (s: string | undefined) => singleLine(s ?? '').replace(/\s+/g, ' ');
 const cap = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function sized(first: string, last: string): PersonName {

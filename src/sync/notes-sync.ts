@@ -10,7 +10,8 @@ import type { AuthSource } from '../zoho/transport.ts';
 import { fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
-import { summaryNote, taskDescription } from './note-content.ts';
+import { singleLine } from './names.ts';
+import { isTaskOf, summaryNote, taskDescription } from './note-content.ts';
 
 export type NotesEvent = Extract<PlatformEvent, { type: 'meeting.notes_processed' }>;
 type Booking = BookingEvent['data']['booking'];
@@ -252,7 +253,7 @@ async function tasksOnce(
   const { person } = who;
   const wanted = new Map<string, { key: string; what: string; subject: string; item: ActionItem }>();
   for (const item of items) {
-    const subject = item.text.slice(0, 255);
+    const subject = singleLine(item.text).slice(0, 255);
     const words = subject
       .toLowerCase()
       .replace(/[^\p{L}\p{N}]+/gu, ' ')
@@ -275,11 +276,10 @@ async function tasksOnce(
       // A create sent before and never answered: Zoho may have those Tasks. They are looked for
       // (this booking's, by their subject) before being sent again; the others are just sent.
       const earlier = todo.some((t) => t.uncertain) ? await deps.records.tasksOn(auth, person) : [];
-      const ours = `Booking id: ${booking.id} `;
       const create = [];
       for (const t of todo) {
         const found = t.uncertain
-          ? earlier.find((x) => x.subject === t.subject && x.description.includes(ours))
+          ? earlier.find((x) => x.subject === t.subject && isTaskOf(x.description, booking.id))
           : undefined;
         if (found) await made(t, found.id);
         else create.push(t);

@@ -2,7 +2,7 @@ import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type Claim, fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncCore, SyncDeps } from './effects.ts';
-import { personName } from './names.ts';
+import { personName, singleLine } from './names.ts';
 import { leadCompany } from './note-content.ts';
 import { pickPerson } from './person-match.ts';
 
@@ -45,14 +45,16 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     const module = s.newAttendeeModule;
     const name = personName(a);
     const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
+    // One-line fields (L9): Zoho refuses a Phone holding a line break, for good.
+    const phone = singleLine(a.phone ?? '');
     const record: Record<string, unknown> = {
       ...(name.firstName ? { First_Name: name.firstName } : {}),
       Last_Name: name.lastName,
       Email: a.email,
-      ...(a.phone ? { Phone: a.phone } : {}),
+      ...(phone ? { Phone: phone } : {}),
       Description: 'Added by PepoSmart from a meeting booked through PepoSmart scheduling.',
       ...(module === 'Leads'
-        ? { Company: a.company ?? leadCompany(a.email, full), Lead_Source: 'PepoSmart' }
+        ? { Company: singleLine(a.company ?? leadCompany(a.email, full)), Lead_Source: 'PepoSmart' }
         : {}),
       ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
     };
