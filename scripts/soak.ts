@@ -5,14 +5,17 @@ import { runShape, type ShapeResult } from './soak/run.ts';
 import type { ShapeName } from './soak/shapes.ts';
 
 /**
- * `npm run soak [-- --shape scaled|embedded|both] [--events N] [--seed S] [--minutes M]`:
- * bookings sent to the service while its processes are SIGKILLed and stalled, the sandbox
- * answers about one CRM call in ten with a 5xx or a dropped connection plus bursts of 429s,
- * and every access token expires at once twice. Then it waits for the backlog to drain and
- * counts, in the app's database and in the sandbox: events accepted, done, lost, duplicate
- * people and Notes, refreshes per connection per storm, time to drain. Exits 1 on any loss or
- * duplicate, or when the backlog does not drain within the bound. Not part of `npm test`.
- * Needs PostgreSQL for the scaled shape (TEST_DATABASE_URL, default the local test database).
+ * `npm run soak [-- --shape scaled|embedded|both] [--events N] [--seed S] [--minutes M]`
+ * (also `--users`, `--load-seconds`, `--keep` to keep the run's folder, logs and schema):
+ * bookings sent to the service for a minute while its processes are SIGKILLed and stalled,
+ * bursts of 429s come back and every access token expires at once, twice; about one CRM call
+ * in ten is answered with a 5xx or a dropped connection until the backlog has drained. Then
+ * it counts, in the app's database and in the sandbox's saved state: events accepted, done,
+ * lost, duplicate people and Notes, refreshes per connection per storm, time to drain. Exits
+ * 1 on any loss or duplicate, or when the backlog does not drain within the bound (M minutes
+ * for the whole run). Not part of `npm test`. The scaled shape needs PostgreSQL
+ * (TEST_DATABASE_URL, default postgres://postgres@127.0.0.1:5432/test): a schema of its own,
+ * dropped at the end.
  */
 const { values } = parseArgs({
   options: {
@@ -21,7 +24,7 @@ const { values } = parseArgs({
     users: { type: 'string', default: '4' },
     'load-seconds': { type: 'string', default: '60' },
     seed: { type: 'string' },
-    minutes: { type: 'string', default: '9' },
+    minutes: { type: 'string', default: '10' },
     keep: { type: 'boolean', default: false },
   },
 });

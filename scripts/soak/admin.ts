@@ -53,14 +53,6 @@ export function sandboxAdmin(base: string, retryForMs = 60_000): SandboxAdmin {
   };
 }
 
-export async function orgRecords(admin: SandboxAdmin, orgId: string, module: string): Promise<ZohoRecord[]> {
-  const res = await admin.call<{ records: Record<string, ZohoRecord[]> }>(
-    'GET',
-    `/orgs/${orgId}/records?module=${module}`,
-  );
-  return res.records[module] ?? [];
-}
-
 export async function orgCalls(admin: SandboxAdmin, orgId: string): Promise<CallEntry[]> {
   return (await admin.call<{ calls: CallEntry[] }>('GET', `/orgs/${orgId}/calls`)).calls;
 }

@@ -4,10 +4,11 @@ import type { ServiceProcess } from './processes.ts';
 import type { Random } from './random.ts';
 
 /**
- * What goes wrong during the load: processes SIGKILLed and restarted, processes stopped
- * (SIGSTOP) past the job queue's heartbeat and resumed, about one CRM call in ten answered
- * 5xx or dropped by the sandbox, bursts of 429s, and token-expiry storms — the sandbox clock
- * jumps an hour, so every access token the app holds is refused at once.
+ * What goes wrong. While the load lasts: processes SIGKILLed and restarted, processes stopped
+ * (SIGSTOP) past the job queue's heartbeat and resumed, bursts of 429s, and token-expiry
+ * storms — the sandbox clock jumps an hour, so every access token the app holds is refused
+ * at once. From the start of the load until the backlog has drained: about one CRM call in
+ * ten answered with a 5xx or a dropped connection.
  */
 export interface ChaosPlan {
   /** Processes a kill picks from, with their weights. */
@@ -16,7 +17,7 @@ export interface ChaosPlan {
   killEverySeconds: [number, number];
   stallEverySeconds: [number, number];
   stallSeconds: [number, number];
-  /** Fractions of the load phase at which a token-expiry storm starts. */
+  /** Fractions of the load phase at which a token-expiry storm starts (at least 15 s apart). */
   stormsAt: number[];
   faultRate: number;
 }
@@ -25,16 +26,20 @@ export interface ChaosStats {
   kills: Record<string, number>;
   stalls: number;
   restartFailures: string[];
+  /** Failures asked of the sandbox (the call log says how many were served). */
   faults: { fiveXx: number; drops: number; bursts429: number; calls429: number };
   /** Per storm, per org: successful refreshes from the storm to the next one (or the end). */
   storms: Array<{ at: number; refreshes: number[] }>;
   /** Refreshes before the first storm (there should be none). */
   refreshesBeforeStorms: number[];
+  /** Refresh attempts Zoho answered with an error. */
   refreshFailures: number;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const REFRESH = '/oauth/v2/token (refresh_token)';
+const STORM_GAP_MS = 15_000;
+const STORM_CALM_MS = 5_000;
 
 export function startChaos(deps: {
   admin: SandboxAdmin;
@@ -53,13 +58,14 @@ export function startChaos(deps: {
     refreshesBeforeStorms: [],
     refreshFailures: 0,
   };
-  let on = true;
+  const flags = { disrupting: true, faulting: true };
   const started = Date.now();
-  // One process is killed or stalled at a time: a kill never lands on a process being resumed.
-  let busy = new Set<ServiceProcess>();
-  const sleepWhileOn = async (ms: number) => {
+  // A process being killed, restarted, stalled or resumed is left alone by the other loops.
+  const busy = new Set<ServiceProcess>();
+  const restarts = new Set<Promise<void>>();
+  const sleepWhile = async (flag: keyof typeof flags, ms: number) => {
     const until = Date.now() + ms;
-    while (on && Date.now() < until) await pause(Math.min(250, until - Date.now()));
+    while (flags[flag] && Date.now() < until) await pause(Math.min(250, until - Date.now()));
   };
 
   async function restart(p: ServiceProcess): Promise<void> {
@@ -73,26 +79,33 @@ export function startChaos(deps: {
     }
   }
 
+  async function killAndRestart(target: ServiceProcess): Promise<void> {
+    await target.end('SIGKILL');
+    stats.kills[target.spec.name] = (stats.kills[target.spec.name] ?? 0) + 1;
+    await pause(rng.between(0.3, 2.5) * 1000);
+    await restart(target);
+    busy.delete(target);
+  }
+
   async function kills(): Promise<void> {
     for (;;) {
-      await sleepWhileOn(rng.between(...plan.killEverySeconds) * 1000);
-      if (!on) return;
+      await sleepWhile('disrupting', rng.between(...plan.killEverySeconds) * 1000);
+      if (!flags.disrupting) return;
       const free = plan.killable.filter((k) => k.process.state === 'running' && !busy.has(k.process));
       const target = weightedPick(free, rng);
       if (!target) continue;
       busy.add(target);
-      await target.end('SIGKILL');
-      stats.kills[target.spec.name] = (stats.kills[target.spec.name] ?? 0) + 1;
-      await pause(rng.between(0.3, 2.5) * 1000);
-      await restart(target);
-      busy.delete(target);
+      // Restarting takes seconds: the next kill (of another process) does not wait for it.
+      const done = killAndRestart(target);
+      restarts.add(done);
+      void done.finally(() => restarts.delete(done)).catch(() => {});
     }
   }
 
   async function stalls(): Promise<void> {
     for (;;) {
-      await sleepWhileOn(rng.between(...plan.stallEverySeconds) * 1000);
-      if (!on) return;
+      await sleepWhile('disrupting', rng.between(...plan.stallEverySeconds) * 1000);
+      if (!flags.disrupting) return;
       const free = plan.stallable.filter((p) => p.state === 'running' && !busy.has(p));
       if (free.length === 0) continue;
       const target = rng.pick(free);
@@ -106,33 +119,35 @@ export function startChaos(deps: {
     }
   }
 
+  /** About `faultRate` of the calls each org received since the last look, failed from now on. */
+  async function injectFaults(orgId: string, credits: Map<string, number>): Promise<void> {
+    const org = await admin.call<SandboxOrg>('GET', `/orgs/${orgId}`);
+    // Every CRM call the sandbox serves costs at least one credit: the count of calls made.
+    const used = org.limits.credits_used;
+    const delta = Math.max(0, used - (credits.get(orgId) ?? used));
+    credits.set(orgId, used);
+    const n = Math.floor(delta * plan.faultRate + rng.next());
+    // About three in ten injected failures are a dropped connection, the rest a 5xx.
+    let drops = 0;
+    for (let i = 0; i < n; i++) if (rng.chance(0.3)) drops += 1;
+    const fiveXx = n - drops;
+    const status = rng.pick([500, 500, 502, 503]);
+    if (fiveXx > 0)
+      await admin.call('POST', '/faults', { org_id: orgId, path: '^/crm/', status, count: fiveXx });
+    if (drops > 0)
+      await admin.call('POST', '/faults', { org_id: orgId, path: '^/crm/', drop: true, count: drops });
+    stats.faults.fiveXx += fiveXx;
+    stats.faults.drops += drops;
+  }
+
   async function faults(): Promise<void> {
     const credits = new Map<string, number>();
     let nextBurst = Date.now() + rng.between(6, 12) * 1000;
-    while (on) {
-      for (const orgId of orgIds) {
-        const org = await admin.call<SandboxOrg>('GET', `/orgs/${orgId}`);
-        const used = org.limits.credits_used;
-        const delta = Math.max(0, used - (credits.get(orgId) ?? used));
-        credits.set(orgId, used);
-        const n = Math.floor(delta * plan.faultRate + rng.next());
-        // About three in ten injected failures are a dropped connection, the rest a 5xx.
-        let drops = 0;
-        for (let i = 0; i < n; i++) if (rng.chance(0.3)) drops += 1;
-        const fiveXx = n - drops;
-        if (fiveXx > 0)
-          await admin.call('POST', '/faults', {
-            org_id: orgId,
-            path: '^/crm/',
-            status: rng.pick([500, 500, 502, 503]),
-            count: fiveXx,
-          });
-        if (drops > 0)
-          await admin.call('POST', '/faults', { org_id: orgId, path: '^/crm/', drop: true, count: drops });
-        stats.faults.fiveXx += fiveXx;
-        stats.faults.drops += drops;
-      }
-      if (Date.now() > nextBurst) {
+    while (flags.faulting) {
+      for (const orgId of orgIds) await injectFaults(orgId, credits);
+      // Bursts of 429s while the load lasts: in the drain's trickle of calls a burst would
+      // refuse nearly all of them, which no org sees from a concurrency limit.
+      if (flags.disrupting && Date.now() > nextBurst) {
         const count = rng.int(5, 15);
         const busy429 = crmErrors.tooManyRequests();
         await admin.call('POST', '/faults', {
@@ -146,7 +161,7 @@ export function startChaos(deps: {
         stats.faults.calls429 += count;
         nextBurst = Date.now() + rng.between(8, 15) * 1000;
       }
-      await sleepWhileOn(500);
+      await sleepWhile('faulting', 500);
     }
   }
 
@@ -162,11 +177,22 @@ export function startChaos(deps: {
     );
   const snapshots: Array<Array<{ ok: number; failed: number }>> = [];
 
+  const everyone = [...new Set([...plan.killable.map((k) => k.process), ...plan.stallable])];
+  /** Until every process runs (at most a minute): a storm is for the service to weather, not a dead one. */
+  async function allUp(): Promise<void> {
+    const until = Date.now() + 60_000;
+    while (Date.now() < until && everyone.some((p) => p.state !== 'running' || busy.has(p))) await pause(250);
+  }
+
   async function storms(): Promise<void> {
     snapshots.push(await refreshCounts());
+    let last = -Infinity;
     for (const at of plan.stormsAt) {
-      await sleepWhileOn(started + at * deps.loadMs - Date.now());
-      if (!on) return;
+      await sleepWhile('disrupting', Math.max(started + at * deps.loadMs, last + STORM_GAP_MS) - Date.now());
+      if (!flags.disrupting) return;
+      await allUp();
+      // Nobody is killed or stopped while the storm breaks.
+      for (const p of everyone) busy.add(p);
       snapshots.push(await refreshCounts());
       // One refresh attempt is dropped on the way too: the refresh itself must be retried.
       await admin.call('POST', '/faults', {
@@ -176,36 +202,43 @@ export function startChaos(deps: {
         count: 1,
       });
       await admin.call('POST', '/clock', { advance_seconds: 3660 });
-      stats.storms.push({ at: Date.now() - started, refreshes: [] });
+      last = Date.now();
+      stats.storms.push({ at: last - started, refreshes: [] });
+      await pause(STORM_CALM_MS);
+      for (const p of everyone) busy.delete(p);
     }
   }
 
-  const loops = [kills(), stalls(), faults(), storms()];
+  const disruptions = [kills(), stalls(), storms()];
+  const faulting = faults();
   return {
     stats,
-    /** Ends the chaos: every process running again, no fault left, refreshes counted. */
-    async stop(processes: ServiceProcess[]): Promise<ChaosStats> {
-      on = false;
-      await Promise.all(loops);
-      busy = new Set();
+    /** Ends kills, stalls and storms: every process running again. Faults go on. */
+    async endDisruptions(processes: ServiceProcess[]): Promise<void> {
+      flags.disrupting = false;
+      await Promise.all(disruptions);
+      await Promise.all(restarts);
       for (const p of processes) {
         if (p.state === 'paused') p.resume();
         if (p.state === 'down') await restart(p);
       }
-      await admin.call('DELETE', '/faults');
-      return stats;
     },
-    /** Closes the last storm's window; call once the backlog has drained. */
+    /** Ends the injected failures (call once the backlog has drained, or the time is up). */
+    async endFaults(): Promise<void> {
+      flags.faulting = false;
+      await faulting;
+      await admin.call('DELETE', '/faults');
+    },
+    /** Closes the last storm's window: call once the backlog has drained. */
     async countRefreshes(): Promise<void> {
       snapshots.push(await refreshCounts());
       const [first, ...rest] = snapshots;
-      stats.refreshesBeforeStorms = rest[0] ? rest[0].map((s, i) => s.ok - first![i]!.ok) : [];
+      stats.refreshesBeforeStorms = rest[0]!.map((s, i) => s.ok - first![i]!.ok);
       stats.storms.forEach((storm, i) => {
         storm.refreshes = rest[i + 1]!.map((s, j) => s.ok - rest[i]![j]!.ok);
       });
-      const last = snapshots.at(-1)!;
-      stats.refreshFailures =
-        last.reduce((sum, s) => sum + s.failed, 0) - first!.reduce((sum, s) => sum + s.failed, 0);
+      const failed = (snapshot: Array<{ failed: number }>) => snapshot.reduce((sum, s) => sum + s.failed, 0);
+      stats.refreshFailures = failed(snapshots.at(-1)!) - failed(first!);
     },
   };
 }

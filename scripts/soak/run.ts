@@ -1,4 +1,6 @@
-import { orgCalls, orgRecords } from './admin.ts';
+import type { ModuleName } from '../../sandbox/modules.ts';
+import type { SandboxState } from '../../sandbox/state.ts';
+import type { ZohoRecord } from './admin.ts';
 import { type Audit, audit, type OrgRecords } from './audit.ts';
 import { type ChaosStats, startChaos } from './chaos.ts';
 import { newRunTag, planEvents, sendPlan } from './load.ts';
@@ -26,7 +28,7 @@ export interface ShapeResult {
   /** Seconds. */
   setupS: number;
   loadS: number;
-  /** From the end of the chaos (every process up, no fault left) until nothing is in progress. */
+  /** From the last event accepted (kills and stalls over; faults go on) until nothing is in progress. */
   drainS: number;
   drained: boolean;
   starts: Record<string, number>;
@@ -46,20 +48,22 @@ async function drain(shape: Shape, accepted: number, until: number): Promise<boo
   return false;
 }
 
-async function sandboxRecords(shape: Shape, orgIds: string[]): Promise<OrgRecords[]> {
-  return Promise.all(
-    orgIds.map(async (orgId) => ({
-      orgId,
-      contacts: await orgRecords(shape.admin, orgId, 'Contacts'),
-      leads: await orgRecords(shape.admin, orgId, 'Leads'),
-      notes: await orgRecords(shape.admin, orgId, 'Notes'),
-    })),
-  );
+/** The org's live records of a module as the sandbox saved them: id and fields. */
+function saved(state: SandboxState, orgId: string, module: ModuleName): ZohoRecord[] {
+  return Object.values(state.records[orgId]?.[module] ?? {}).map((r) => ({ ...r.fields, id: r.id }));
 }
 
-async function callFigures(shape: Shape, orgIds: string[]) {
-  const calls = (await Promise.all(orgIds.map((id) => orgCalls(shape.admin, id)))).flat();
-  const crm = calls.filter((c) => c.path.startsWith('/crm/'));
+function sandboxRecords(state: SandboxState, orgIds: string[]): OrgRecords[] {
+  return orgIds.map((orgId) => ({
+    orgId,
+    contacts: saved(state, orgId, 'Contacts'),
+    leads: saved(state, orgId, 'Leads'),
+    notes: saved(state, orgId, 'Notes'),
+  }));
+}
+
+function callFigures(state: SandboxState, orgIds: string[]) {
+  const crm = orgIds.flatMap((id) => state.calls[id] ?? []).filter((c) => c.path.startsWith('/crm/'));
   return {
     crm: crm.length,
     faulted5xx: crm.filter((c) => c.code === 'FAULT' && c.status >= 500).length,
@@ -102,22 +106,28 @@ export async function runShape(
       plan: { ...shape.chaos, stormsAt: [0.3, 0.65], faultRate: 0.1 },
     });
     const tLoad = Date.now();
-    const sent = await sendPlan(shape.appUrl, shape.eventsSecret, plan, {
+    const sending = sendPlan(shape.appUrl, shape.eventsSecret, plan, {
       spreadMs: loadMs,
       inFlight: 12,
       until: deadline - 30_000,
     });
+    // Kills, stalls and storms last the load's planned time, however long the sends take.
+    await pause(loadMs);
+    await chaos.endDisruptions(shape.processes);
+    const sent = await sending;
     const loadS = seconds(Date.now() - tLoad);
-    const stats = await chaos.stop(shape.processes);
     const tDrain = Date.now();
     const accepted = sent.filter((s) => s.accepted).length;
-    say(`${name}: ${accepted} of ${sent.length} accepted in ${loadS} s; chaos over, draining`);
-    const drained = await drain(shape, accepted, deadline - 15_000);
+    say(
+      `${name}: ${accepted} of ${sent.length} accepted in ${loadS} s; kills and stalls over, draining under faults`,
+    );
+    const drained = await drain(shape, accepted, deadline - 20_000);
     const drainS = seconds(Date.now() - tDrain);
+    await chaos.endFaults();
     await chaos.countRefreshes();
-    const orgs = await sandboxRecords(shape, orgIds);
-    const calls = await callFigures(shape, orgIds);
     const app = await shape.finish();
+    const orgs = sandboxRecords(app.sandbox, orgIds);
+    const calls = callFigures(app.sandbox, orgIds);
     return {
       shape: name,
       description: shape.description,
@@ -128,7 +138,7 @@ export async function runShape(
         orgOfUser: new Map(users.map((u) => [u.id, u.orgId])),
         orgs,
       }),
-      chaos: stats,
+      chaos: chaos.stats,
       calls,
       resends: sent.reduce((n, s) => n + s.attempts - 1, 0),
       apiServerErrors: sent.reduce((n, s) => n + s.serverErrors, 0),

@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
+import { loadState, type SandboxState } from '../../sandbox/state.ts';
 import { formatVaultKey, newVaultKey } from '../../src/crypto/vault.ts';
 import { openPglite } from '../../src/db/pglite.ts';
 import type { Queryable } from '../../src/db/port.ts';
@@ -38,13 +39,28 @@ export interface Shape {
   >;
   /** Events recorded and how many are still in progress; undefined while the app does not answer. */
   progress(): Promise<{ recorded: number; inProgress: number } | undefined>;
-  /** Stops the service processes and reads what the app's database holds. */
-  finish(): Promise<{ events: EventRow[]; refs: RefRow[] }>;
+  /**
+   * Stops every process gracefully (the sandbox last: it saves its state as it closes) and
+   * reads what the app's database holds and what the sandbox saved.
+   */
+  finish(): Promise<Finished>;
   /** Stops whatever still runs and removes the folder and the schema (unless `keep`). */
   cleanup(keep: boolean): Promise<void>;
 }
 
+export interface Finished {
+  events: EventRow[];
+  refs: RefRow[];
+  sandbox: SandboxState;
+}
+
 export const SEARCH_LAG_SECONDS = '10';
+
+function savedSandbox(dataDir: string): SandboxState {
+  const state = loadState(path.join(dataDir, 'sandbox', 'zoho-sandbox.json'));
+  if (!state) throw new Error(`the sandbox saved no state in ${dataDir}`);
+  return state;
+}
 
 async function freePort(): Promise<number> {
   const server = net.createServer();
@@ -108,12 +124,13 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
     await server.close();
   };
   try {
+    const sandboxDir = own('sandbox');
     const sandbox = new ServiceProcess({
       name: 'sandbox',
       args: ['sandbox/main.ts'],
       env: {
         ...baseEnv(),
-        DATA_DIR: own('sandbox'),
+        DATA_DIR: sandboxDir,
         ZOHO_SANDBOX_PORT: String(sandboxPort),
         PORT: String(webPort),
       },
@@ -178,12 +195,13 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
       eventsSecret: s.eventsSecret,
       processes,
       chaos: {
+        // Mostly workers; the web process now and then (the platform then sends again).
         killable: [
           ...workerProcesses.map((w) => ({ process: w, weight: 4 / workers })),
-          { process: web, weight: 1 },
+          { process: web, weight: 0.5 },
         ],
         stallable: workerProcesses,
-        killEverySeconds: [4, 9],
+        killEverySeconds: [5, 10],
         stallEverySeconds: [12, 20],
         stallSeconds: [13, 20],
       },
@@ -197,9 +215,8 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
         return { recorded: rows[0]!.recorded, inProgress: rows[0]!.in_progress };
       },
       async finish() {
-        const read = await readApp(db);
-        for (const p of [...workerProcesses, web]) await p.end('SIGTERM');
-        return read;
+        for (const p of [...workerProcesses, web, sandbox]) await p.end('SIGTERM', 60_000);
+        return { ...(await readApp(db)), sandbox: savedSandbox(sandboxDir) };
       },
       cleanup,
     };
@@ -272,10 +289,10 @@ export async function startEmbedded(): Promise<Shape> {
       }
     },
     async finish() {
-      await app.end('SIGTERM');
+      await app.end('SIGTERM', 60_000);
       const db = await openPglite({ dataDir: path.join(dir, 'data', 'pglite') });
       try {
-        return await readApp(db);
+        return { ...(await readApp(db)), sandbox: savedSandbox(path.join(dir, 'data')) };
       } finally {
         await db.close();
       }
