@@ -84,6 +84,7 @@ const protectedPosts: Array<[string, Record<string, string>]> = [
   ['/integrations/zoho/disconnect', {}],
   ['/integrations/zoho/check', {}],
   ['/integrations/zoho/settings', { new_attendee_module: 'Leads' }],
+  ['/auth/handoff/switch', { jti: 'any-link-id' }],
   ['/signout', {}],
 ];
 

@@ -1,11 +1,13 @@
 import crypto from 'node:crypto';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { hashToken } from '../../sandbox/ids.ts';
+import { describeProblem } from '../../src/connections/problems.ts';
 import { requestedScopes } from '../../src/connections/scopes.ts';
 import { type AppSession, otherAdmin, otherWorkspace, startTestApp, type TestApp } from '../helpers/app.ts';
 import {
   beginConnect,
   callsTo,
+  cardProblem,
   clearFaults,
   connectionSnapshot,
   consent,
@@ -16,6 +18,7 @@ import {
   localTarget,
   manualClock,
   startSpyServer,
+  textOf,
 } from '../helpers/connect-steps.ts';
 import { databaseKinds } from '../helpers/db.ts';
 import { type CreatedOrg, uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
@@ -68,6 +71,19 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
     return { org, alexZoho: org.users[0]!.email, otherZoho: org.users[1]!.email };
   }
 
+  /** Where a callback whose state matches nothing lands: a one-off notice, nothing on the card (L4). */
+  const stateRefused = '/integrations?failed=state_invalid';
+
+  /** The landing page explains the refused state once; the card itself shows no problem. */
+  async function expectStateNotice(session: AppSession) {
+    const page = await session.get(stateRefused);
+    expect(page.status).toBe(200);
+    const notice = /<div class="problem" id="connect-notice"[^>]*>([\s\S]*?)<\/div>/.exec(page.html)?.[1];
+    expect(textOf(notice ?? '')).toContain(describeProblem('state_invalid').title);
+    expect(cardProblem(page.html)).toBeUndefined();
+    expect((await session.get('/integrations')).html).not.toContain('id="connect-notice"');
+  }
+
   /** Presents `callback` to the app as `session`; the app answers with a redirect to the card. */
   async function presentCallback(session: AppSession, callback: URL | string) {
     const res = await session.get(callback.toString());
@@ -85,10 +101,10 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
       const before = await connectionSnapshot(app!.db, 'ws_demo', 'usr_alex');
       expect(before.connection?.['status']).toBe('connected');
 
-      expect(await presentCallback(alex, callback)).toBe('/integrations');
+      expect(await presentCallback(alex, callback)).toBe(stateRefused);
 
       // A working connection's card is not defaced by a stray callback (anyone can link one).
-      expect((await alex.get('/integrations')).html).not.toContain('id="zoho-problem"');
+      await expectStateNotice(alex);
       const after = await connectionSnapshot(app!.db, 'ws_demo', 'usr_alex');
       // Nothing changed: same status, account, grant and tokens.
       for (const k of [
@@ -125,9 +141,9 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
         const ownCallback = await consent(sb.base, await beginConnect(other), otherZoho);
         const forged = new URL(ownCallback);
         forged.searchParams.set('state', alexStart.state);
-        expect(await presentCallback(other, forged)).toBe('/integrations');
+        expect(await presentCallback(other, forged)).toBe(stateRefused);
 
-        await expectProblemOnCard(other, 'state_invalid');
+        await expectStateNotice(other);
         await expectNotConnected(app!.db, workspaceId, userId);
         expect(codeRecord(ownCallback)?.used).toBe(false);
         expect(await callsTo(sb.client, org, exchangeCall)).toEqual([]);
@@ -154,9 +170,9 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
         const other = await app!.signIn(userId, workspaceId);
         const alexCallback = await consent(sb.base, await beginConnect(alex), alexZoho);
 
-        expect(await presentCallback(other, alexCallback)).toBe('/integrations');
+        expect(await presentCallback(other, alexCallback)).toBe(stateRefused);
 
-        await expectProblemOnCard(other, 'state_invalid');
+        await expectStateNotice(other);
         await expectNotConnected(app!.db, workspaceId, userId);
         const otherPage = await other.get('/integrations');
         expect(otherPage.html).not.toContain(alexZoho);
@@ -180,8 +196,8 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
       const stale = await beginConnect(alex);
       const staleCallback = await consent(sb.base, stale, alexZoho);
       clock.advance(minutes(11));
-      expect(await presentCallback(alex, staleCallback)).toBe('/integrations');
-      await expectProblemOnCard(alex, 'state_invalid');
+      expect(await presentCallback(alex, staleCallback)).toBe(stateRefused);
+      await expectStateNotice(alex);
       await expectNotConnected(app!.db, 'ws_demo', 'usr_alex');
       expect(codeRecord(staleCallback)?.used).toBe(false);
       expect(await callsTo(sb.client, org, exchangeCall)).toEqual([]);
@@ -203,8 +219,8 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
       ]) {
         const callback = await consent(sb.base, await beginConnect(alex), alexZoho);
         change(callback.searchParams);
-        expect(await presentCallback(alex, callback)).toBe('/integrations');
-        await expectProblemOnCard(alex, 'state_invalid');
+        expect(await presentCallback(alex, callback)).toBe(stateRefused);
+        await expectStateNotice(alex);
         expect(codeRecord(callback)?.used).toBe(false);
       }
       await expectNotConnected(app!.db, 'ws_demo', 'usr_alex');
@@ -274,6 +290,7 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
       ['accounts-server', 'untrusted_server'],
       ['state', 'state_invalid'],
     ])('refuses a repeated %s parameter as %s, sending the code nowhere', async (param, problem) => {
+      const refusedState = problem === 'state_invalid';
       await start();
       const { org, alexZoho } = await twoUserOrg();
       const alex = await app!.signIn('usr_alex');
@@ -287,8 +304,9 @@ describe.each(databaseKinds)('connect security on %s', (kind) => {
       expect(codeRecord(callback)?.used).toBe(false);
       await expectNotConnected(app!.db, 'ws_demo', 'usr_alex');
       expect(res.status).toBe(303);
-      expect(localTarget(res.location)).toBe('/integrations');
-      await expectProblemOnCard(alex, problem);
+      expect(localTarget(res.location)).toBe(refusedState ? stateRefused : '/integrations');
+      if (refusedState) await expectStateNotice(alex);
+      else await expectProblemOnCard(alex, problem);
     });
   });
 

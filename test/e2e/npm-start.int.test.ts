@@ -51,6 +51,8 @@ describe('npm start in sandbox mode', () => {
     const signInPage = await (await fetch(`${app}/signin`)).text();
     expect(signInPage).toContain('Alex Morgan');
     expect(signInPage).toContain('Sam Rivera');
+    // The embedded demo, and only it, has /metrics open without METRICS_TOKEN (L6).
+    expect((await fetch(`${app}/metrics`)).status).toBe(200);
 
     const session = new AppSession(app);
     const signedIn = await session.post('/signin', { workspace_id: 'ws_demo', user_id: 'usr_sam' }, false);
