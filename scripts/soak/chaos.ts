@@ -1,3 +1,5 @@
+import fs from 'node:fs';
+import path from 'node:path';
 import { crmErrors } from '../../sandbox/errors.ts';
 import { orgCalls, type SandboxAdmin, type SandboxOrg } from './admin.ts';
 import type { ServiceProcess } from './processes.ts';
@@ -47,8 +49,12 @@ export function startChaos(deps: {
   plan: ChaosPlan;
   rng: Random;
   loadMs: number;
+  /** Where each kill, stall and storm is written down with its time (chaos.log). */
+  logDir: string;
 }) {
   const { admin, orgIds, plan, rng } = deps;
+  const timeline = fs.createWriteStream(path.join(deps.logDir, 'chaos.log'), { flags: 'a' });
+  const log = (line: string) => timeline.write(`${new Date().toISOString()} ${line}\n`);
   const stats: ChaosStats = {
     kills: {},
     stalls: 0,
@@ -80,10 +86,12 @@ export function startChaos(deps: {
   }
 
   async function killAndRestart(target: ServiceProcess): Promise<void> {
+    log(`SIGKILL ${target.spec.name} (pid ${target.pid})`);
     await target.end('SIGKILL');
     stats.kills[target.spec.name] = (stats.kills[target.spec.name] ?? 0) + 1;
     await pause(rng.between(0.3, 2.5) * 1000);
     await restart(target);
+    log(`${target.spec.name} running again (pid ${target.pid})`);
     busy.delete(target);
   }
 
@@ -112,9 +120,11 @@ export function startChaos(deps: {
       busy.add(target);
       target.pause();
       stats.stalls += 1;
+      log(`SIGSTOP ${target.spec.name} (pid ${target.pid})`);
       // Resumed after its time even when the load is over: a stall is never cut short.
       await pause(rng.between(...plan.stallSeconds) * 1000);
       target.resume();
+      log(`SIGCONT ${target.spec.name} (pid ${target.pid})`);
       busy.delete(target);
     }
   }
@@ -178,10 +188,14 @@ export function startChaos(deps: {
   const snapshots: Array<Array<{ ok: number; failed: number }>> = [];
 
   const everyone = [...new Set([...plan.killable.map((k) => k.process), ...plan.stallable])];
-  /** Until every process runs (at most a minute): a storm is for the service to weather, not a dead one. */
-  async function allUp(): Promise<void> {
+  /**
+   * Until a process that syncs runs (at most a minute): a storm is for the service to weather;
+   * breaking it while nothing runs only merges it with the next one.
+   */
+  async function syncing(): Promise<void> {
     const until = Date.now() + 60_000;
-    while (Date.now() < until && everyone.some((p) => p.state !== 'running' || busy.has(p))) await pause(250);
+    while (Date.now() < until && !plan.stallable.some((p) => p.state === 'running' && !busy.has(p)))
+      await pause(250);
   }
 
   async function storms(): Promise<void> {
@@ -190,9 +204,10 @@ export function startChaos(deps: {
     for (const at of plan.stormsAt) {
       await sleepWhile('disrupting', Math.max(started + at * deps.loadMs, last + STORM_GAP_MS) - Date.now());
       if (!flags.disrupting) return;
-      await allUp();
-      // Nobody is killed or stopped while the storm breaks.
-      for (const p of everyone) busy.add(p);
+      await syncing();
+      // Nobody else is killed or stopped while the storm breaks.
+      const calm = everyone.filter((p) => !busy.has(p));
+      for (const p of calm) busy.add(p);
       snapshots.push(await refreshCounts());
       // One refresh attempt is dropped on the way too: the refresh itself must be retried.
       await admin.call('POST', '/faults', {
@@ -204,8 +219,9 @@ export function startChaos(deps: {
       await admin.call('POST', '/clock', { advance_seconds: 3660 });
       last = Date.now();
       stats.storms.push({ at: last - started, refreshes: [] });
+      log(`storm ${stats.storms.length}: the sandbox clock moved 3660 s`);
       await pause(STORM_CALM_MS);
-      for (const p of everyone) busy.delete(p);
+      for (const p of calm) busy.delete(p);
     }
   }
 
@@ -216,6 +232,7 @@ export function startChaos(deps: {
     /** Ends kills, stalls and storms: every process running again. Faults go on. */
     async endDisruptions(processes: ServiceProcess[]): Promise<void> {
       flags.disrupting = false;
+      log('kills, stalls and storms over');
       await Promise.all(disruptions);
       await Promise.all(restarts);
       for (const p of processes) {
@@ -228,6 +245,8 @@ export function startChaos(deps: {
       flags.faulting = false;
       await faulting;
       await admin.call('DELETE', '/faults');
+      log('faults cleared');
+      await new Promise<void>((resolve) => timeline.end(() => resolve()));
     },
     /** Closes the last storm's window: call once the backlog has drained. */
     async countRefreshes(): Promise<void> {

@@ -104,6 +104,7 @@ export async function runShape(
       rng,
       loadMs,
       plan: { ...shape.chaos, stormsAt: [0.3, 0.65], faultRate: 0.1 },
+      logDir: shape.processes[0]!.spec.logDir,
     });
     const tLoad = Date.now();
     const sending = sendPlan(shape.appUrl, shape.eventsSecret, plan, {

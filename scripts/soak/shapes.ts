@@ -203,7 +203,7 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
         stallable: workerProcesses,
         killEverySeconds: [5, 10],
         stallEverySeconds: [12, 20],
-        stallSeconds: [13, 20],
+        stallSeconds: [15, 25],
       },
       async progress() {
         const { rows } = await db.query<{ recorded: number; in_progress: number }>(
