@@ -71,6 +71,12 @@ export async function acceptHandoff(
   return spendHandoff(db, clock, verifyHandoff(secret, token, clock.now()));
 }
 
+/** Whether a token id was already spent (a link asked about before switching must still work). */
+export async function handoffSpent(db: Database, jti: string): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM used_handoffs WHERE jti = $1', [jti]);
+  return rows.length > 0;
+}
+
 /**
  * Spends verified claims' token id and brings the workspace and user up to date, all or nothing:
  * a refusal leaves the token unspent and nobody changed.

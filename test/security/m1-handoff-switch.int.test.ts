@@ -206,13 +206,16 @@ describe.each(databaseKinds)('M1: a handoff link while another user is signed in
     expect(await spent(fresh.jti)).toBe(true);
   });
 
-  it('a signed-in user’s expired or forged link is refused, not offered as a switch', async () => {
+  it('a signed-in user’s expired, forged or used link is refused, not offered as a switch', async () => {
     await start();
     const v = await victim();
     const now = Math.floor(clock.now().getTime() / 1000);
+    const used = signHandoff(secret, handoffClaims(clock));
+    expect((await raw(`${app!.url}${handoffPath(used)}`)).status).toBe(303);
     for (const token of [
       signHandoff(secret, handoffClaims(clock, { iat: now - 200, exp: now - 1 })),
       signHandoff('another-secret-0123456789abcdef0123456789', handoffClaims(clock)),
+      used,
     ]) {
       const res = await v.session.get(handoffPath(token));
       expect(res.status).toBe(401);

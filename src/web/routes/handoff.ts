@@ -1,7 +1,7 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { AppError } from '../../errors.ts';
-import { type HandoffClaims, spendHandoff, verifyHandoff } from '../../users/handoff.ts';
+import { type HandoffClaims, handoffSpent, spendHandoff, verifyHandoff } from '../../users/handoff.ts';
 import type { User } from '../../users/repo.ts';
 import { createSession, csrfToken, endSession } from '../../users/sessions.ts';
 import { safeNext } from '../auth.ts';
@@ -36,6 +36,8 @@ export function registerHandoff(app: FastifyInstance, ctx: WebContext) {
     if (!claims) return reply;
     const current = await ctx.auth.currentSession(req);
     if (current && !sameUser(current.user, claims)) {
+      if (await handoffSpent(ctx.db, claims.jti))
+        return errorPage(reply, 401, 'Sign-in link refused: already used');
       const maxAge = claims.exp - Math.floor(ctx.clock.now().getTime() / 1000);
       reply.setCookie(
         PENDING_COOKIE,
