@@ -76,7 +76,7 @@ export async function createSuggestion(
         contact_id, contact_email, deal_id, deal_name, pipeline, stages, from_stage, suggested_stage, confidence,
         rationale, evidence, intent, sentiment, next_steps, other_deals, status)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 'open')
-     ON CONFLICT (event_id, contact_id) DO NOTHING RETURNING id`,
+     ON CONFLICT (event_id, workspace_id, contact_id) DO NOTHING RETURNING id`,
     [
       id,
       input.workspaceId,

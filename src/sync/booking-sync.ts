@@ -34,7 +34,7 @@ async function previousBooking(db: Database, e: EventRow & { payload: BookingEve
   const { rows } = await db.query<{ payload: BookingEvent }>(
     `SELECT payload FROM events
       WHERE workspace_id = $1 AND booking_id = $2 AND id <> $3
-        AND received_at <= (SELECT received_at FROM events WHERE id = $3)
+        AND received_at <= (SELECT received_at FROM events WHERE workspace_id = $1 AND id = $3)
         AND type IN ('booking.created', 'booking.rescheduled')
       ORDER BY received_at DESC LIMIT 1`,
     [e.workspace_id, e.payload.data.booking.id, e.id],

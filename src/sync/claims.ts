@@ -187,7 +187,8 @@ export async function sweepClaims(
     `DELETE FROM sync_claims c
       WHERE ($2::text IS NULL OR c.holder = $2)
         AND (c.claimed_at < now() - $1 * interval '1 millisecond'
-             OR NOT EXISTS (SELECT 1 FROM events e WHERE e.id = c.holder AND e.status = 'queued'))
+             OR NOT EXISTS (SELECT 1 FROM events e JOIN connections k ON k.workspace_id = e.workspace_id
+                             WHERE k.id = c.connection_id AND e.id = c.holder AND e.status = 'queued'))
         AND (c.sent_at IS NULL
              OR EXISTS (SELECT 1 FROM sync_refs r
                          WHERE r.connection_id = c.connection_id AND r.kind = c.kind AND r.key = c.key

@@ -28,8 +28,9 @@ export function createEventSync(
     code?: string,
   ) {
     await db.query(
-      'UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now() WHERE id = $1',
-      [e.id, status, detail, code ?? null],
+      `UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now()
+        WHERE id = $1 AND workspace_id = $5`,
+      [e.id, status, detail, code ?? null, e.workspace_id],
     );
   }
 
@@ -37,7 +38,7 @@ export function createEventSync(
   async function pauseForReconnect(e: EventRow): Promise<boolean> {
     const { rows } = await db.query(
       `UPDATE events SET status = 'waiting', detail = 'reconnect needed', error_code = NULL, updated_at = now()
-        WHERE id = $1 AND EXISTS (
+        WHERE id = $1 AND workspace_id = $3 AND EXISTS (
           SELECT 1 FROM connections WHERE id = $2 AND workspace_id = $3 AND status = 'reconnect_needed')
         RETURNING 1`,
       [e.id, e.connection_id, e.workspace_id],
@@ -72,11 +73,20 @@ export function createEventSync(
   }
 
   return {
-    /** `attempt`: which try of the event's job this is, for the log (the queue knows). */
-    async handle(eventId: string, attempt?: FailedAttempt['attempt']): Promise<void> {
+    /**
+     * `attempt`: which try of the event's job this is, for the log (the queue knows).
+     * `workspaceId`: whose event (ids are unique per workspace); a job queued before migration
+     * 0011 names none, and means the oldest event of that id: the one there was then.
+     */
+    async handle(
+      eventId: string,
+      attempt?: FailedAttempt['attempt'],
+      workspaceId?: string | undefined,
+    ): Promise<void> {
       const { rows } = await db.query<EventRow>(
-        'SELECT id, workspace_id, connection_id, status, payload FROM events WHERE id = $1',
-        [eventId],
+        `SELECT id, workspace_id, connection_id, status, payload FROM events
+          WHERE id = $1 AND ($2::text IS NULL OR workspace_id = $2) ORDER BY received_at LIMIT 1`,
+        [eventId, workspaceId ?? null],
       );
       const e = rows[0];
       if (e?.status !== 'queued' || !e.connection_id) return;
@@ -138,11 +148,10 @@ export function createEventSync(
           err instanceof ZohoError || err instanceof ClaimBusy
             ? err.message
             : 'an internal error (see the service log)';
-        await db.query('UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND status = $3', [
-          e.id,
-          cause,
-          'queued',
-        ]);
+        await db.query(
+          'UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND workspace_id = $4 AND status = $3',
+          [e.id, cause, 'queued', e.workspace_id],
+        );
         throw err;
       }
     },

@@ -6,7 +6,8 @@ import type { PlatformEvent } from './event-schema.ts';
 import { enqueueSync } from './sync-queue.ts';
 
 /**
- * Recording an event: once per event id, in one transaction with its job. A host with no
+ * Recording an event: once per event id in its workspace (the platform's ids are unique per
+ * workspace: another workspace's event with the same id is its own), in one transaction with its job. A host with no
  * live Zoho connection (or with that sync switched off) is recorded as skipped with the
  * reason, never queued for later (DESIGN §2.3). Reconnect needed still queues: the job waits.
  */
@@ -70,7 +71,7 @@ export async function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<I
     const r = await route(tx, e);
     const inserted = await tx.query(
       `INSERT INTO events (id, workspace_id, type, booking_id, user_id, connection_id, status, detail, payload)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id) DO NOTHING`,
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (id, workspace_id) DO NOTHING`,
       [
         e.id,
         e.workspace_id,

@@ -214,13 +214,16 @@ async function storedOrNewAnalysis(
     analyzer: string;
     fallback_reason: string | null;
     result: AnalysisResult['analysis'];
-  }>('SELECT analyzer, fallback_reason, result FROM analyses WHERE event_id = $1', [e.id]);
+  }>('SELECT analyzer, fallback_reason, result FROM analyses WHERE event_id = $1 AND workspace_id = $2', [
+    e.id,
+    e.workspace_id,
+  ]);
   if (rows[0]) return { analysis: rows[0].result, analyzer: rows[0].analyzer };
   const result = await deps.analyze(input);
   const bookingId = (e.payload.data as { booking_id: string }).booking_id;
   await deps.db.query(
     `INSERT INTO analyses (event_id, workspace_id, booking_id, analyzer, fallback_reason, result)
-     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id) DO NOTHING`,
+     VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (event_id, workspace_id) DO NOTHING`,
     [e.id, e.workspace_id, bookingId, result.analyzer, result.fallback?.reason ?? null, result.analysis],
   );
   await deps.fx.activity(

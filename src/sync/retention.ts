@@ -20,8 +20,8 @@ export async function purgeFinishedEvents(db: Pick<Database, 'query'>, days: num
   for (;;) {
     // Operator housekeeping across every workspace: the one unscoped delete, by design.
     const { rows } = await db.query<{ id: string }>(
-      `DELETE FROM events WHERE id IN (
-         SELECT id FROM events
+      `DELETE FROM events WHERE (id, workspace_id) IN (
+         SELECT id, workspace_id FROM events
           WHERE status IN ('done', 'skipped', 'failed') AND updated_at < now() - $1 * interval '1 day'
           LIMIT ${BATCH})
        RETURNING id`,

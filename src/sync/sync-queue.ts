@@ -10,6 +10,15 @@ export const SYNC_DEAD_QUEUE = 'zoho-sync-dead';
 export const SYNC_RETRY_LIMIT = 8;
 
 /**
+ * A sync job's data: its event, by workspace and id (the platform's ids are unique per
+ * workspace, migration 0011). Jobs queued before then name the id only.
+ */
+export interface SyncJob {
+  eventId: string;
+  workspaceId?: string | undefined;
+}
+
+/**
  * Queues the sync of an event, inside `tx`. The job's group is the event's Zoho org and its
  * tier the org's edition, so jobs of one org run at most the edition's limit at once across
  * every worker: each job makes one Zoho call at a time, so calls stay within it too.
@@ -30,7 +39,7 @@ export async function enqueueSync(
   await queue.send(
     tx,
     SYNC_QUEUE,
-    { eventId },
+    { workspaceId, eventId } satisfies SyncJob,
     org ? { group: { id: org.org_key, ...(org.edition ? { tier: org.edition } : {}) } } : {},
   );
 }

@@ -5,7 +5,7 @@ import { addActivity } from './activity-repo.ts';
 import { defaultClaimTiming, sweepClaims } from './claims.ts';
 import type { EventSync } from './event-sync.ts';
 import { createFailureLog, type FailureLog } from './failure-log.ts';
-import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT } from './sync-queue.ts';
+import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT, type SyncJob } from './sync-queue.ts';
 
 /**
  * Works the sync queue: one job per event; a thrown error is retried by the queue with
@@ -49,10 +49,14 @@ export async function startSyncWorker(deps: {
   await createSyncQueues(deps.queue, deps.retry);
   const staleMs = defaultClaimTiming.staleMs;
   await sweepClaims(deps.db, { staleMs });
-  await deps.queue.work<{ eventId: string }>(
+  await deps.queue.work<SyncJob>(
     SYNC_QUEUE,
     async (job) => {
-      await deps.eventSync.handle(job.data.eventId, { number: job.retryCount + 1, of: attempts });
+      await deps.eventSync.handle(
+        job.data.eventId,
+        { number: job.retryCount + 1, of: attempts },
+        job.data.workspaceId,
+      );
       await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
     },
     {
@@ -60,10 +64,10 @@ export async function startSyncWorker(deps: {
       groupConcurrency: orgLimits(deps.orgConcurrency),
     },
   );
-  await deps.queue.work<{ eventId: string }>(
+  await deps.queue.work<SyncJob>(
     SYNC_DEAD_QUEUE,
     async (job) => {
-      await giveUp({ ...deps, failures }, job.data.eventId, attempts);
+      await giveUp({ ...deps, failures }, job.data, attempts);
       await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
     },
     {
@@ -74,7 +78,7 @@ export async function startSyncWorker(deps: {
 
 async function giveUp(
   deps: { db: Database; failures: FailureLog },
-  eventId: string,
+  { eventId, workspaceId }: SyncJob,
   attempts: number,
 ): Promise<void> {
   await deps.db.transaction(async (tx) => {
@@ -87,8 +91,11 @@ async function giveUp(
       `UPDATE events SET status = 'failed', error_code = 'retries_exhausted',
               detail = 'Gave up after ' || $2::int || ' attempts' || COALESCE(': ' || detail, ''),
               updated_at = now()
-        WHERE id = $1 AND status = 'queued' RETURNING workspace_id, connection_id, booking_id, detail`,
-      [eventId, attempts],
+        WHERE (id, workspace_id) = (SELECT id, workspace_id FROM events
+                                     WHERE id = $1 AND ($3::text IS NULL OR workspace_id = $3)
+                                     ORDER BY received_at LIMIT 1)
+          AND status = 'queued' RETURNING workspace_id, connection_id, booking_id, detail`,
+      [eventId, attempts, workspaceId ?? null],
     );
     const e = rows[0];
     if (!e) return;

@@ -118,11 +118,22 @@ export async function sendEvent(
   return { status: res.status, body: (await res.json()) as any };
 }
 
-/** Waits until the event leaves the queue, and returns its final status. */
-export async function settled(db: Database, eventId: string, timeoutMs = 20_000): Promise<string> {
+/**
+ * Waits until the event leaves the queue, and returns its final status. Event ids are unique
+ * per workspace: `workspaceId` names which one's (needed only when two share the id).
+ */
+export async function settled(
+  db: Database,
+  eventId: string,
+  timeoutMs = 20_000,
+  workspaceId?: string,
+): Promise<string> {
   const until = Date.now() + timeoutMs;
   for (;;) {
-    const { rows } = await db.query<{ status: string }>('SELECT status FROM events WHERE id = $1', [eventId]);
+    const { rows } = await db.query<{ status: string }>(
+      'SELECT status FROM events WHERE id = $1 AND ($2::text IS NULL OR workspace_id = $2)',
+      [eventId, workspaceId ?? null],
+    );
     const status = rows[0]?.status;
     if (status && status !== 'queued') return status;
     if (Date.now() > until)
