@@ -1,12 +1,14 @@
 import crypto from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken } from '../../src/users/sessions.ts';
+import { bookingEvent } from '../helpers/events.ts';
 import { registerSecret } from '../helpers/logs.ts';
 import {
   cookieOf,
   dbSnapshot,
   type InjectApp,
   injectApp,
+  postEvent,
   type Route,
   routeKey,
   routesOf,
@@ -191,5 +193,72 @@ describe('CSRF on every state-changing route', () => {
       headers: { cookie: cookieOf(alex), 'sec-fetch-site': 'same-origin' },
     });
     expect(own.statusCode).toBe(303);
+  });
+});
+
+/**
+ * A page's own forms carry the CSRF token: their action must reach the route they are for.
+ * The Activity page builds each Retry form's action from the event's id, which the platform
+ * chooses (any one-line string): unencoded, `../`, `?` or `#` in it send the form — and its
+ * token — elsewhere (found by this suite; failing until the action is encoded and ids that a
+ * path cannot hold are refused).
+ */
+describe('forms post to their own route, whatever the ids in them (new finding: Retry action)', () => {
+  let a: InjectApp;
+  beforeAll(async () => {
+    a = await injectApp('pglite');
+  });
+  afterAll(async () => {
+    await a?.close();
+  });
+
+  it.each([
+    'evt_plain_1',
+    '../integrations/zoho/disconnect?x=',
+    '../../signout?',
+    'evt/with/slashes',
+    'evt?with=query',
+    'evt#fragment',
+    'evt%2Fencoded',
+    '..',
+  ])('the Retry form of a failed event with id %j retries that event', async (id) => {
+    const event = { ...bookingEvent(), id };
+    const sent = await postEvent(a, JSON.stringify(event));
+    // An API that refuses such an id never renders it: nothing to steer.
+    if (sent.statusCode === 400) return;
+    expect(sent.statusCode).toBe(202);
+    await a.db.query(`UPDATE events SET status = 'failed', error_code = 'validation' WHERE id = $1`, [id]);
+    const alex = await a.sessionFor('usr_alex');
+    const page = await a.app.inject({ url: '/activity', headers: { cookie: cookieOf(alex) } });
+    const card = /<section[^>]*data-status="failed"[\s\S]*?<\/section>/.exec(page.body)?.[0] ?? '';
+    const form = /<form method="post" action="([^"]*)">([\s\S]*?)<\/form>/.exec(card);
+    expect(form, 'a Retry form').not.toBeNull();
+    const decode = (v: string) =>
+      v
+        .replaceAll('&quot;', '"')
+        .replaceAll('&#39;', "'")
+        .replaceAll('&lt;', '<')
+        .replaceAll('&gt;', '>')
+        .replaceAll('&amp;', '&');
+    const fields = Object.fromEntries(
+      [...form![2]!.matchAll(/<input type="hidden" name="([^"]*)" value="([^"]*)">/g)].map((m) => [
+        decode(m[1]!),
+        decode(m[2]!),
+      ]),
+    );
+    // Where a browser sends the form: the action resolved against the page (fragment dropped).
+    const target = new URL(decode(form![1]!), 'http://127.0.0.1:3000/activity');
+    const res = await a.app.inject({
+      method: 'POST',
+      url: `${target.pathname}${target.search}`,
+      headers: { cookie: cookieOf(alex), 'content-type': 'application/x-www-form-urlencoded' },
+      payload: new URLSearchParams(fields).toString(),
+    });
+    const { rows } = await a.db.query<{ status: string }>('SELECT status FROM events WHERE id = $1', [id]);
+    expect(`${target.pathname}${target.search} → ${res.statusCode}, event ${rows[0]?.status}`).toMatch(
+      /event queued$/,
+    );
+    await a.db.query('DELETE FROM activity WHERE event_id = $1', [id]);
+    await a.db.query('DELETE FROM events WHERE id = $1', [id]);
   });
 });
