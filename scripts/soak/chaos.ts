@@ -194,7 +194,11 @@ export function startChaos(deps: {
    */
   async function syncing(): Promise<void> {
     const until = Date.now() + 60_000;
-    while (Date.now() < until && !plan.stallable.some((p) => p.state === 'running' && !busy.has(p)))
+    while (
+      flags.disrupting &&
+      Date.now() < until &&
+      !plan.stallable.some((p) => p.state === 'running' && !busy.has(p))
+    )
       await pause(250);
   }
 
@@ -205,6 +209,7 @@ export function startChaos(deps: {
       await sleepWhile('disrupting', Math.max(started + at * deps.loadMs, last + STORM_GAP_MS) - Date.now());
       if (!flags.disrupting) return;
       await syncing();
+      if (!flags.disrupting) return;
       // Nobody else is killed or stopped while the storm breaks.
       const calm = everyone.filter((p) => !busy.has(p));
       for (const p of calm) busy.add(p);

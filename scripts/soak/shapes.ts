@@ -202,7 +202,7 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
         ],
         stallable: workerProcesses,
         killEverySeconds: [5, 10],
-        stallEverySeconds: [12, 20],
+        stallEverySeconds: [8, 15],
         stallSeconds: [15, 25],
       },
       async progress() {
@@ -272,7 +272,7 @@ export async function startEmbedded(): Promise<Shape> {
     chaos: {
       killable: [{ process: app, weight: 1 }],
       stallable: [app],
-      killEverySeconds: [8, 16],
+      killEverySeconds: [5, 12],
       stallEverySeconds: [25, 40],
       stallSeconds: [13, 18],
     },
