@@ -252,6 +252,13 @@ const isOneLine = (path: string[]) => oneLineKeys.has(path[path.length - 1]!);
 
 const clone = (e: Obj): Obj => JSON.parse(JSON.stringify(e));
 
+/** `ch` inserted between two code points of `s` (never between the halves of a surrogate pair). */
+function insertAt(g: Gen, s: string, ch: string): string {
+  const points = [...s];
+  const at = g.int(points.length + 1);
+  return `${points.slice(0, at).join('')}${ch}${points.slice(at).join('')}`;
+}
+
 type Mutation = (g: Gen, e: Obj) => { what: string; expect: Expectation; raw?: string };
 
 export const mutations: Record<string, Mutation> = {
@@ -340,9 +347,7 @@ export const mutations: Record<string, Mutation> = {
   'refused character': (g, e) => {
     const leaf = g.pick(stringLeaves(e));
     const ch = g.pick(refusedChars);
-    const s = leaf.value as string;
-    const at = g.int(s.length + 1);
-    setAt(e, leaf.path, `${s.slice(0, at)}${ch}${s.slice(at)}`);
+    setAt(e, leaf.path, insertAt(g, leaf.value as string, ch));
     return {
       what: `U+${ch.charCodeAt(0).toString(16).padStart(4, '0')} in ${leaf.path.join('.')}`,
       expect: 'invalid',
@@ -351,9 +356,7 @@ export const mutations: Record<string, Mutation> = {
   'line break': (g, e) => {
     const leaf = g.pick(stringLeaves(e));
     const ch = g.pick(lineBreaks);
-    const s = leaf.value as string;
-    const at = g.int(s.length + 1);
-    setAt(e, leaf.path, `${s.slice(0, at)}${ch}${s.slice(at)}`);
+    setAt(e, leaf.path, insertAt(g, leaf.value as string, ch));
     return {
       what: `${JSON.stringify(ch)} in ${leaf.path.join('.')}`,
       // A URL's parser drops tabs and line breaks (WHATWG): the link stored has none either way.
