@@ -264,17 +264,19 @@ beforeEach(() => {
 /** Opens `url` and checks nothing ran, nothing got in, and each label's payload shows as text. */
 async function expectInert(url: string, labels: string[], texts: string[] = []) {
   const res = await b.page.goto(url);
-  expect(res?.status(), url).toBeLessThan(500);
-  // The app's pages also forbid scripts outright (a second line behind the escaping).
+  const where = new URL(url).pathname;
+  expect(res?.status(), where).toBeLessThan(500);
+  // The app's pages also forbid inline and foreign scripts (a second line behind the escaping).
   if (url.startsWith(w.app.url)) {
     const csp = (await res?.allHeaders())?.['content-security-policy'] ?? '';
-    expect(csp, `${url}: CSP`).toContain("default-src 'none'");
-    expect(csp, `${url}: CSP`).not.toMatch(/script-src/);
+    expect(csp, `${where}: CSP`).toContain("default-src 'none'");
+    expect(csp, `${where}: CSP`).not.toMatch(/script-src[^;]*('unsafe-|\*|data:|https?:)/);
+    expect(csp, `${where}: CSP`).toContain("script-src-attr 'none'");
   }
-  return checkPage(labels, texts, url);
+  return checkPage(labels, texts, where);
 }
 
-async function checkPage(labels: string[], texts: string[] = [], where = b.page.url()) {
+async function checkPage(labels: string[], texts: string[] = [], where = new URL(b.page.url()).pathname) {
   await b.page.waitForLoadState('load');
   const t = await traces(b.page);
   expect(dialogs, `${where}: dialogs`).toEqual([]);
