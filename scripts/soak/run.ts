@@ -1,3 +1,4 @@
+import path from 'node:path';
 import type { ModuleName } from '../../sandbox/modules.ts';
 import type { SandboxState } from '../../sandbox/state.ts';
 import type { ZohoRecord } from './admin.ts';
@@ -5,6 +6,7 @@ import { type Audit, audit, type OrgRecords } from './audit.ts';
 import { type ChaosStats, startChaos } from './chaos.ts';
 import { newRunTag, planEvents, sendPlan } from './load.ts';
 import type { Random } from './random.ts';
+import { failures } from './report.ts';
 import { type Shape, type ShapeName, startEmbedded, startScaled } from './shapes.ts';
 import { connectUsers } from './users.ts';
 
@@ -81,6 +83,7 @@ export async function runShape(
 ): Promise<ShapeResult> {
   const t0 = Date.now();
   const shape = name === 'scaled' ? await startScaled(options.databaseUrl) : await startEmbedded();
+  let result: ShapeResult | undefined;
   try {
     say(`${name}: ${shape.description}; logs in ${shape.processes[0]!.spec.logDir}`);
     const users = await connectUsers({
@@ -129,7 +132,7 @@ export async function runShape(
     const app = await shape.finish();
     const orgs = sandboxRecords(app.sandbox, orgIds);
     const calls = callFigures(app.sandbox, orgIds);
-    return {
+    result = {
       shape: name,
       description: shape.description,
       audit: audit({
@@ -158,7 +161,11 @@ export async function runShape(
         { warn: 0, error: 0, fatal: 0 },
       ),
     };
+    return result;
   } finally {
-    await shape.cleanup(options.keep);
+    // A failed run keeps its folder (logs, chaos.log, the app's and the sandbox's data) to look into.
+    const folder = options.keep || !result || failures(result).length > 0;
+    await shape.cleanup({ folder, schema: options.keep });
+    if (folder) say(`${name}: kept ${path.dirname(shape.processes[0]!.spec.logDir)}`);
   }
 }

@@ -44,9 +44,15 @@ export interface Shape {
    * reads what the app's database holds and what the sandbox saved.
    */
   finish(): Promise<Finished>;
-  /** Stops whatever still runs and removes the folder and the schema (unless `keep`). */
-  cleanup(keep: boolean): Promise<void>;
+  /** Stops whatever still runs; removes the folder (logs, data) and the schema unless kept. */
+  cleanup(keep: Keep): Promise<void>;
 }
+
+export interface Keep {
+  folder: boolean;
+  schema: boolean;
+}
+const keepNothing: Keep = { folder: false, schema: false };
 
 export interface Finished {
   events: EventRow[];
@@ -113,14 +119,14 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
     fs.mkdirSync(d);
     return d;
   };
-  const cleanup = async (keep: boolean) => {
+  const cleanup = async (keep: Keep) => {
     for (const p of processes.toReversed()) await p.close();
     await db.close();
-    if (!keep) {
+    if (!keep.schema) {
       await server.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
       await server.query(`DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`);
-      fs.rmSync(dir, { recursive: true, force: true });
     }
+    if (!keep.folder) fs.rmSync(dir, { recursive: true, force: true });
     await server.close();
   };
   try {
@@ -221,7 +227,7 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
       cleanup,
     };
   } catch (err) {
-    await cleanup(false);
+    await cleanup(keepNothing);
     throw err;
   }
 }
@@ -250,14 +256,14 @@ export async function startEmbedded(): Promise<Shape> {
     ready: /PepoSmart Zoho CRM integration on/,
     logDir,
   });
-  const cleanup = async (keep: boolean) => {
+  const cleanup = async (keep: Keep) => {
     await app.close();
-    if (!keep) fs.rmSync(dir, { recursive: true, force: true });
+    if (!keep.folder) fs.rmSync(dir, { recursive: true, force: true });
   };
   try {
     await app.start();
   } catch (err) {
-    await cleanup(false);
+    await cleanup(keepNothing);
     throw err;
   }
   return {
@@ -273,7 +279,7 @@ export async function startEmbedded(): Promise<Shape> {
       killable: [{ process: app, weight: 1 }],
       stallable: [app],
       killEverySeconds: [5, 12],
-      stallEverySeconds: [25, 40],
+      stallEverySeconds: [15, 30],
       stallSeconds: [13, 18],
     },
     async progress() {
