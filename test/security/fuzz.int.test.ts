@@ -18,7 +18,7 @@ import { countRows, injectApp, mulberry32, postEvent } from './helpers.ts';
 const seed = process.env['FUZZ_SEED'] ? Number(process.env['FUZZ_SEED']) : crypto.randomInt(2 ** 31);
 const MAX_CASES = 3000;
 const MIN_CASES = kinds.length * 12;
-const budgetMs = { pglite: 25_000, postgres: 12_000 } as const;
+const budgetMs = { pglite: 20_000, postgres: 10_000 } as const;
 
 function judge(c: FuzzCase, status: number): boolean {
   if (status >= 500) return false;
@@ -64,6 +64,7 @@ describe.each(databaseKinds)('fuzzed event bodies on %s', (kind) => {
       }
 
       const where = `FUZZ_SEED=${seed} on ${kind} (${n} cases)`;
+      console.info(`fuzz: ${where}, ${accepted.length} accepted`);
       expect(failures.length, `${where}:\n${summary(failures)}`).toBe(0);
       // The table holds exactly the accepted events: nothing refused was recorded.
       expect(await countRows(a.db, 'events'), where).toBe(before + accepted.length);
