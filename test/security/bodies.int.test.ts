@@ -3,7 +3,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { csrfToken } from '../../src/users/sessions.ts';
 import { EVENT_BODY_LIMIT } from '../../src/web/routes/events-api.ts';
 import { eventsSecret } from '../helpers/app.ts';
+import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { bookingEvent } from '../helpers/events.ts';
+import { useSandbox } from '../helpers/sandbox.ts';
 import {
   cookieOf,
   countRows,
@@ -403,5 +405,39 @@ describe.each(['pglite'] as const)('hostile bodies on %s', (kind) => {
     expect(res.statusCode, res.body.slice(0, 200)).toBeLessThan(500);
     const after = await dbSnapshot(a.db);
     expect(after).toEqual(before);
+  });
+});
+
+/**
+ * The Try it form (sandbox mode) builds an event from what the user typed: a character the
+ * event API refuses (L1) must come back as the form's own error, not a 500 that echoes the
+ * API's refusal (found by this suite).
+ */
+describe('Try it with characters the event API refuses', () => {
+  const sb = useSandbox();
+  let c: Connected | undefined;
+  afterAll(async () => {
+    await c?.app.close();
+  });
+
+  it.each([
+    ['a NUL', 'Ada\u0000Lovelace'],
+    ['an escape', 'Ada\u001b[31m'],
+    ['a C1 control', 'Ada\u0085'],
+  ])('a name with %s is refused on the form (400), nothing sent or recorded', async (_, name) => {
+    c ??= await connectedApp(sb, 'pglite', {}, { sync: true });
+    const page = (await c.session.get('/integrations')).html;
+    const tryId = /name="try_id" value="([^"]+)"/.exec(page)?.[1];
+    expect(tryId).toBeDefined();
+    const before = await countRows(c.app.db, 'events');
+    const res = await c.session.post('/integrations/try-it', {
+      try_id: tryId!,
+      sample: 'f01',
+      name,
+      email: 'grace.tries@example.com',
+    });
+    expect(res.status, res.html.slice(0, 300)).toBe(400);
+    expect(res.html).toContain('id="try-it-problems"');
+    expect(await countRows(c.app.db, 'events')).toBe(before);
   });
 });

@@ -216,6 +216,15 @@ const forgeries: Array<[string, Forge]> = [
       );
     },
   ],
+  // Found by this suite: PostgreSQL cannot store NUL in text, so these answered 500.
+  [
+    'signed claims with a NUL in the user’s name',
+    (n, v) => v({ user: { ...claims(n).user, name: 'Nora\u0000New' } }),
+  ],
+  [
+    'signed claims with a NUL in the workspace’s name',
+    (_, v) => v({ workspace: { id: 'ws_nul', name: 'Acme\u0000' } }),
+  ],
   ['signed claims with a short token id', (_, v) => v({ jti: 'abc' })],
   [
     'signed claims naming a user of another workspace',
