@@ -71,3 +71,60 @@ describe('heavy Zoho calls', () => {
     expect(lightBesideHeavy).toBe(true);
   });
 });
+
+describe('the claim fence before a create (R7, found by the soak)', () => {
+  const setup = (fenceMs: number[], fenceError?: () => Error) => {
+    let clock = 0;
+    const order: string[] = [];
+    const transport = createZohoTransport({
+      logger: createLogger({ level: 'silent' }),
+      limiter: createLimiter(),
+      monotonicNow: () => clock,
+      fetch: (async () => {
+        order.push('send');
+        return Response.json(
+          { data: [{ code: 'SUCCESS', status: 'success', details: { id: '1' } }] },
+          { status: 201 },
+        );
+      }) as unknown as typeof fetch,
+    });
+    const auth = {
+      get: async () => ({ accessToken: 't', apiDomain: 'https://www.zohoapis.com', orgKey: 'org1' }),
+      fence: async () => {
+        const i = order.filter((o) => o === 'fence').length;
+        order.push('fence');
+        clock += fenceMs[i] ?? 0;
+        const err = fenceError?.();
+        if (err && i > 0) throw err;
+      },
+    };
+    const create = () =>
+      transport.request(auth, { method: 'POST', path: '/Contacts', body: { data: [{ Last_Name: 'X' }] } });
+    return { order, create };
+  };
+
+  it('a fence answered at once is taken once, then the create is sent', async () => {
+    const s = setup([5]);
+    await s.create();
+    expect(s.order).toEqual(['fence', 'send']);
+  });
+
+  it('a fence that came back late (the process stopped meanwhile) is taken again before sending', async () => {
+    const s = setup([30_000, 3]);
+    await s.create();
+    expect(s.order).toEqual(['fence', 'fence', 'send']);
+  });
+
+  it('when the claim was taken over meanwhile, the second fence refuses and nothing is sent', async () => {
+    const lost = new Error('claim lost');
+    const s = setup([30_000, 3], () => lost);
+    await expect(s.create()).rejects.toBe(lost);
+    expect(s.order).toEqual(['fence', 'fence']);
+  });
+
+  it('a database slow every time does not stop the sync: after a few slow fences the create goes', async () => {
+    const s = setup([5_000, 5_000, 5_000, 5_000, 5_000]);
+    await s.create();
+    expect(s.order).toEqual(['fence', 'fence', 'fence', 'fence', 'send']);
+  });
+});

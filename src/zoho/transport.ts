@@ -44,6 +44,8 @@ export interface ZohoTransportDeps {
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
   sleep?: (ms: number) => Promise<void>;
+  /** A monotonic clock in ms (how long a fence took); default `performance.now`. */
+  monotonicNow?: () => number;
   /** Told of every call's outcome and every retry (metrics). */
   observer?: TransportObserver;
 }
@@ -98,6 +100,25 @@ function withinLimits<T>(
 }
 
 const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
+
+/**
+ * A fence is trusted only if it came back quickly. A process stopped (SIGSTOP, a long GC pause)
+ * after the fence committed but before its reply was handled would otherwise send the create
+ * much later, after another attempt took the claim over, waited from the fence's send time and
+ * found nothing (soak, issue 12 R7). A slow fence is taken again: it either refreshes the
+ * claim's send time or throws ClaimLost. After a few slow ones in a row (a database that slow),
+ * the call goes ahead: the window left is the fetch's own dispatch.
+ */
+const FRESH_FENCE_MS = 1_000;
+const FENCE_TRIES = 4;
+
+async function freshFence(fence: () => Promise<void>, now: () => number): Promise<void> {
+  for (let i = 1; ; i++) {
+    const started = now();
+    await fence();
+    if (now() - started <= FRESH_FENCE_MS || i >= FENCE_TRIES) return;
+  }
+}
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
@@ -105,6 +126,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const policy = { ...defaultPolicy, ...deps.retry };
   const sleep = deps.sleep ?? wait;
+  const monotonicNow = deps.monotonicNow ?? (() => performance.now());
 
   async function once(auth: ApiAuth, req: ApiRequest, fence?: () => Promise<void>): Promise<unknown> {
     const url = new URL(`${auth.apiDomain}/crm/v8${req.path}`);
@@ -122,10 +144,11 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         concurrencyFor(auth.edition, deps.maxPerOrg),
         isHeavy(req),
         async () => {
-          await fence?.().catch((err: unknown) => {
-            fenced = { err };
-            throw err;
-          });
+          if (fence)
+            await freshFence(fence, monotonicNow).catch((err: unknown) => {
+              fenced = { err };
+              throw err;
+            });
           const r = await doFetch(url, {
             method: req.method,
             headers: {
