@@ -185,7 +185,9 @@ describe.each(databaseKinds)('event API signature on %s', (kind) => {
     jobs: a.sent.length,
   });
 
-  it.each(forgeries)('refuses %s with 401, recording nothing', async (_, f) => {
+  // The checks run before any query: the whole table on PGlite; the replay and the accepted
+  // spellings (which record) on both databases.
+  it.runIf(kind === 'pglite').each(forgeries)('refuses %s with 401, recording nothing', async (_, f) => {
     // A notes event of an unknown workspace would create that workspace if it got through.
     const event = { ...bookingEvent({ workspaceId: `ws_sig_${crypto.randomBytes(4).toString('hex')}` }) };
     const raw = JSON.stringify(event);
