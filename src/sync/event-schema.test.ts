@@ -24,6 +24,16 @@ describe('parsing platform events', () => {
     expect(r.ok).toBe(true);
   });
 
+  it.each(['.', '..'])('refuses the event id %j: it would be a path step in the Retry form', (id) => {
+    const r = parseEvent({ ...event, id, data: { booking } });
+    expect(r.ok).toBe(false);
+    expect(JSON.stringify(r)).toContain('must not be');
+  });
+
+  it('accepts ids with slashes, question marks and percent signs (pages encode them)', () => {
+    expect(parseEvent({ ...event, id: '../a/b?c=%2F#d', data: { booking } }).ok).toBe(true);
+  });
+
   it('accepts notes with only a booking id', () => {
     expect(parseEvent({ ...event, type: 'meeting.notes_processed', data: { booking_id: 'bk_1' } }).ok).toBe(
       true,

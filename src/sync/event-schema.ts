@@ -24,7 +24,9 @@ const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
   schema
     .refine(storable, controlCharsMessage)
     .refine((s) => !lineBreaks.test(s), 'must be one line: no tab or line break');
-const identifier = (max: number) => oneLine(z.string().min(1).max(max));
+/** Ids name pages' forms (`/activity/<id>/retry`): "." and ".." would be path steps there. */
+const identifier = (max: number) =>
+  oneLine(z.string().min(1).max(max)).refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
 const timeZone = z.string().refine((tz) => {
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });

@@ -74,7 +74,7 @@ function eventCard(ctx: WebContext, e: EventView, csrf: string): Html {
   ${
     failure
       ? html`<div class="problem"><strong>${failure.title}</strong><br>${e.detail ?? ''}<br>What to do: ${failure.check}</div>
-  <form method="post" action="/activity/${e.id}/retry"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="retry">Retry</button></form>`
+  <form method="post" action="/activity/${encodeURIComponent(e.id)}/retry"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="retry">Retry</button></form>`
       : ''
   }
 </section>`;
