@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { controlCharsMessage, storable } from '../text.ts';
 
 /**
  * The scheduling platform's events (DESIGN §2.3), parsed at the boundary. Unknown fields
@@ -13,12 +14,10 @@ const isoDateTime = z.iso.datetime({ offset: true });
  * sends a textarea's line breaks as CRLF. Identifiers and links are one line: a line break
  * there (a booking id goes into a Note's provenance line) is refused as well.
  */
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding them is the point
-const controls = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
 const lineBreaks = /[\t\n\r\u2028\u2029]/;
-export const controlCharsMessage =
-  'must not contain control characters (other than tab and line breaks) or unpaired surrogates';
-const storable = (s: string) => !controls.test(s) && s.isWellFormed();
+
+export { controlCharsMessage };
+
 const text = () => z.string().refine(storable, controlCharsMessage);
 const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
   schema

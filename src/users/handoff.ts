@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { Clock } from '../clock.ts';
 import type { Database } from '../db/port.ts';
 import { AppError } from '../errors.ts';
+import { controlCharsMessage, storable } from '../text.ts';
 import { findUser, type User, upsertUser, upsertWorkspace } from './repo.ts';
 
 /**
@@ -14,15 +15,18 @@ import { findUser, type User, upsertUser, upsertWorkspace } from './repo.ts';
  */
 export const HANDOFF_MAX_TTL_S = 300;
 
+/** Claims name people and workspaces shown on every page: storable text only (as events, L1). */
+const claimText = (max: number) => z.string().min(1).max(max).refine(storable, controlCharsMessage);
+
 const claimsSchema = z.object({
   jti: z.string().min(8).max(200),
   iat: z.number().int(),
   exp: z.number().int(),
-  workspace: z.object({ id: z.string().min(1).max(200), name: z.string().min(1).max(200) }),
+  workspace: z.object({ id: claimText(200), name: claimText(200) }),
   user: z.object({
-    id: z.string().min(1).max(200),
+    id: claimText(200),
     email: z.string().email(),
-    name: z.string().min(1).max(200),
+    name: claimText(200),
     role: z.enum(['admin', 'member']),
   }),
 });

@@ -4,6 +4,7 @@ import { type Connection, type ConnectionSettings, findConnection } from '../../
 import { type SampleMeeting, sampleAttendee } from '../../demo/samples.ts';
 import { type DealOutcome, newTryId, tryEventIds, tryIdPattern, tryIt } from '../../demo/try-it.ts';
 import { SIGNATURE_HEADER, signEvent } from '../../sync/signature.ts';
+import { controlCharsMessage, storable } from '../../text.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
@@ -80,7 +81,12 @@ const form = z.object({
     .string({ error: 'reload the page and send again' })
     .regex(tryIdPattern, 'reload the page and send again'),
   sample: z.string().min(1, 'choose a sample meeting'),
-  name: z.string().trim().min(1, 'give the attendee a name').max(200, 'at most 200 characters'),
+  name: z
+    .string()
+    .trim()
+    .min(1, 'give the attendee a name')
+    .max(200, 'at most 200 characters')
+    .refine(storable, controlCharsMessage),
   email: z.string().trim().pipe(z.email('a valid email address')),
   with_deal: z.literal('on').optional(),
 });
