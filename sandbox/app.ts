@@ -62,6 +62,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     });
   };
   ensureDefaultClient();
+  // The client (and the cookie secret) of a new state are printed at start: saved before that,
+  // so a kill right after the banner cannot lose what it showed (R1).
+  core.saveChanges();
 
   const app = Fastify({ logger: options.logger ?? false, bodyLimit: 5 * 1024 * 1024 });
   // R1: every answer leaves only once the changes made before it are saved, so a kill of the

@@ -23,7 +23,8 @@ describe('npm run sandbox', () => {
   let child: ChildProcess | undefined;
   let dir: string | undefined;
   afterEach(async () => {
-    if (child && child.exitCode === null) {
+    // Still running: neither an exit code nor the signal that ended it.
+    if (child && child.exitCode === null && child.signalCode === null) {
       const exited = new Promise((resolve) => child!.once('exit', resolve));
       child.kill('SIGTERM');
       await exited;
