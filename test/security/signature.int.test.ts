@@ -187,7 +187,7 @@ describe.each(databaseKinds)('event API signature on %s', (kind) => {
 
   // The checks run before any query: the whole table on PGlite; the replay and the accepted
   // spellings (which record) on both databases.
-  it.runIf(kind === 'pglite').each(forgeries)('refuses %s with 401, recording nothing', async (_, f) => {
+  it.each(kind === 'pglite' ? forgeries : [])('refuses %s with 401, recording nothing', async (_, f) => {
     // A notes event of an unknown workspace would create that workspace if it got through.
     const event = { ...bookingEvent({ workspaceId: `ws_sig_${crypto.randomBytes(4).toString('hex')}` }) };
     const raw = JSON.stringify(event);
