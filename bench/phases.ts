@@ -18,16 +18,23 @@ export interface PhaseResult {
 async function runBurst(stack: Stack, hostIndex: 0 | 1, label: string, n: number, timeoutMs: number) {
   const host = demoUsers[hostIndex];
   const planned = planBurst(n, label, host);
+  const before = stack.statements.totals();
   const firstSend = Date.now();
   const sent = await sendBurst(stack.url, stack.secret, planned);
   const settled = await waitSettled(stack.db, host.id, timeoutMs);
   const runMs = Math.max(...settled.map((s) => s.doneAt)) - firstSend;
+  const after = stack.statements.totals();
+  const statements = Object.fromEntries(
+    Object.entries(after).map(([kind, total]) => [kind, total - before[kind as keyof typeof before]]),
+  );
   const ids = new Set(sent.map((s) => s.event.id));
   const ends = stack.observed.filter((c) => ids.has(c.eventId)).map((c) => c.at);
   return {
     sent,
     settled,
     runMs,
+    /** The app's database statements from the first send until every event had settled, by kind. */
+    statements,
     lastAcceptedMs: Math.max(...sent.map((s) => s.acceptedAt)) - firstSend,
     ...longestGap([firstSend, ...ends], firstSend),
   };

@@ -13,6 +13,7 @@ import { findConnection } from '../src/connections/repo.ts';
 import { createVault, newVaultKey } from '../src/crypto/vault.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { countStatements, createStatementCounter } from '../src/db/statements.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { createLogger } from '../src/log.ts';
 import { createEventSync } from '../src/sync/event-sync.ts';
@@ -57,9 +58,12 @@ export async function startStack() {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peposmart-bench-'));
   const sandbox = await createSandbox();
   const sandboxBase = await sandbox.listen(0);
+  // The bench reads the database through `db`; the app's statements, through `appDb`, are counted.
   const db = await openPglite({ dataDir: path.join(dataDir, 'pglite') });
   await migrate(db);
   await seedDemoWorkspace(db);
+  const statements = createStatementCounter();
+  const appDb = countStatements(db, statements);
 
   const logger = createLogger({ level: 'warn', name: 'bench' }, process.stderr);
   const secret = crypto.randomBytes(32).toString('hex');
@@ -98,7 +102,7 @@ export async function startStack() {
     self_client: false,
   });
   const deps = createConnectionDeps({
-    db,
+    db: appDb,
     logger,
     clock: systemClock,
     vault: createVault([newVaultKey('bench1')]),
@@ -106,19 +110,19 @@ export async function startStack() {
     dataCentres: sandboxDataCentres(sandboxBase),
     fetch: recordingFetch,
   });
-  const queue = await startQueue({ db, logger });
+  const queue = await startQueue({ db: appDb, logger, statements });
   const sync = createEventSync({
     ...deps,
     analyze: buildAnalysis(undefined, logger).analyze,
   });
   await startSyncWorker({
-    db,
+    db: appDb,
     queue,
     logger,
     eventSync: { handle: (eventId: string) => current.run(eventId, () => sync.handle(eventId)) },
   });
   const app = buildWebApp({
-    db,
+    db: appDb,
     logger,
     clock: systemClock,
     connections: deps,
@@ -143,6 +147,7 @@ export async function startStack() {
   return {
     url,
     db,
+    statements,
     deps,
     secret,
     observed,

@@ -7,6 +7,7 @@ import { type Config, loadConfig } from './config.ts';
 import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
+import { countStatements, createStatementCounter } from './db/statements.ts';
 import { AppError } from './errors.ts';
 import { ownerOnlyUmask, tightenDataDir } from './files/private-dir.ts';
 import { startQueue } from './jobs/queue.ts';
@@ -68,7 +69,8 @@ async function main(): Promise<void> {
     name: `peposmart-zoho${role === 'all' ? '' : `-${role}`}`,
   });
   tightenDataDir(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
-  const db = await openDatabase(config);
+  const statements = createStatementCounter();
+  const db = countStatements(await openDatabase(config), statements);
   const redirectUri = `${config.publicUrl}/integrations/zoho/callback`;
 
   let sandbox: Sandbox | undefined;
@@ -114,7 +116,7 @@ async function main(): Promise<void> {
     dataCentres = zohoDataCentres();
   }
 
-  const metrics = createMetrics(db);
+  const metrics = createMetrics(db, { statements });
   const metricsRoute = {
     metrics,
     access: metricsAccess(config.metrics.token, config.signIn.mode === 'demo'),
@@ -143,7 +145,7 @@ async function main(): Promise<void> {
     );
   if (role !== 'worker' && config.metrics.workerPort !== undefined)
     logger.warn('METRICS_PORT is for `npm run worker`; this process serves /metrics on its own port');
-  const queue = await startQueue({ db, logger });
+  const queue = await startQueue({ db, logger, statements });
   await createSyncQueues(queue);
   if (role !== 'web')
     await startSyncWorker({
@@ -157,6 +159,7 @@ async function main(): Promise<void> {
       }),
       concurrency: config.sync.concurrency,
       orgConcurrency: config.sync.orgConcurrency,
+      observer: metrics,
     });
   if (role !== 'web') await startRetention({ db, queue, logger, days: config.sync.retentionDays });
   const app =

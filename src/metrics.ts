@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client';
 import type { Database } from './db/port.ts';
+import type { StatementCounter } from './db/statements.ts';
 
 /**
  * Prometheus metrics (text format at `/metrics`), with prom-client. Two kinds:
@@ -15,6 +16,8 @@ export interface Metrics {
   zohoCall(call: { method: string; path: string; status: number | 'error'; seconds: number }): void;
   zohoRetry(kind: string): void;
   eventReceived(type: string, outcome: 'accepted' | 'duplicate' | 'unauthorized' | 'invalid'): void;
+  /** A sync job started (+1) or ended (-1) in this process. */
+  jobsInFlight(delta: 1 | -1): void;
 }
 
 /** `/Contacts/5725767000000412001/Notes` → `Contacts/:id/Notes`: record ids would make a series each. */
@@ -31,7 +34,10 @@ export function zohoResource(path: string): string {
 
 const DATABASE_TIMEOUT_MS = 2_000;
 
-export function createMetrics(db: Pick<Database, 'query'>): Metrics {
+export function createMetrics(
+  db: Pick<Database, 'query'>,
+  options: { statements?: StatementCounter } = {},
+): Metrics {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry, prefix: 'peposmart_' });
   const registers = [registry];
@@ -60,6 +66,37 @@ export function createMetrics(db: Pick<Database, 'query'>): Metrics {
     help: 'Events posted to the event API of this process, by type and outcome',
     labelNames: ['type', 'outcome'] as const,
     registers,
+  });
+
+  const { statements } = options;
+  if (statements)
+    new Counter({
+      name: 'peposmart_db_statements_total',
+      help: 'Database statements made by this process, by what they are for (intake, queue, claims, references, activity, tokens, slots, events, transactions, other)',
+      labelNames: ['kind'] as const,
+      registers,
+      collect() {
+        this.reset();
+        for (const [kind, n] of Object.entries(statements.totals())) this.inc({ kind }, n);
+      },
+    });
+  let inFlight = 0;
+  let inFlightPeak = 0;
+  new Gauge({
+    name: 'peposmart_sync_jobs_in_flight',
+    help: 'Sync jobs this process is working on now',
+    registers,
+    collect() {
+      this.set(inFlight);
+    },
+  });
+  new Gauge({
+    name: 'peposmart_sync_jobs_in_flight_peak',
+    help: 'The most sync jobs this process has worked on at once since it started',
+    registers,
+    collect() {
+      this.set(inFlightPeak);
+    },
   });
 
   // Read from the database at each scrape. A database that fails or is slow to answer must not
@@ -144,6 +181,10 @@ export function createMetrics(db: Pick<Database, 'query'>): Metrics {
     },
     zohoRetry: (kind) => retries.inc({ kind }),
     eventReceived: (type, outcome) => received.inc({ type, outcome }),
+    jobsInFlight(delta) {
+      inFlight += delta;
+      inFlightPeak = Math.max(inFlightPeak, inFlight);
+    },
   };
 }
 

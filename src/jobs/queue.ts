@@ -1,6 +1,7 @@
 import type { PGlite } from '@electric-sql/pglite';
 import { fromPglite, PgBoss } from 'pg-boss';
 import type { Database, Queryable } from '../db/port.ts';
+import type { StatementCounter } from '../db/statements.ts';
 import type { Logger } from '../log.ts';
 
 /**
@@ -85,6 +86,8 @@ export async function startQueue(deps: {
   db: QueueDatabase;
   logger: Logger;
   tuning?: Partial<QueueTuning>;
+  /** Counts pg-boss's own statements as `queue` (its sends run in the caller's transaction). */
+  statements?: StatementCounter;
 }): Promise<JobQueue> {
   const { db } = deps;
   const tuning = { ...defaultTuning, ...deps.tuning };
@@ -104,6 +107,17 @@ export async function startQueue(deps: {
           max: 4,
           ...common,
         });
+  const statements = deps.statements;
+  if (statements) {
+    // pg-boss runs every statement of its own through this one object (its pool, or the PGlite
+    // adapter), which its components share: counted here, not at our port.
+    const bossDb = boss.getDb();
+    const execute = bossDb.executeSql.bind(bossDb);
+    bossDb.executeSql = ((text: string, values?: unknown[], ...rest: unknown[]) => {
+      statements.add('queue');
+      return (execute as (...a: unknown[]) => ReturnType<typeof execute>)(text, values, ...rest);
+    }) as typeof bossDb.executeSql;
+  }
   boss.on('error', (err: Error) => deps.logger.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
   return {

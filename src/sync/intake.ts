@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/port.ts';
+import { inStatementScope } from '../db/statements.ts';
 import type { JobQueue } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
 import { addActivity } from './activity-repo.ts';
@@ -62,7 +63,11 @@ async function route(q: Queryable, e: PlatformEvent): Promise<Route> {
   return { userId, connectionId: c.id, skip: null };
 }
 
-export async function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<IntakeResult> {
+export function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<IntakeResult> {
+  return inStatementScope('intake', () => record(deps, e));
+}
+
+async function record(deps: IntakeDeps, e: PlatformEvent): Promise<IntakeResult> {
   return deps.db.transaction(async (tx) => {
     // The platform is the source of truth for workspaces: one seen first in an event is kept.
     await tx.query('INSERT INTO workspaces (id, name) VALUES ($1, $1) ON CONFLICT (id) DO NOTHING', [

@@ -43,6 +43,8 @@ export async function startSyncWorker(deps: {
   /** Zoho calls at once per org, below the edition's limit. */
   orgConcurrency?: number | undefined;
   retry?: SyncRetry;
+  /** Told when a job starts and ends (metrics: jobs in flight). */
+  observer?: { jobsInFlight(delta: 1 | -1): void };
 }): Promise<void> {
   const attempts = (deps.retry?.limit ?? SYNC_RETRY_LIMIT) + 1;
   const failures = createFailureLog({ logger: deps.logger });
@@ -52,12 +54,17 @@ export async function startSyncWorker(deps: {
   await deps.queue.work<SyncJob>(
     SYNC_QUEUE,
     async (job) => {
-      await deps.eventSync.handle(
-        job.data.eventId,
-        { number: job.retryCount + 1, of: attempts },
-        job.data.workspaceId,
-      );
-      await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+      deps.observer?.jobsInFlight(1);
+      try {
+        await deps.eventSync.handle(
+          job.data.eventId,
+          { number: job.retryCount + 1, of: attempts },
+          job.data.workspaceId,
+        );
+        await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+      } finally {
+        deps.observer?.jobsInFlight(-1);
+      }
     },
     {
       concurrency: deps.concurrency ?? 8,
