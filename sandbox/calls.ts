@@ -1,9 +1,9 @@
 import type { SandboxCore } from './core.ts';
 import type { DataCenter } from './dc.ts';
 import { hashToken } from './ids.ts';
-import type { CallLog } from './state.ts';
+import { type CallLog, countCall } from './state.ts';
 
-/** The call log keeps at most this many calls per org, oldest dropped first. */
+/** The call log keeps at most this many calls per org, oldest dropped first (the counts keep all). */
 const MAX_CALLS_PER_ORG = 20_000;
 
 export function tokenFingerprint(token: string | undefined): string | null {
@@ -17,7 +17,7 @@ export function logCall(
     Partial<Pick<CallLog, 'credits' | 'code' | 'client_id'>> & { dc: DataCenter },
 ): void {
   const calls = (core.state.calls[orgId] ??= []);
-  calls.push({
+  const call: CallLog = {
     at: new Date(core.now()).toISOString(),
     method: entry.method,
     path: entry.path,
@@ -28,7 +28,9 @@ export function logCall(
     token_hash: entry.token_hash,
     code: entry.code ?? null,
     credits: entry.credits ?? 0,
-  });
+  };
+  calls.push(call);
+  countCall((core.state.call_counts[orgId] ??= { api: {}, accounts: {} }), call);
   if (calls.length > MAX_CALLS_PER_ORG) calls.splice(0, calls.length - MAX_CALLS_PER_ORG);
   core.logged();
 }

@@ -36,6 +36,7 @@ export interface NewOrg {
   credits_per_day?: number;
   concurrency_limit?: number;
   latency_ms?: number;
+  latency_jitter_ms?: number;
   search_lag_ms?: number;
   unique_fields?: Partial<Record<ModuleName, string[]>>;
   mandatory_fields?: Partial<Record<ModuleName, string[]>>;
@@ -127,6 +128,7 @@ export function createOrg(core: SandboxCore, input: NewOrg): SbOrg {
     ...(input.credits_per_day === undefined ? {} : { credits_per_day: input.credits_per_day }),
     ...(input.concurrency_limit === undefined ? {} : { concurrency_limit: input.concurrency_limit }),
     latency_ms: input.latency_ms ?? 0,
+    latency_jitter_ms: input.latency_jitter_ms ?? 0,
     search_lag_ms: input.search_lag_ms ?? DEFAULT_SEARCH_LAG_MS,
     unique_fields: input.unique_fields ?? {},
     mandatory_fields: input.mandatory_fields ?? {},

@@ -11,11 +11,15 @@ describe('sandbox state in a data folder', () => {
     for (const d of dirs.splice(0)) fs.rmSync(d, { recursive: true, force: true });
   });
 
-  it('keeps an org flag such as third_party_apps_blocked across a restart', async () => {
+  it('keeps org settings such as third_party_apps_blocked and the latency with its jitter across a restart', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
     dirs.push(dir);
     const first = await createSandbox({ dataDir: dir });
-    const org = await new SandboxClient(await first.listen(0)).createOrg({ third_party_apps_blocked: true });
+    const org = await new SandboxClient(await first.listen(0)).createOrg({
+      third_party_apps_blocked: true,
+      latency_ms: 200,
+      latency_jitter_ms: 50,
+    });
     await first.close();
     const second = await createSandbox({ dataDir: dir });
     try {
@@ -23,7 +27,11 @@ describe('sandbox state in a data folder', () => {
         'GET',
         `/__sandbox/orgs/${org.org_id}`,
       );
-      expect(got.body.third_party_apps_blocked).toBe(true);
+      expect(got.body).toMatchObject({
+        third_party_apps_blocked: true,
+        latency_ms: 200,
+        latency_jitter_ms: 50,
+      });
     } finally {
       await second.close();
     }
@@ -70,7 +78,7 @@ describe('sandbox state in a data folder', () => {
     }
   });
 
-  it('keeps the call log and credits across a restart in a file of their own, and reads a state saved before that file existed', async () => {
+  it('keeps the call log, its counts and credits across a restart in a file of their own, and reads a state saved before that file existed', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
     dirs.push(dir);
     const first = await createSandbox({ dataDir: dir });
@@ -88,15 +96,27 @@ describe('sandbox state in a data folder', () => {
     expect(main.credits).toBeUndefined();
     expect(usage.calls[org.org_id]).toHaveLength(calls.length);
 
-    const reopened = async () => {
+    const reopened = async (read: 'log' | 'count' = 'log') => {
       const sandbox = await createSandbox({ dataDir: dir });
       try {
-        return await new SandboxClient(await sandbox.listen(0)).calls(org);
+        const again = new SandboxClient(await sandbox.listen(0));
+        if (read === 'log') return await again.calls(org);
+        return (await again.json('GET', `/__sandbox/orgs/${org.org_id}/calls/count`)).body;
       } finally {
         await sandbox.close();
       }
     };
     expect(await reopened()).toEqual(calls);
+    const counts = { api: { 204: 1 }, accounts: { 200: 1 } };
+    expect(usage.call_counts[org.org_id]).toEqual(counts);
+    expect(await reopened('count')).toEqual(counts);
+
+    // A usage file saved before the counts existed: they start from the calls its log holds.
+    fs.writeFileSync(
+      path.join(dir, 'zoho-sandbox-usage.json'),
+      JSON.stringify({ ...usage, call_counts: undefined }),
+    );
+    expect(await reopened('count')).toEqual(counts);
 
     // A state file written before the split carried its call log and credits itself.
     fs.writeFileSync(path.join(dir, 'zoho-sandbox.json'), JSON.stringify({ ...main, ...usage }));

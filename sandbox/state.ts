@@ -122,6 +122,8 @@ export interface SbOrg {
   concurrency_limit?: number;
   /** Added to every API call of the org, as a real network and server would. */
   latency_ms: number;
+  /** Each call's latency is drawn from latency_ms ± this (sandbox/latency.ts); absent in older states. */
+  latency_jitter_ms?: number;
   /** How long a new or changed record stays invisible to search (Zoho's index lag). */
   search_lag_ms: number;
   unique_fields: Partial<Record<ModuleName, string[]>>;
@@ -212,6 +214,11 @@ export interface CallLog {
   credits: number;
 }
 
+export interface CallCounts {
+  api: Record<string, number>;
+  accounts: Record<string, number>;
+}
+
 export interface Fault {
   id: string;
   org_id?: string;
@@ -245,6 +252,11 @@ export interface SandboxState {
   /** Converted, merged-away and deleted records (Zoho's converted leads and recycle bin). */
   removed_records?: Record<string, Partial<Record<ModuleName, Record<string, RemovedRecord>>>>;
   calls: Record<string, CallLog[]>;
+  /**
+   * Every call the org received since its log was last cleared, by API or accounts and status:
+   * the log keeps only the latest calls (sandbox/calls.ts), these counts all of them.
+   */
+  call_counts: Record<string, CallCounts>;
   credits: Record<string, Array<{ ms: number; cost: number }>>;
   workflow_runs: Record<string, WorkflowRun[]>;
   faults: Fault[];
@@ -265,6 +277,7 @@ export function emptyState(cookieSecret: string): SandboxState {
     dead_tokens: {},
     records: {},
     calls: {},
+    call_counts: {},
     credits: {},
     workflow_runs: {},
     faults: [],
@@ -280,7 +293,7 @@ export function usageFile(file: string): string {
   return file.replace(/\.json$/, '-usage.json');
 }
 
-type Usage = Pick<SandboxState, 'calls' | 'credits'>;
+type Usage = Pick<SandboxState, 'calls' | 'call_counts' | 'credits'>;
 
 export function loadState(file: string): SandboxState | undefined {
   if (!fs.existsSync(file)) return undefined;
@@ -289,16 +302,38 @@ export function loadState(file: string): SandboxState | undefined {
   const usageAt = usageFile(file);
   // A state saved before the split holds its calls and credits itself.
   const usage: Partial<Usage> = fs.existsSync(usageAt) ? JSON.parse(fs.readFileSync(usageAt, 'utf8')) : {};
-  return { ...state, calls: usage.calls ?? state.calls ?? {}, credits: usage.credits ?? state.credits ?? {} };
+  return {
+    ...state,
+    calls: usage.calls ?? state.calls ?? {},
+    // A state saved before the counts existed: they start at what its log still holds.
+    call_counts: usage.call_counts ?? countLoggedCalls(usage.calls ?? state.calls ?? {}),
+    credits: usage.credits ?? state.credits ?? {},
+  };
+}
+
+function countLoggedCalls(calls: Record<string, CallLog[]>): Record<string, CallCounts> {
+  const counts: Record<string, CallCounts> = {};
+  for (const [orgId, log] of Object.entries(calls))
+    for (const call of log) countCall((counts[orgId] ??= { api: {}, accounts: {} }), call);
+  return counts;
+}
+
+/** Accounts calls (token grants and refreshes) are logged under /oauth/…; the rest are API calls. */
+export function countCall(counts: CallCounts, call: Pick<CallLog, 'path' | 'status'>): void {
+  const side = call.path.startsWith('/oauth') ? counts.accounts : counts.api;
+  side[call.status] = (side[call.status] ?? 0) + 1;
 }
 
 /** Orgs, users, clients, tokens and records: everything but the call log and credits. */
 export function saveRecords(file: string, state: SandboxState): void {
-  writePrivate(file, JSON.stringify({ ...state, calls: undefined, credits: undefined }));
+  writePrivate(
+    file,
+    JSON.stringify({ ...state, calls: undefined, call_counts: undefined, credits: undefined }),
+  );
 }
 
 export function saveUsage(file: string, state: SandboxState): void {
-  const usage: Usage = { calls: state.calls, credits: state.credits };
+  const usage: Usage = { calls: state.calls, call_counts: state.call_counts, credits: state.credits };
   writePrivate(usageFile(file), JSON.stringify(usage));
 }
 

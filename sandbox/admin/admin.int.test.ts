@@ -127,6 +127,64 @@ describe('sandbox admin API', () => {
     expect(view).toContain('&lt;script&gt;');
   });
 
+  it('takes latency_jitter_ms (default 0) at creation and by PATCH, shows it beside latency_ms, and refuses a bad one', async () => {
+    const plain = await s.client.createOrg({ latency_ms: 20 });
+    const shown = async (orgId: string) => (await s.client.json('GET', `/__sandbox/orgs/${orgId}`)).body;
+    expect(await shown(plain.org_id)).toMatchObject({ latency_ms: 20, latency_jitter_ms: 0 });
+
+    const jittered = await s.client.createOrg({ latency_ms: 200, latency_jitter_ms: 100 });
+    expect(await shown(jittered.org_id)).toMatchObject({ latency_ms: 200, latency_jitter_ms: 100 });
+    const patched = await s.client.json('PATCH', `/__sandbox/orgs/${jittered.org_id}`, {
+      latency_jitter_ms: 40,
+    });
+    expect(patched.body).toMatchObject({ latency_ms: 200, latency_jitter_ms: 40 });
+    expect(await shown(jittered.org_id)).toMatchObject({ latency_ms: 200, latency_jitter_ms: 40 });
+
+    for (const bad of [-1, 1.5, 60_001, '100'])
+      expect(
+        (await s.client.json('PATCH', `/__sandbox/orgs/${jittered.org_id}`, { latency_jitter_ms: bad }))
+          .status,
+      ).toBe(400);
+    const refused = await s.client.json('POST', '/__sandbox/orgs', {
+      name: 'Bad jitter',
+      edition: 'free',
+      data_center: 'us',
+      latency_jitter_ms: -5,
+      users: [{ email: uniqueEmail('jitter') }],
+    });
+    expect(refused.status).toBe(400);
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toEqual(['latency_jitter_ms']);
+    expect(await shown(jittered.org_id)).toMatchObject({ latency_jitter_ms: 40 });
+  });
+
+  it('holds each API call at least latency_ms − latency_jitter_ms', async () => {
+    const org = await s.client.createOrg({ latency_ms: 300, latency_jitter_ms: 100 });
+    const tokens = await s.client.tokens(org);
+    for (let i = 0; i < 3; i++) {
+      const started = performance.now();
+      expect((await s.client.api(tokens, 'GET', '/org')).status).toBe(200);
+      expect(performance.now() - started).toBeGreaterThanOrEqual(200);
+    }
+  });
+
+  it('GET calls/count counts every API and accounts call by status until the log is cleared', async () => {
+    const org = await s.client.createOrg({ edition: 'free', latency_ms: 300 });
+    const tokens = await s.client.tokens(org);
+    // Free: 5 calls at once, so 2 of 7 overlapping calls are refused.
+    await Promise.all(Array.from({ length: 7 }, () => s.client.api(tokens, 'GET', '/org')));
+    const count = (await s.client.json('GET', `/__sandbox/orgs/${org.org_id}/calls/count`)).body;
+    expect(count).toEqual({ api: { 200: 5, 429: 2 }, accounts: { 200: 1 } });
+    const log = await s.client.calls(org);
+    expect(log.filter((c: { path: string }) => !c.path.startsWith('/oauth'))).toHaveLength(7);
+
+    expect((await s.client.json('DELETE', `/__sandbox/orgs/${org.org_id}/calls`)).status).toBe(204);
+    expect((await s.client.json('GET', `/__sandbox/orgs/${org.org_id}/calls/count`)).body).toEqual({
+      api: {},
+      accounts: {},
+    });
+    expect((await s.client.json('GET', '/__sandbox/orgs/nope/calls/count')).status).toBe(404);
+  });
+
   it('reset forgets every org and token', async () => {
     const org = await s.client.createOrg();
     const tokens = await s.client.tokens(org);

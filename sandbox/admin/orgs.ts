@@ -49,6 +49,7 @@ export function describeOrg(core: SandboxCore, org: SbOrg) {
       concurrency: concurrencyLimit(org, core.now()),
     },
     latency_ms: org.latency_ms,
+    latency_jitter_ms: org.latency_jitter_ms ?? 0,
     search_lag_ms: org.search_lag_ms,
     unique_fields: org.unique_fields,
     mandatory_fields: org.mandatory_fields,
@@ -155,9 +156,16 @@ export function registerOrgAdmin(app: FastifyInstance, core: SandboxCore): void 
     return { calls: core.state.calls[org.id] ?? [] };
   });
 
+  // Counts of every call since the log was cleared, by status; the log itself is capped.
+  app.get(`${A}/:org_id/calls/count`, (req) => {
+    const org = orgOr404(core, (req.params as P)['org_id']);
+    return core.state.call_counts[org.id] ?? { api: {}, accounts: {} };
+  });
+
   app.delete(`${A}/:org_id/calls`, (req, reply) => {
     const org = orgOr404(core, (req.params as P)['org_id']);
     core.state.calls[org.id] = [];
+    core.state.call_counts[org.id] = { api: {}, accounts: {} };
     core.changed();
     return reply.code(204).send();
   });

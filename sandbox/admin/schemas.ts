@@ -37,6 +37,7 @@ const orgSettings = {
   credits_per_day: z.number().int().min(0).optional(),
   concurrency_limit: z.number().int().min(1).optional(),
   latency_ms: z.number().int().min(0).max(60_000).optional(),
+  latency_jitter_ms: z.number().int().min(0).max(60_000).optional(),
   search_lag_ms: z.number().int().min(0).optional(),
   unique_fields: z.partialRecord(module, z.array(z.string())).optional(),
   mandatory_fields: z.partialRecord(module, z.array(z.string())).optional(),

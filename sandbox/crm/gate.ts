@@ -5,6 +5,7 @@ import type { DataCenter } from '../dc.ts';
 import { crmErrors, type ZohoError } from '../errors.ts';
 import { serveFault, sleep, takeFault } from '../faults.ts';
 import { hashToken } from '../ids.ts';
+import { callLatency } from '../latency.ts';
 import {
   acquireSlot,
   chargeCredits,
@@ -146,7 +147,8 @@ export async function gate(
     const cost = prepared.cost ?? 1;
     if (creditsUsed(core, org.id) + cost > creditsPerDay(org, core.now()))
       return void (await send(crmErrors.creditsExhausted()));
-    if (org.latency_ms > 0) await sleep(org.latency_ms);
+    const latency = callLatency(org);
+    if (latency > 0) await sleep(latency);
     const result = prepared.run({ core, dc, org, user, token: at, req });
     credits = ('cost' in result && result.cost) || cost;
     chargeCredits(core, org.id, credits);
