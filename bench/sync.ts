@@ -1,12 +1,14 @@
 import os from 'node:os';
 import { percentile } from './bare.ts';
 import { type PhaseA, type PhaseB, phaseA, phaseB } from './phases.ts';
+import { mainScaled } from './scaled.ts';
 import { startStack } from './stack.ts';
 
 /**
  * `npm run bench`: booking sync against an in-process Zoho sandbox. Prints a table of figures,
  * each beside a baseline measured in the same run, then one line of JSON with every figure.
  * Exits 1 when a booking did not sync. docs/PERFORMANCE.md explains the figures.
+ * `npm run bench -- --scaled` runs phase C instead (bench/scaled.ts): the scaled shape.
  */
 const config = {
   a: { bookings: 200, bareRounds: 60, timeoutMs: 60_000 },
@@ -206,7 +208,7 @@ async function main(): Promise<number> {
   }
 }
 
-main().then(
+(process.argv.includes('--scaled') ? mainScaled(process.argv) : main()).then(
   (code) => process.exit(code),
   (err: unknown) => {
     process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);

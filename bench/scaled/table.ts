@@ -1,0 +1,99 @@
+import type { comparison, RunFigures } from './figures.ts';
+
+/** Phase C's figures as a table (one section per worker count), as bench/sync.ts prints A and B. */
+export interface ScaledTableInput extends ReturnType<typeof comparison> {
+  latencyMs: number;
+  jitterMs: number;
+  orgs: number;
+  runs: RunFigures[];
+}
+
+const list = (xs: Array<number | string>) => xs.join(' · ');
+
+function section(f: ScaledTableInput, r: RunFigures): string[][] {
+  const c = r.callsPerBooking;
+  const s = r.slowestOrg;
+  const kinds = Object.entries(r.statementsPerBooking.byKind)
+    .filter(([, n]) => n !== 0)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(', ');
+  return [
+    [
+      `C, ${r.workers} worker(s): ${r.bookings} bookings (${r.newBookings} new, ${r.repeatBookings} repeat) over ${f.orgs} orgs, latency ${f.latencyMs} ± ${f.jitterMs} ms`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'Run time, first send → last done (s)',
+      String(r.runSeconds),
+      `bound ${r.boundSeconds} s (${s.edition}: ${s.servedCalls} calls × ${f.latencyMs} ms ÷ ${s.concurrencyLimit})`,
+      `${r.runVsBound}×`,
+    ],
+    [
+      'Bookings synced / s',
+      String(r.bookingsPerSecond),
+      `${r.boundBookingsPerSecond} at the bound`,
+      `${Math.round((r.bookingsPerSecond / r.boundBookingsPerSecond) * 100) / 100}×`,
+    ],
+    [
+      'Time to 202, p50 / p99 (ms)',
+      `${r.timeTo202Ms.p50} / ${r.timeTo202Ms.p99}`,
+      `last 202 after ${r.lastAcceptedSeconds} s`,
+      '',
+    ],
+    [
+      'Zoho calls / booking, new attendee',
+      String(c.new),
+      '4 (minimum)',
+      `${Math.round((c.new / 4) * 100) / 100}×`,
+    ],
+    ['Zoho calls / booking, repeat attendee', String(c.repeat), '1 (minimum)', `${c.repeat}×`],
+    ['Zoho calls above the minimum', String(c.excess), `0 (of ${c.served})`, ''],
+    ['429s received; duplicate people', `${r.tooManyRequests}; ${r.duplicates}`, '0; 0', ''],
+    [
+      'Jobs in flight per worker, mean while busy',
+      list(r.jobsInFlight.map((j) => j.meanWhileBusy)),
+      `SYNC_CONCURRENCY ${r.jobsInFlight[0]?.concurrency}`,
+      list(r.jobsInFlight.map((j) => `${j.atConcurrency} at it`)),
+    ],
+    [
+      'Jobs in flight per worker, peak',
+      list(r.jobsInFlight.map((j) => j.peak)),
+      `SYNC_CONCURRENCY ${r.jobsInFlight[0]?.concurrency}`,
+      '',
+    ],
+    [
+      'CPU s / 1,000 bookings: web; workers',
+      `${r.cpuSecondsPer1000Bookings.web}; ${list(r.cpuSecondsPer1000Bookings.workers)}`,
+      `sandbox ${r.cpuSecondsPer1000Bookings.sandbox ?? '?'}`,
+      '',
+    ],
+    ['DB statements / booking (web + workers)', String(r.statementsPerBooking.total), kinds, ''],
+  ];
+}
+
+export function scaledTable(f: ScaledTableInput): string {
+  const rows = [
+    ['Figure', 'Measured', 'Baseline (same run)', 'Ratio'],
+    ...f.runs.flatMap((r) => section(f, r)),
+  ];
+  if (f.twoVsOneWorkerRunTime !== null)
+    rows.push([
+      '2 workers vs 1: run time',
+      `${f.twoVsOneWorkerRunTime}×`,
+      f.secondWorkerSlowedTheRun ? 'slower with 2' : 'not slower with 2',
+      '',
+    ]);
+  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  return rows
+    .map((r) =>
+      r[1] === '' && r !== rows[0]
+        ? r[0]!
+        : r
+            .map((c, i) => c.padEnd(widths[i]!))
+            .join('  ')
+            .trimEnd(),
+    )
+    .join('\n');
+}
