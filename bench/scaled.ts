@@ -46,9 +46,10 @@ export async function mainScaled(argv: string[]): Promise<number> {
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peposmart-bench-scaled-'));
   const onSignal = (signal: NodeJS.Signals) => {
+    // Ended from outside (Ctrl-C, a test's timeout): the service processes at once, then the database.
     for (const p of current?.all() ?? []) p.kill();
     process.stderr.write(`bench: ${signal}, service processes ended; logs in ${dir}\n`);
-    process.exit(1);
+    void (current?.close() ?? Promise.resolve()).finally(() => process.exit(1));
   };
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);

@@ -57,13 +57,16 @@ export async function startCluster(options: {
   dbUrl.pathname = `/${dbName}`;
   const db = openPostgres({ url: dbUrl.toString(), max: 2 });
   const started: ServiceChild[] = [];
-  const close = async () => {
-    // Workers first (their jobs finish), then the web process, the sandbox last.
-    for (const p of started.toReversed()) await p.stop();
-    await db.close();
-    await server.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
-    await server.close();
-  };
+  let closing: Promise<void> | undefined;
+  // Once, whether the run ends or a signal ends the bench.
+  const close = () =>
+    (closing ??= (async () => {
+      // Workers first (their jobs finish), then the web process, the sandbox last.
+      for (const p of started.toReversed()) await p.stop();
+      await db.close();
+      await server.query(`DROP DATABASE IF EXISTS ${dbName} WITH (FORCE)`);
+      await server.close();
+    })());
   const own = (name: string) => {
     const d = path.join(options.dir, name);
     fs.mkdirSync(d, { recursive: true });
