@@ -22,6 +22,23 @@ function slowestOrg(run: RunResult) {
   return bounds.reduce((a, b) => (b.boundMs > a.boundMs ? b : a));
 }
 
+/** Each org's own run (first send → its last event done) against its own bound. */
+function perOrg(run: RunResult) {
+  return run.orgs.map((o) => {
+    const boundMs = (o.served * run.options.latencyMs) / o.host.concurrency;
+    const runMs =
+      Math.max(...run.settled.filter((s) => s.hostId === o.host.id).map((s) => s.doneAt)) - run.firstSend;
+    return {
+      edition: o.host.edition,
+      concurrencyLimit: o.host.concurrency,
+      servedCalls: o.served,
+      boundSeconds: r2(boundMs / 1000),
+      runSeconds: r2(runMs / 1000),
+      runVsBound: r2(runMs / boundMs),
+    };
+  });
+}
+
 function callsPerBooking(orgs: OrgResult[]) {
   const n = { new: sum(orgs.map((o) => o.bookings.new)), repeat: sum(orgs.map((o) => o.bookings.repeat)) };
   const k = (kind: keyof OrgResult['kinds']) => sum(orgs.map((o) => o.kinds[kind]));
@@ -109,6 +126,7 @@ export function runFigures(run: RunResult) {
       sandbox: run.sandboxCpuSeconds === undefined ? null : r2((run.sandboxCpuSeconds / bookings) * 1000),
     },
     statementsPerBooking: statementsPerBooking(run, bookings),
+    orgs: perOrg(run),
   };
 }
 

@@ -96,6 +96,8 @@ export async function sendLoad(cluster: Cluster, planned: Planned[], inFlight: n
 
 export interface Settled {
   id: string;
+  /** The host (events.user_id). */
+  hostId: string;
   status: string;
   detail: string | null;
   /** events.updated_at: when the job set the final status. */
@@ -123,12 +125,16 @@ export async function waitDrained(
   }
   const { rows } = await cluster.db.query<{
     id: string;
+    user_id: string;
     status: string;
     detail: string | null;
     updated_at: Date;
-  }>('SELECT id, status, detail, updated_at FROM events WHERE workspace_id = $1', [BENCH_WORKSPACE.id]);
+  }>('SELECT id, user_id, status, detail, updated_at FROM events WHERE workspace_id = $1', [
+    BENCH_WORKSPACE.id,
+  ]);
   const settled = rows.map((r) => ({
     id: r.id,
+    hostId: r.user_id,
     status: r.status,
     detail: r.detail,
     doneAt: new Date(r.updated_at).getTime(),

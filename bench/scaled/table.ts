@@ -8,6 +8,20 @@ export interface ScaledTableInput extends ReturnType<typeof comparison> {
   runs: RunFigures[];
 }
 
+/** The orgs' own runs against their own bounds: the first and the last to finish, by edition. */
+function orgSpread(r: RunFigures): string[] {
+  const byEdition = new Map<string, number[]>();
+  for (const o of r.orgs) byEdition.set(o.edition, [...(byEdition.get(o.edition) ?? []), o.runSeconds]);
+  const spans = [...byEdition].map(([e, t]) => `${e} ${Math.min(...t)}–${Math.max(...t)}`);
+  const ratios = r.orgs.map((o) => o.runVsBound);
+  return [
+    'Each org done after (s), by edition',
+    spans.join(', '),
+    'each org’s own bound',
+    `${Math.min(...ratios)}–${Math.max(...ratios)}×`,
+  ];
+}
+
 const list = (xs: Array<number | string>) => xs.join(' · ');
 
 function section(f: ScaledTableInput, r: RunFigures): string[][] {
@@ -30,6 +44,7 @@ function section(f: ScaledTableInput, r: RunFigures): string[][] {
       `bound ${r.boundSeconds} s (${s.edition}: ${s.servedCalls} calls × ${f.latencyMs} ms ÷ ${s.concurrencyLimit})`,
       `${r.runVsBound}×`,
     ],
+    orgSpread(r),
     [
       'Bookings synced / s',
       String(r.bookingsPerSecond),
