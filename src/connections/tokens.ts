@@ -32,22 +32,35 @@ export interface TokenManagerDeps {
  * Access tokens for a connection, refreshed before expiry by one caller at a time: callers
  * in this process share one refresh (single flight), and processes share the token row's
  * lock, re-reading after taking it, so whoever waited uses the token the first one stored.
- * Tokens are read from the database on every call, never cached, so a disconnect made by
- * any process stops the next call.
+ * Tokens are read from the database, never cached across jobs: a sync job's AuthSource (`source`
+ * with `reuse`) reads them at its first call and re-uses them for the job's later calls (issue 13:
+ * one read per job, not per call), so a disconnect made by any process stops every job that starts
+ * after it; every other caller reads them at each call.
+ * A job already running when the user disconnects stops at its next call too: disconnecting
+ * revokes the refresh token at Zoho, which invalidates its access tokens (ZOHO-API.md §2), and a
+ * refused token is read again — and found gone.
  */
 export function createTokenManager(deps: TokenManagerDeps) {
   const inflight = new Map<string, Promise<ApiAuth>>();
   const open = (sealed: string, connectionId: string) => deps.vault.open(sealed, connectionId);
+  /** When each ApiAuth handed out stops being usable, for a job re-using it (`source`). */
+  const expiries = new WeakMap<ApiAuth, Date>();
 
-  function auth(t: repo.LiveTokens, accessToken = open(t.accessToken!, t.connectionId)): ApiAuth {
+  function auth(
+    t: repo.LiveTokens,
+    accessToken = open(t.accessToken!, t.connectionId),
+    expiresAt = t.accessExpiresAt,
+  ): ApiAuth {
     // The sealed refresh token names the grant: a reconnect replaces it, a refresh does not.
-    return {
+    const made: ApiAuth = {
       accessToken,
       apiDomain: t.apiDomain,
       orgKey: t.orgKey,
       edition: t.edition,
       grant: t.refreshToken,
     };
+    if (expiresAt) expiries.set(made, expiresAt);
+    return made;
   }
 
   async function unavailable(workspaceId: string, connectionId: string): Promise<never> {
@@ -111,14 +124,15 @@ export function createTokenManager(deps: TokenManagerDeps) {
     await repo.saveRefreshLog(q, workspaceId, connectionId, budget.log);
     try {
       const fresh = await deps.accounts.refresh(dc, open(t.refreshToken, connectionId));
+      const accessExpiresAt = new Date(now.getTime() + fresh.expiresInSeconds * 1000);
       await repo.saveRefreshedAccess(q, {
         workspaceId,
         connectionId,
         accessToken: deps.vault.seal(fresh.accessToken, connectionId),
-        accessExpiresAt: new Date(now.getTime() + fresh.expiresInSeconds * 1000),
+        accessExpiresAt,
       });
       deps.logger.info({ connectionId }, 'zoho access token refreshed');
-      return { kind: 'ok', auth: auth(t, fresh.accessToken) };
+      return { kind: 'ok', auth: auth(t, fresh.accessToken, accessExpiresAt) };
     } catch (err) {
       if (!(err instanceof ZohoError) || err.kind !== 'grant') return { kind: 'error', err };
       // Zoho refused the refresh token itself: it was revoked, or pushed out by a 21st one.
@@ -165,9 +179,28 @@ export function createTokenManager(deps: TokenManagerDeps) {
   return {
     get,
     /** The AuthSource the Zoho transport calls through for this connection. */
-    source(connectionId: string, workspaceId: string): AuthSource {
+    source(connectionId: string, workspaceId: string, options: { reuse?: boolean } = {}): AuthSource {
+      // `reuse` (a sync job): read at the first call, re-used until Zoho refuses it or it nears
+      // expiry (see above). Otherwise read at every call.
+      let held: ApiAuth | undefined;
       return {
-        get: (rejected) => get(workspaceId, connectionId, rejected),
+        async get(rejected) {
+          if (!options.reuse) return get(workspaceId, connectionId, rejected);
+          const expiresAt = held && expiries.get(held);
+          if (
+            held &&
+            expiresAt &&
+            !needsRefresh(
+              { accessToken: held.accessToken, accessExpiresAt: expiresAt },
+              deps.clock.now(),
+              rejected,
+            )
+          )
+            return held;
+          held = undefined;
+          held = await get(workspaceId, connectionId, rejected);
+          return held;
+        },
         async scopeMismatch(_error, path, grant) {
           // A call made on a grant the user has since replaced by reconnecting says nothing of
           // the new one: leave that connection as it is.

@@ -63,6 +63,12 @@ export const defaultClaimTiming: ClaimTiming = { staleMs: 120_000, searchLagMs: 
 export interface Claim {
   /** A create for this was sent before and never answered: look for it before creating. */
   uncertain: boolean;
+  /**
+   * The reference kept for this key when the claim was taken: another job (or an earlier attempt)
+   * made the thing while this one waited, and it is not to be made again. Read in the same
+   * statement as the take, so it is exactly what the last holder kept before letting go.
+   */
+  existing: { module: string; id: string } | undefined;
   /** This take's fencing token: nothing this attempt does under the claim counts once it changed. */
   fence: string;
   /**
@@ -96,7 +102,13 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
       for (;;) {
         // The same event's next attempt takes its claim at once (the earlier one is dead, or
         // stalled and fenced out by the new token); another job only once the claim is stale.
-        const { rows } = await db.query<{ sent: boolean; lag_left_ms: number; fence: string }>(
+        const { rows } = await db.query<{
+          sent: boolean;
+          lag_left_ms: number;
+          fence: string;
+          ref_module: string | null;
+          ref_id: string | null;
+        }>(
           `INSERT INTO sync_claims (connection_id, kind, key, holder) VALUES ($1, $2, $3, $4)
            ON CONFLICT (connection_id, kind, key) DO UPDATE
              SET holder = EXCLUDED.holder, claimed_at = now(), fence = DEFAULT
@@ -104,7 +116,11 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
                OR sync_claims.claimed_at < now() - $5 * interval '1 millisecond'
            RETURNING fence::text AS fence, sent_at IS NOT NULL AS sent,
                      COALESCE(EXTRACT(EPOCH FROM (sent_at + $6 * interval '1 millisecond' - now())) * 1000, 0)::float8
-                       AS lag_left_ms`,
+                       AS lag_left_ms,
+                     (SELECT r.module FROM sync_refs r
+                       WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3) AS ref_module,
+                     (SELECT r.zoho_id FROM sync_refs r
+                       WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3) AS ref_id`,
           [connectionId, kind, key, holder, timing.staleMs, lag.ms],
         );
         const row = rows[0];
@@ -113,6 +129,7 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
           const where = [connectionId, kind, key, row.fence];
           return {
             uncertain: row.sent,
+            existing: row.ref_id ? { module: row.ref_module!, id: row.ref_id } : undefined,
             fence: row.fence,
             async sending() {
               const { rows: held } = await db.query(

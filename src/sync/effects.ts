@@ -49,17 +49,19 @@ function createSyncCore(deps: SyncDeps) {
   const holding = new WeakMap<EventRow, Map<string, Claim>>();
   const heldBy = (e: EventRow, kind: string, key: string) => holding.get(e)?.get(`${kind}\0${key}`);
 
+  const bookingOf = (e: EventRow) =>
+    'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
+
   function activity(
     e: EventRow,
     action: ActivityEntry['action'],
     message: string,
     record?: { module: string; id: string },
   ) {
-    const bookingId = 'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
     return addActivity(db, {
       workspaceId: e.workspace_id,
       eventId: e.id,
-      bookingId,
+      bookingId: bookingOf(e),
       action,
       message,
       record,
@@ -74,27 +76,49 @@ function createSyncCore(deps: SyncDeps) {
     return rows[0] ? { module: rows[0].module, id: rows[0].zoho_id } : undefined;
   }
 
-  async function keep(e: EventRow, kind: string, key: string, module: string, id: string) {
-    const values = [e.connection_id, e.workspace_id, kind, key, module, id];
+  /**
+   * Keeps the reference to what was made or found, with its Activity line, in one statement;
+   * under a claim only while this attempt still holds it (R7; ClaimLost otherwise). The claim is
+   * released after, by whoever took it.
+   */
+  async function keep(
+    e: EventRow,
+    kind: string,
+    key: string,
+    module: string,
+    id: string,
+    line?: { action: ActivityEntry['action']; message: string; record?: { module: string; id: string } },
+  ) {
     const claim = heldBy(e, kind, key);
-    if (!claim) {
-      await db.query(
-        `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT (connection_id, kind, key) DO NOTHING`,
-        values,
-      );
-      return;
-    }
     const { rows } = await db.query<{ held: number }>(
       `WITH held AS (
          SELECT 1 FROM sync_claims
-          WHERE connection_id = $1 AND kind = $3 AND key = $4 AND fence = $7 FOR SHARE),
+          WHERE $7::bigint IS NOT NULL AND connection_id = $1 AND kind = $3 AND key = $4 AND fence = $7
+            FOR SHARE),
+       go AS (SELECT 1 FROM held UNION ALL SELECT 1 WHERE $7::bigint IS NULL),
        kept AS (
          INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id)
-         SELECT $1, $2, $3, $4, $5, $6 FROM held
-         ON CONFLICT (connection_id, kind, key) DO NOTHING)
-       SELECT count(*)::int AS held FROM held`,
-      [...values, claim.fence],
+         SELECT $1, $2, $3, $4, $5, $6 FROM go
+         ON CONFLICT (connection_id, kind, key) DO NOTHING),
+       logged AS (
+         INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
+         SELECT $2, $8, $9, $10, $11, $12, $13 FROM go WHERE $10::text IS NOT NULL)
+       SELECT count(*)::int AS held FROM go`,
+      [
+        e.connection_id,
+        e.workspace_id,
+        kind,
+        key,
+        module,
+        id,
+        claim?.fence ?? null,
+        e.id,
+        bookingOf(e),
+        line?.action ?? null,
+        line?.record?.module ?? null,
+        line?.record?.id ?? null,
+        line?.message ?? null,
+      ],
     );
     if (!rows[0]?.held) throw new ClaimLost(`a ${kind}`);
   }
@@ -200,10 +224,9 @@ function createSyncCore(deps: SyncDeps) {
     note: { title: string; content: string },
     trigger: string[] | undefined,
   ): Promise<void> {
-    if (await ref(db, e.connection_id!, 'note', key)) return;
+    // Whether it was logged already (a retry) is read with the claim, in one statement.
     await claimed(e, 'note', key, `the note “${note.title}”`, async (claim, sent) => {
-      // Another attempt of this event may have logged it while this one waited for the claim.
-      if (await ref(db, e.connection_id!, 'note', key)) return;
+      if (claim.existing) return;
       const earlier = claim.uncertain
         ? (await deps.records.notesOn(auth, person)).find(
             (n) => n.title === note.title && n.content === noteContent(note.title, note.content),
@@ -211,7 +234,7 @@ function createSyncCore(deps: SyncDeps) {
         : undefined;
       let id = earlier?.id;
       if (!id) {
-        await claim.sending();
+        // The send is marked on the claim inside the call's slot, just before it leaves (fenced).
         sent.value = true;
         const result = await deps.records.note(
           fenced(auth, [claim]),
@@ -223,8 +246,11 @@ function createSyncCore(deps: SyncDeps) {
         if (!result.ok) throw failure(result, 'log the Note');
         id = result.id;
       }
-      await keep(e, 'note', key, 'Notes', id);
-      await activity(e, 'logged', `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`, person);
+      await keep(e, 'note', key, 'Notes', id, {
+        action: 'logged',
+        message: `Logged “${note.title}” on the ${person.module.slice(0, -1)}.`,
+        record: person,
+      });
     });
   }
 

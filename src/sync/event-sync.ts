@@ -21,6 +21,14 @@ export function createEventSync(
   const fx = createSyncEffects(deps);
   const failures = createFailureLog({ logger: deps.logger, ...(deps.clock ? { clock: deps.clock } : {}) });
 
+  /** Attempts whose settle also swept their event's leftover claims. */
+  const swept = new WeakSet<EventRow>();
+
+  /**
+   * The event's outcome, and in the same statement the claims its attempts left that guard
+   * nothing any more (as sweepClaims does once the event is no longer in progress; R4): this
+   * event's, on its connection, whose create was never sent or whose reference was kept after it.
+   */
   async function settle(
     e: EventRow,
     status: 'done' | 'failed' | 'skipped' | 'waiting',
@@ -28,10 +36,21 @@ export function createEventSync(
     code?: string,
   ) {
     await db.query(
-      `UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now()
-        WHERE id = $1 AND workspace_id = $5`,
-      [e.id, status, detail, code ?? null, e.workspace_id],
+      `WITH settled AS (
+         UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now()
+          WHERE id = $1 AND workspace_id = $5 RETURNING 1),
+       swept AS (
+         DELETE FROM sync_claims c
+          WHERE c.holder = $1 AND c.connection_id = $6 AND EXISTS (SELECT 1 FROM settled)
+            AND (c.sent_at IS NULL
+                 OR EXISTS (SELECT 1 FROM sync_refs r
+                             WHERE r.connection_id = c.connection_id AND r.kind = c.kind AND r.key = c.key
+                               AND COALESCE(r.kept_at, r.created_at) >= c.sent_at))
+          RETURNING 1)
+       SELECT (SELECT count(*) FROM swept)::int AS swept`,
+      [e.id, status, detail, code ?? null, e.workspace_id, e.connection_id],
     );
+    swept.add(e);
   }
 
   /** Waiting, if its connection still needs reconnecting; false when it was reconnected meanwhile. */
@@ -46,29 +65,23 @@ export function createEventSync(
     return rows.length > 0;
   }
 
-  async function settingsOf(e: EventRow): Promise<Settings> {
-    const { rows } = await db.query<{
-      new_attendee_module: 'Contacts' | 'Leads';
-      zoho_user_id: string | null;
-      only_existing: boolean;
-      fire_workflows: boolean;
-      sync_tasks: boolean;
-      suggest_deal_stages: boolean;
-      user_id: string;
-    }>(
-      `SELECT new_attendee_module, zoho_user_id, only_existing, fire_workflows, sync_tasks, suggest_deal_stages, user_id
-         FROM connections
-        WHERE workspace_id = $1 AND id = $2`,
-      [e.workspace_id, e.connection_id],
-    );
-    const c = rows[0];
+  /** The connection's settings, read with the event (settingsOf). */
+  type SettingsRow = {
+    new_attendee_module: 'Contacts' | 'Leads' | null;
+    zoho_user_id: string | null;
+    only_existing: boolean | null;
+    fire_workflows: boolean | null;
+    sync_tasks: boolean | null;
+    suggest_deal_stages: boolean | null;
+  };
+  function settingsOf(c: SettingsRow): Settings {
     return {
-      newAttendeeModule: c?.new_attendee_module ?? 'Contacts',
-      zohoUserId: c?.zoho_user_id ?? null,
-      onlyExisting: c?.only_existing ?? false,
-      syncTasks: c?.sync_tasks ?? true,
-      suggestDealStages: c?.suggest_deal_stages ?? true,
-      trigger: c?.fire_workflows ? undefined : [],
+      newAttendeeModule: c.new_attendee_module ?? 'Contacts',
+      zohoUserId: c.zoho_user_id ?? null,
+      onlyExisting: c.only_existing ?? false,
+      syncTasks: c.sync_tasks ?? true,
+      suggestDealStages: c.suggest_deal_stages ?? true,
+      trigger: c.fire_workflows ? undefined : [],
     };
   }
 
@@ -82,80 +95,104 @@ export function createEventSync(
       eventId: string,
       attempt?: FailedAttempt['attempt'],
       workspaceId?: string | undefined,
-    ): Promise<void> {
-      const { rows } = await db.query<EventRow>(
-        `SELECT id, workspace_id, connection_id, status, payload FROM events
-          WHERE id = $1 AND ($2::text IS NULL OR workspace_id = $2) ORDER BY received_at LIMIT 1`,
-        [eventId, workspaceId ?? null],
-      );
-      const e = rows[0];
-      if (e?.status !== 'queued' || !e.connection_id) return;
-      const settings = await settingsOf(e);
-      const auth = deps.tokens.source(e.connection_id, e.workspace_id);
-      try {
-        if (e.payload.type === 'meeting.notes_processed')
-          await syncNotes(
-            { db, records: deps.records, deals: deps.deals, fx, analyze: deps.analyze },
-            e as EventRow & { payload: NotesEvent },
-            auth,
-            settings,
-          );
-        else await syncBooking({ db, fx }, e as EventRow & { payload: BookingEvent }, auth, settings);
-        await settle(e, 'done', null);
-      } catch (err) {
-        if (err instanceof SkipEvent) {
-          await fx.activity(e, 'skipped', err.message);
-          return settle(e, 'skipped', err.message);
-        }
-        // A missing scope marked the connection Reconnect needed (the card says which): paused too.
-        if (
-          (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') ||
-          (err instanceof ZohoError && err.kind === 'scope')
-        ) {
-          // Paused, not lost: reconnecting queues it again (resumeWaiting) — unless the user
-          // reconnected while this job ran, and the queue is to try it again now.
-          if (!(await pauseForReconnect(e)))
-            throw new ZohoError('transient', 'Zoho CRM was reconnected while this event was syncing');
-          await fx.activity(
-            e,
-            'waiting',
-            err instanceof ZohoError
-              ? 'Waiting: PepoSmart needs one more permission in Zoho CRM. Reconnect on the Integrations page and accept it; this meeting then syncs.'
-              : 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
-          );
-          return;
-        }
-        if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
-          await fx.activity(e, 'skipped', 'Zoho CRM was disconnected before this event was synced.');
-          return settle(e, 'skipped', 'disconnected');
-        }
-        if (err instanceof ZohoError && !err.retryable) {
-          await fx.activity(e, 'failed', err.message);
-          await settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
-          return failures.gaveUp(
-            { eventId: e.id, connectionId: e.connection_id },
-            failureFacts(err)!,
-            'not_retryable',
-          );
-        }
-        // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
-        // Logged first: a database that is failing must not hide it.
-        failures.attemptFailed(
-          { eventId: e.id, connectionId: e.connection_id, ...(attempt ? { attempt } : {}) },
-          err,
-        );
-        const cause =
-          err instanceof ZohoError || err instanceof ClaimBusy
-            ? err.message
-            : 'an internal error (see the service log)';
-        await db.query(
-          'UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND workspace_id = $4 AND status = $3',
-          [e.id, cause, 'queued', e.workspace_id],
-        );
-        throw err;
-      }
+    ): Promise<{ swept: boolean }> {
+      const seen: { row?: EventRow } = {};
+      await syncEvent(seen, eventId, attempt, workspaceId);
+      return { swept: seen.row !== undefined && swept.has(seen.row) };
     },
   };
+
+  /** `seen.row`: the attempt's own copy of the event, once loaded. */
+  async function syncEvent(
+    seen: { row?: EventRow },
+    eventId: string,
+    attempt?: FailedAttempt['attempt'],
+    workspaceId?: string | undefined,
+  ): Promise<void> {
+    // The event and its connection's settings in one statement.
+    const { rows } = await db.query<EventRow & SettingsRow>(
+      `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
+                c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
+                c.suggest_deal_stages
+           FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id
+          WHERE e.id = $1 AND ($2::text IS NULL OR e.workspace_id = $2) ORDER BY e.received_at LIMIT 1`,
+      [eventId, workspaceId ?? null],
+    );
+    const row = rows[0];
+    if (row?.status !== 'queued' || !row.connection_id) return;
+    const settings = settingsOf(row);
+    const e: EventRow = {
+      id: row.id,
+      workspace_id: row.workspace_id,
+      connection_id: row.connection_id,
+      status: row.status,
+      payload: row.payload,
+    };
+    seen.row = e;
+    const auth = deps.tokens.source(row.connection_id, e.workspace_id, { reuse: true });
+    try {
+      if (e.payload.type === 'meeting.notes_processed')
+        await syncNotes(
+          { db, records: deps.records, deals: deps.deals, fx, analyze: deps.analyze },
+          e as EventRow & { payload: NotesEvent },
+          auth,
+          settings,
+        );
+      else await syncBooking({ db, fx }, e as EventRow & { payload: BookingEvent }, auth, settings);
+      await settle(e, 'done', null);
+    } catch (err) {
+      if (err instanceof SkipEvent) {
+        await fx.activity(e, 'skipped', err.message);
+        return settle(e, 'skipped', err.message);
+      }
+      // A missing scope marked the connection Reconnect needed (the card says which): paused too.
+      if (
+        (err instanceof ConnectionUnavailableError && err.reason === 'reconnect_needed') ||
+        (err instanceof ZohoError && err.kind === 'scope')
+      ) {
+        // Paused, not lost: reconnecting queues it again (resumeWaiting) — unless the user
+        // reconnected while this job ran, and the queue is to try it again now.
+        if (!(await pauseForReconnect(e)))
+          throw new ZohoError('transient', 'Zoho CRM was reconnected while this event was syncing');
+        await fx.activity(
+          e,
+          'waiting',
+          err instanceof ZohoError
+            ? 'Waiting: PepoSmart needs one more permission in Zoho CRM. Reconnect on the Integrations page and accept it; this meeting then syncs.'
+            : 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
+        );
+        return;
+      }
+      if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
+        await fx.activity(e, 'skipped', 'Zoho CRM was disconnected before this event was synced.');
+        return settle(e, 'skipped', 'disconnected');
+      }
+      if (err instanceof ZohoError && !err.retryable) {
+        await fx.activity(e, 'failed', err.message);
+        await settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
+        return failures.gaveUp(
+          { eventId: e.id, connectionId: e.connection_id },
+          failureFacts(err)!,
+          'not_retryable',
+        );
+      }
+      // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
+      // Logged first: a database that is failing must not hide it.
+      failures.attemptFailed(
+        { eventId: e.id, connectionId: e.connection_id, ...(attempt ? { attempt } : {}) },
+        err,
+      );
+      const cause =
+        err instanceof ZohoError || err instanceof ClaimBusy
+          ? err.message
+          : 'an internal error (see the service log)';
+      await db.query(
+        'UPDATE events SET detail = $2, updated_at = now() WHERE id = $1 AND workspace_id = $4 AND status = $3',
+        [e.id, cause, 'queued', e.workspace_id],
+      );
+      throw err;
+    }
+  }
 }
 
 export type EventSync = ReturnType<typeof createEventSync>;

@@ -271,27 +271,28 @@ async function tasksOnce(
   for (let at = 0; at < pending.length; at += MAX_RECORDS_PER_WRITE) {
     const batch = pending.slice(at, at + MAX_RECORDS_PER_WRITE);
     await fx.claimedAll(e, 'task', batch, async (claims, sent) => {
-      // Another job may have made some while this one waited for the claims.
+      // Another job may have made some while this one waited for the claims (read with each claim).
       const todo = [];
-      for (const [i, t] of batch.entries())
-        if (!(await fx.ref(deps.db, e.connection_id!, 'task', t.key)))
-          todo.push({ ...t, uncertain: claims[i]!.uncertain });
+      for (const [i, t] of batch.entries()) if (!claims[i]!.existing) todo.push({ ...t, claim: claims[i]! });
       // A create sent before and never answered: Zoho may have those Tasks. They are looked for
       // (this booking's, by their subject) before being sent again; the others are just sent.
-      const earlier = todo.some((t) => t.uncertain) ? await deps.records.tasksOn(auth, person) : [];
+      const earlier = todo.some((t) => t.claim.uncertain) ? await deps.records.tasksOn(auth, person) : [];
       const create = [];
       for (const t of todo) {
-        const found = t.uncertain
+        const found = t.claim.uncertain
           ? earlier.find((x) => x.subject === t.subject && isTaskOf(x.description, booking.id))
           : undefined;
         if (found) await made(t, found.id);
         else create.push(t);
       }
       if (!create.length) return;
-      for (const c of claims) await c.sending();
+      // The send is marked on the claims inside the call's slot, just before it leaves (fenced).
       sent.value = true;
       const results = await deps.records.tasks(
-        fenced(auth, claims),
+        fenced(
+          auth,
+          create.map((t) => t.claim),
+        ),
         person,
         create.map((t) => ({
           subject: t.subject,
@@ -312,16 +313,11 @@ async function tasksOnce(
   }
 
   async function made(t: { key: string; subject: string; item: ActionItem }, id: string) {
-    await fx.keep(e, 'task', t.key, 'Tasks', id);
-    await fx.activity(
-      e,
-      'created',
-      `Created the Task “${t.subject}” (${t.item.priority}, due ${t.item.due}).`,
-      {
-        module: 'Tasks',
-        id,
-      },
-    );
+    await fx.keep(e, 'task', t.key, 'Tasks', id, {
+      action: 'created',
+      message: `Created the Task “${t.subject}” (${t.item.priority}, due ${t.item.due}).`,
+      record: { module: 'Tasks', id },
+    });
   }
 }
 

@@ -58,7 +58,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
         : {}),
       ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
     };
-    await claim.sending();
+    // The send is marked on the claim inside the call's slot, just before it leaves (fenced).
     sent.value = true;
     const result = await deps.records.insert(fenced(auth, [claim]), module, record, s.trigger);
     if (result.ok) return { module, id: result.id };
@@ -79,18 +79,15 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     if (known) return known as Person;
     return fx.claimed(e, 'person', email, claimWhat(s, a), async (claim, sent) => {
       // Another job may have created them while this one waited for the claim.
-      const now = await fx.ref(db, e.connection_id!, 'person', email);
-      if (now) return now as Person;
+      if (claim.existing) return claim.existing as Person;
       const found = await lookUp(auth, email);
       if (found) {
         const person = { module: found.module, id: found.id };
-        await fx.keep(e, 'person', email, person.module, person.id);
-        await fx.activity(
-          e,
-          'found',
-          `Found ${a.email} as an existing ${one(found.module)}.${severalNote(found)}`,
-          person,
-        );
+        await fx.keep(e, 'person', email, person.module, person.id, {
+          action: 'found',
+          message: `Found ${a.email} as an existing ${one(found.module)}.${severalNote(found)}`,
+          record: person,
+        });
         return person;
       }
       if (s.onlyExisting) {
@@ -102,8 +99,11 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
         return undefined;
       }
       const person = await create(auth, s, a, claim, sent);
-      await fx.keep(e, 'person', email, person.module, person.id);
-      await fx.activity(e, 'created', `Created ${a.email} as a new ${one(person.module)}.`, person);
+      await fx.keep(e, 'person', email, person.module, person.id, {
+        action: 'created',
+        message: `Created ${a.email} as a new ${one(person.module)}.`,
+        record: person,
+      });
       return person;
     });
   }
@@ -126,7 +126,7 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     const email = a.email.toLowerCase();
     const was = `The ${one(stale.module)} PepoSmart had for ${a.email}`;
     return fx.claimed(e, 'person', email, claimWhat(s, a), async (claim, sent) => {
-      const now = await fx.ref(db, e.connection_id!, 'person', email);
+      const now = claim.existing;
       if (now && !tried.includes(now.id)) return now as Person;
       const contactId =
         stale.module === 'Leads' ? await deps.records.convertedContact(auth, stale.id) : undefined;
