@@ -1,18 +1,21 @@
-import type { PGlite } from '@electric-sql/pglite';
+import crypto from 'node:crypto';
 import { fromPglite, PgBoss } from 'pg-boss';
+import type { PGliteLike } from '../db/pglite-thread.ts';
 import type { Database, Queryable } from '../db/port.ts';
 import type { StatementCounter } from '../db/statements.ts';
 import type { Logger } from '../log.ts';
+import { type Dispatcher, startDispatcher } from './dispatcher.ts';
 
 /**
  * The job queue: pg-boss on the app's own database — embedded PGlite (one process) or
  * PostgreSQL (any number). Jobs are sent inside the caller's transaction, so a job exists
  * exactly when the state change it belongs to committed.
  *
- * Latency: queues use LISTEN/NOTIFY, so an idle worker wakes when a job is sent instead of
- * at its next poll (STACK-NOTES §3). A worker that has just finished a job fetches again at
- * once (it wakes itself), so a backlog drains at the speed of the work, not one job per
- * polling interval; only an empty fetch lets it sleep until the next NOTIFY or poll.
+ * Latency: a send NOTIFYs in the sender's transaction, so an idle worker wakes when the job is
+ * committed instead of at its next poll (STACK-NOTES §3). Each queue is worked in a process by
+ * one fetch loop (dispatcher.ts): a wake-up fetches as many jobs as there are free slots in one
+ * statement and completes the finished ones in one, so a backlog drains at the speed of the work
+ * and costs about one queue statement per job, not several.
  *
  * Crashes: a job's worker sends a heartbeat; a job whose heartbeat stops (process killed)
  * is failed and retried by whichever process supervises next, within about
@@ -27,7 +30,7 @@ import type { Logger } from '../log.ts';
  */
 export const QUEUE_INSTANCE_NAME = 'peposmart-zoho';
 export type QueueDatabase =
-  | (Database & { readonly kind: 'pglite'; pglite: PGlite })
+  | (Database & { readonly kind: 'pglite'; pglite: PGliteLike })
   | (Database & { readonly kind: 'postgres'; url: string; schema: string | undefined });
 
 export interface Job<T> {
@@ -54,12 +57,20 @@ export interface WorkOptions {
   concurrency?: number;
   /** Jobs at once per group across every worker process: a default and per-tier limits. */
   groupConcurrency?: { default: number; tiers?: Record<string, number> };
+  /** Jobs at once per group in this process (below groupConcurrency: room for other processes). */
+  localGroupConcurrency?: { default: number; tiers?: Record<string, number> };
 }
 
 export interface JobQueue {
   createQueue(name: string, options?: QueueOptions): Promise<void>;
   /** Sends inside `tx`: the job is visible to workers only once that transaction commits. */
   send(tx: Queryable, name: string, data: object, options?: SendOptions): Promise<string | null>;
+  /** Sends several jobs to `name` inside `tx` in one statement (and one wake-up). */
+  sendMany(
+    tx: Queryable,
+    name: string,
+    jobs: ReadonlyArray<{ data: object; options?: SendOptions }>,
+  ): Promise<void>;
   work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options?: WorkOptions): Promise<void>;
   /**
    * Sends a job to `name` on a cron (UTC), from whichever process's clock pass comes first:
@@ -93,7 +104,8 @@ export async function startQueue(deps: {
   const tuning = { ...defaultTuning, ...deps.tuning };
   const common = {
     instanceName: QUEUE_INSTANCE_NAME,
-    useListenNotify: true,
+    // Wake-ups are our own NOTIFY (below), heard by the dispatchers of every process.
+    useListenNotify: false,
     superviseIntervalSeconds: tuning.superviseSeconds,
     monitorIntervalSeconds: tuning.superviseSeconds,
   };
@@ -120,10 +132,30 @@ export async function startQueue(deps: {
   }
   boss.on('error', (err: Error) => deps.logger.error({ err: { message: err.message } }, 'job queue error'));
   await boss.start();
+
+  // The wake-up channel: one per pg-boss schema (tests give each database schema its own).
+  const schema = db.kind === 'postgres' && db.schema ? `${db.schema}_jobs` : 'pgboss';
+  const channel = `peposmart_jobs_${crypto.createHash('sha256').update(schema).digest('hex').slice(0, 16)}`;
+  const dispatchers = new Map<string, Dispatcher>();
+  const wakeAll = () => {
+    for (const d of dispatchers.values()) d.wake();
+  };
+  const listening = await boss
+    .getDb()
+    .listen?.(channel, (name) => dispatchers.get(name)?.wake(), wakeAll)
+    .catch((err: Error) => {
+      deps.logger.warn({ err: { message: err.message } }, 'no job wake-ups (LISTEN failed): workers poll');
+      return undefined;
+    });
+  const notify = (tx: Queryable, name: string) => tx.query('SELECT pg_notify($1, $2)', [channel, name]);
+  const inTx = (tx: Queryable) => ({
+    executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []),
+  });
+
   return {
     async createQueue(name, options) {
       const settings = {
-        notify: true,
+        notify: false,
         retryLimit: options?.retryLimit ?? 0,
         retryDelay: options?.retryDelaySeconds ?? 5,
         retryBackoff: true,
@@ -139,38 +171,46 @@ export async function startQueue(deps: {
       // the retry settings they were sent with.
       await boss.updateQueue(name, { ...settings, deadLetter: options?.deadLetter ?? null });
     },
-    send(tx, name, data, options = {}) {
-      return boss.send(name, data, {
+    async send(tx, name, data, options = {}) {
+      const id = await boss.send(name, data, {
         ...(options.group ? { group: options.group } : {}),
-        db: { executeSql: async (text: string, values?: unknown[]) => tx.query(text, values ?? []) },
+        db: inTx(tx),
       });
+      await notify(tx, name);
+      return id;
+    },
+    async sendMany(tx, name, jobs) {
+      if (!jobs.length) return;
+      await boss.insert(
+        name,
+        jobs.map((j) => ({ data: j.data, ...(j.options?.group ? { group: j.options.group } : {}) })),
+        { db: inTx(tx) },
+      );
+      await notify(tx, name);
     },
     async work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options: WorkOptions = {}) {
-      // One pg-boss worker per slot, so each can wake itself after a job (see above).
-      for (let i = 0; i < (options.concurrency ?? 4); i++) {
-        let self: string | undefined;
-        self = await boss.work<T>(
+      dispatchers.set(
+        name,
+        startDispatcher<T>({
+          boss,
           name,
-          {
-            batchSize: 1,
-            localConcurrency: 1,
-            pollingIntervalSeconds: tuning.pollSeconds,
-            notifyPollingIntervalSeconds: tuning.pollSeconds,
-            ...(options.groupConcurrency ? { groupConcurrency: options.groupConcurrency } : {}),
-          },
-          async ([job]) => {
-            try {
-              if (job) await handler({ id: job.id, data: job.data, retryCount: job.retryCount });
-            } finally {
-              // There may be more: fetch again as soon as this job is settled.
-              if (self) boss.notifyWorker(self);
-            }
-          },
-        );
-      }
+          handler,
+          logger: deps.logger,
+          concurrency: options.concurrency ?? 4,
+          groupConcurrency: options.groupConcurrency,
+          localGroupConcurrency: options.localGroupConcurrency,
+          pollSeconds: tuning.pollSeconds,
+          heartbeatSeconds: tuning.heartbeatSeconds,
+        }),
+      );
     },
     schedule: (name, cron) => boss.schedule(name, cron, {}, { tz: 'UTC' }),
     unschedule: (name) => boss.unschedule(name),
-    stop: (timeoutMs = 10_000) => boss.stop({ graceful: true, timeout: timeoutMs }),
+    async stop(timeoutMs = 10_000) {
+      await Promise.all([...dispatchers.values()].map((d) => d.stop(timeoutMs)));
+      dispatchers.clear();
+      await listening?.close().catch(() => {});
+      await boss.stop({ graceful: true, timeout: timeoutMs });
+    },
   };
 }

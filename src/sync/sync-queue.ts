@@ -44,10 +44,34 @@ export async function enqueueSync(
   );
 }
 
-/** Jobs at once per org: each edition's limit, capped by the operator's setting when given. */
-export function orgLimits(cap: number | undefined): NonNullable<WorkOptions['groupConcurrency']> {
+/**
+ * Jobs at once per org, across every worker process: half as many again as the org's calls at
+ * once (each edition's limit, capped by the operator's setting when given). A job makes one Zoho
+ * call at a time, with database work between its calls and before and after them; the extra jobs
+ * take an org's call slot the moment one is free, so its slots stay busy through a burst (issue 13:
+ * a Free org's 5 jobs for 5 slots left them idle about a third of the time). Calls themselves
+ * never exceed the limit: the transport holds them to it (zoho/transport.ts, connections/call-slots.ts).
+ */
+export function jobsPerOrg(calls: number): number {
+  return calls + Math.ceil(calls / 2);
+}
+
+/** Jobs at once per org in one process: one more than its calls, leaving the rest to other processes. */
+export function jobsPerOrgHere(calls: number): number {
+  return calls + 1;
+}
+
+function limits(cap: number | undefined, jobs: (calls: number) => number) {
   return {
-    default: concurrencyFor(null, cap),
-    tiers: Object.fromEntries(Object.keys(editionConcurrency).map((e) => [e, concurrencyFor(e, cap)])),
+    default: jobs(concurrencyFor(null, cap)),
+    tiers: Object.fromEntries(Object.keys(editionConcurrency).map((e) => [e, jobs(concurrencyFor(e, cap))])),
   };
+}
+
+export function orgLimits(cap: number | undefined): NonNullable<WorkOptions['groupConcurrency']> {
+  return limits(cap, jobsPerOrg);
+}
+
+export function orgLimitsHere(cap: number | undefined): NonNullable<WorkOptions['localGroupConcurrency']> {
+  return limits(cap, jobsPerOrgHere);
 }

@@ -5,7 +5,14 @@ import { addActivity } from './activity-repo.ts';
 import { defaultClaimTiming, sweepClaims } from './claims.ts';
 import type { EventSync } from './event-sync.ts';
 import { createFailureLog, type FailureLog } from './failure-log.ts';
-import { orgLimits, SYNC_DEAD_QUEUE, SYNC_QUEUE, SYNC_RETRY_LIMIT, type SyncJob } from './sync-queue.ts';
+import {
+  orgLimits,
+  orgLimitsHere,
+  SYNC_DEAD_QUEUE,
+  SYNC_QUEUE,
+  SYNC_RETRY_LIMIT,
+  type SyncJob,
+} from './sync-queue.ts';
 
 /**
  * Works the sync queue: one job per event; a thrown error is retried by the queue with
@@ -37,7 +44,8 @@ export async function startSyncWorker(deps: {
   db: Database;
   queue: JobQueue;
   logger: Logger;
-  eventSync: EventSync;
+  /** A handle that says nothing of its claims (void) is swept after every job. */
+  eventSync: { handle(...args: Parameters<EventSync['handle']>): Promise<{ swept: boolean } | void> };
   /** Jobs at once in this process. */
   concurrency?: number;
   /** Zoho calls at once per org, below the edition's limit. */
@@ -56,12 +64,14 @@ export async function startSyncWorker(deps: {
     async (job) => {
       deps.observer?.jobsInFlight(1);
       try {
-        await deps.eventSync.handle(
+        const outcome = await deps.eventSync.handle(
           job.data.eventId,
           { number: job.retryCount + 1, of: attempts },
           job.data.workspaceId,
         );
-        await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+        // The settle that ended the event swept its claims in the same statement; an attempt that
+        // ended otherwise (the event already settled, or paused for a reconnect) sweeps here.
+        if (!outcome?.swept) await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
       } finally {
         deps.observer?.jobsInFlight(-1);
       }
@@ -69,6 +79,7 @@ export async function startSyncWorker(deps: {
     {
       concurrency: deps.concurrency ?? 8,
       groupConcurrency: orgLimits(deps.orgConcurrency),
+      localGroupConcurrency: orgLimitsHere(deps.orgConcurrency),
     },
   );
   await deps.queue.work<SyncJob>(
