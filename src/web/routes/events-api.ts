@@ -1,10 +1,11 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import type { Clock } from '../../clock.ts';
+import type { Priority } from '../../db/priority.ts';
 import { AppError } from '../../errors.ts';
 import type { Metrics } from '../../metrics.ts';
 import { eventSchema, parseEvent } from '../../sync/event-schema.ts';
-import { type IntakeDeps, recordEvent } from '../../sync/intake.ts';
+import { createIntake, type IntakeDeps } from '../../sync/intake.ts';
 import { SIGNATURE_HEADER, verifyEventSignature } from '../../sync/signature.ts';
 
 /**
@@ -18,14 +19,32 @@ const eventTypes = new Set<string>(eventSchema.options.map((o) => o.shape.type.v
 
 export function registerEventsApi(
   app: FastifyInstance,
-  deps: IntakeDeps & { clock: Clock; secret: string; metrics?: Pick<Metrics, 'eventReceived'> | undefined },
+  deps: IntakeDeps & {
+    clock: Clock;
+    secret: string;
+    metrics?: Pick<Metrics, 'eventReceived'> | undefined;
+    priority?: Pick<Priority, 'foreground'> | undefined;
+  },
 ) {
   // The type only when it is one of ours: anything else would make a series per typo.
   const typeOf = (json: unknown) => {
     const t = (json as { type?: unknown } | null)?.type;
     return typeof t === 'string' && eventTypes.has(t) ? t : 'unknown';
   };
+  // Events arriving together are recorded together (group commit, sync/intake.ts).
+  const intake = createIntake(deps);
   void app.register(async (api) => {
+    // From its first byte to its answer, a request here is foreground work.
+    const { priority } = deps;
+    if (priority) {
+      const ends = new WeakMap<object, () => void>();
+      api.addHook('onRequest', async (req) => {
+        ends.set(req, priority.foreground());
+      });
+      const end = async (req: object) => ends.get(req)?.();
+      api.addHook('onResponse', end);
+      api.addHook('onRequestAbort', end);
+    }
     // The signature covers the exact bytes sent, so the body is kept as text here.
     api.addContentTypeParser(
       'application/json',
@@ -65,7 +84,7 @@ export function registerEventsApi(
           details: parsed.details,
         });
       }
-      const result = await recordEvent(deps, parsed.event);
+      const result = await intake.record(parsed.event);
       deps.metrics?.eventReceived(parsed.event.type, result.status);
       if (result.status === 'duplicate')
         return reply.code(200).send({ id: parsed.event.id, status: 'duplicate' });
