@@ -13,6 +13,7 @@ import { findConnection } from '../src/connections/repo.ts';
 import { createVault, newVaultKey } from '../src/crypto/vault.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { backgroundLane, createPriority } from '../src/db/priority.ts';
 import { countStatements, createStatementCounter } from '../src/db/statements.ts';
 import { startQueue } from '../src/jobs/queue.ts';
 import { createLogger } from '../src/log.ts';
@@ -59,11 +60,14 @@ export async function startStack() {
   const sandbox = await createSandbox();
   const sandboxBase = await sandbox.listen(0);
   // The bench reads the database through `db`; the app's statements, through `appDb`, are counted.
-  const db = await openPglite({ dataDir: path.join(dataDir, 'pglite') });
+  const db = await openPglite({ dataDir: path.join(dataDir, 'pglite'), thread: true });
   await migrate(db);
   await seedDemoWorkspace(db);
   const statements = createStatementCounter();
   const appDb = countStatements(db, statements);
+  // As `npm start` wires it: accepting events comes before the sync's statements.
+  const priority = createPriority();
+  const syncDb = backgroundLane(appDb, priority);
 
   const logger = createLogger({ level: 'warn', name: 'bench' }, process.stderr);
   const secret = crypto.randomBytes(32).toString('hex');
@@ -113,10 +117,11 @@ export async function startStack() {
   const queue = await startQueue({ db: appDb, logger, statements });
   const sync = createEventSync({
     ...deps,
+    db: syncDb,
     analyze: buildAnalysis(undefined, logger).analyze,
   });
   await startSyncWorker({
-    db: appDb,
+    db: syncDb,
     queue,
     logger,
     eventSync: { handle: (eventId: string) => current.run(eventId, () => sync.handle(eventId)) },
@@ -129,7 +134,7 @@ export async function startStack() {
     publicUrl: url,
     signIn: { mode: 'demo' },
     sandbox: { url: sandboxBase, accounts: [] },
-    events: { queue, secret },
+    events: { queue, secret, priority },
   });
   await app.listen({ port, host: '127.0.0.1' });
 

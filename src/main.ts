@@ -7,6 +7,7 @@ import { type Config, loadConfig } from './config.ts';
 import { createConnectionDeps } from './connections/build.ts';
 import { createVault, type VaultKey } from './crypto/vault.ts';
 import { openDatabase } from './db/open.ts';
+import { backgroundLane, createPriority } from './db/priority.ts';
 import { countStatements, createStatementCounter } from './db/statements.ts';
 import { AppError } from './errors.ts';
 import { ownerOnlyUmask, tightenDataDir } from './files/private-dir.ts';
@@ -71,6 +72,9 @@ async function main(): Promise<void> {
   tightenDataDir(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
   const statements = createStatementCounter();
   const db = countStatements(await openDatabase(config), statements);
+  // Embedded: accepting events comes before the sync's statements (db/priority.ts).
+  const priority = db.kind === 'pglite' ? createPriority() : undefined;
+  const syncDb = priority ? backgroundLane(db, priority) : db;
   const redirectUri = `${config.publicUrl}/integrations/zoho/callback`;
 
   let sandbox: Sandbox | undefined;
@@ -149,11 +153,12 @@ async function main(): Promise<void> {
   await createSyncQueues(queue);
   if (role !== 'web')
     await startSyncWorker({
-      db,
+      db: syncDb,
       queue,
       logger,
       eventSync: createEventSync({
         ...connections,
+        db: syncDb,
         analyze: buildAnalysis(config.openai, logger).analyze,
         claimTiming: { ...defaultClaimTiming, searchLagMs: config.sync.searchLagSeconds * 1000 },
       }),
@@ -173,7 +178,7 @@ async function main(): Promise<void> {
           publicUrl: config.publicUrl,
           signIn: config.signIn,
           sandbox: sandboxInfo,
-          events: { queue, secret: eventsSecret! },
+          events: { queue, secret: eventsSecret!, ...(priority ? { priority } : {}) },
           metrics: metricsRoute,
         });
   await app?.listen({ port: config.http.port, host: config.http.host });

@@ -12,7 +12,7 @@ export async function openDatabase(config: Pick<Config, 'database'>): Promise<Qu
           url: config.database.url,
           ...(config.database.schema ? { schema: config.database.schema } : {}),
         })
-      : await openPglite({ dataDir: config.database.dataDir });
+      : await openPglite({ dataDir: config.database.dataDir, thread: true });
   try {
     if (db.kind === 'postgres' && db.schema) await db.query(`CREATE SCHEMA IF NOT EXISTS ${db.schema}`);
     await migrate(db);

@@ -3,9 +3,10 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { AppError } from '../errors.ts';
 import { ensurePrivateDir, privateFileMode, tightenTree } from '../files/private-dir.ts';
+import { type PGliteLike, type PGliteTx, startPgliteThread } from './pglite-thread.ts';
 import type { Database, Queryable, QueryResult } from './port.ts';
 
-type Tx = Pick<PGlite, 'query' | 'exec'>;
+type Tx = PGliteTx | Pick<PGlite, 'query' | 'exec'>;
 
 /**
  * Like `pg`, a query without parameters goes through the simple protocol and may hold
@@ -20,7 +21,7 @@ function wrap(q: Tx): Queryable {
         const rows = (last?.rows ?? []) as R[];
         return { rows, rowCount: last?.affectedRows || rows.length };
       }
-      const res = await q.query<R>(text, values as unknown[]);
+      const res = await (q as PGliteTx).query<R>(text, values as unknown[]);
       return { rows: res.rows, rowCount: res.affectedRows || res.rows.length };
     },
   };
@@ -74,28 +75,44 @@ function keepPrivate(dataDir: string | undefined): void {
   if (dataDir !== undefined) tightenTree(dataDir);
 }
 
-/** `dataDir` undefined: an in-memory database (tests). */
+/**
+ * `dataDir` undefined: an in-memory database (tests). `thread`: PGlite runs on a thread of its own
+ * (pglite-thread.ts) — the service's shape (`npm start`), so the event loop serves requests while
+ * the database works; without it, on this thread (tests, one-off commands).
+ */
 export async function openPglite(
-  options: { dataDir?: string; loadDataDir?: Blob } = {},
-): Promise<Database & { readonly kind: 'pglite'; pglite: PGlite }> {
+  options: { dataDir?: string; loadDataDir?: Blob; thread?: boolean } = {},
+): Promise<Database & { readonly kind: 'pglite'; pglite: PGliteLike }> {
   const unlock = options.dataDir === undefined ? () => {} : lockDataDir(options.dataDir);
-  let pglite: PGlite;
+  let pglite: PGliteLike;
   try {
     keepPrivate(options.dataDir);
-    pglite = await PGlite.create(options.dataDir ?? 'memory://', {
-      ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
-    });
+    const dataDir = options.dataDir ?? 'memory://';
+    const load = options.loadDataDir ? { loadDataDir: options.loadDataDir } : {};
+    pglite = options.thread
+      ? await startPgliteThread({ dataDir, ...load })
+      : ((await PGlite.create(dataDir, load)) as unknown as PGliteLike);
     keepPrivate(options.dataDir);
   } catch (err) {
     unlock();
     throw err;
   }
   const base = wrap(pglite);
+  // On this thread PGlite runs each statement synchronously: a stream of them (a burst being
+  // synced) would hold the event loop from one statement to the next, and requests would wait
+  // for the whole stream. So each statement first lets pending I/O run.
+  const turn = options.thread ? () => Promise.resolve() : () => new Promise<void>((r) => setImmediate(r));
   return {
     kind: 'pglite',
     pglite,
-    query: base.query,
-    transaction: (fn) => pglite.transaction((tx) => fn(wrap(tx))),
+    async query(text, values) {
+      await turn();
+      return base.query(text, values);
+    },
+    async transaction(fn) {
+      await turn();
+      return pglite.transaction((tx) => fn(wrap(tx)));
+    },
     async close() {
       await pglite.close();
       keepPrivate(options.dataDir);

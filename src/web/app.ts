@@ -5,6 +5,7 @@ import Fastify, { type FastifyBaseLogger } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
+import type { Priority } from '../db/priority.ts';
 import { loadSamples } from '../demo/samples.ts';
 import { AppError } from '../errors.ts';
 import type { JobQueue } from '../jobs/queue.ts';
@@ -34,7 +35,12 @@ export interface WebDeps {
   signIn: SignIn;
   sandbox?: WebContext['sandbox'];
   /** The event intake API: the queue jobs go to and the platform's signing secret. */
-  events?: { queue: Pick<JobQueue, 'send'>; secret: string };
+  events?: {
+    queue: Pick<JobQueue, 'send'> & Partial<Pick<JobQueue, 'sendMany'>>;
+    secret: string;
+    /** Accepting an event is foreground work: the embedded sync holds back meanwhile (db/priority.ts). */
+    priority?: Pick<Priority, 'foreground'>;
+  };
   /** `/metrics`, and what the event API counts. */
   metrics?: MetricsRoute;
 }
