@@ -19,6 +19,8 @@ export interface Planned {
 }
 
 export interface Sent extends Planned {
+  /** Date.now() just before the request was sent. */
+  sentAt: number;
   /** Date.now() when the API answered 202. */
   acceptedAt: number;
 }
@@ -72,6 +74,7 @@ export async function sendBurst(url: string, secret: string, planned: Planned[])
   return Promise.all(
     planned.map(async (p) => {
       const raw = JSON.stringify(p.event);
+      const sentAt = Date.now();
       const res = await fetch(`${url}/api/v1/events`, {
         method: 'POST',
         headers: {
@@ -83,7 +86,7 @@ export async function sendBurst(url: string, secret: string, planned: Planned[])
       const acceptedAt = Date.now();
       if (res.status !== 202) throw new Error(`event ${p.event.id}: ${res.status} ${await res.text()}`);
       await res.body?.cancel();
-      return { ...p, acceptedAt };
+      return { ...p, sentAt, acceptedAt };
     }),
   );
 }

@@ -58,7 +58,7 @@ async function duplicateContacts(stack: Stack, org: Org): Promise<number> {
 
 export async function phaseA(
   stack: Stack,
-  options: { bookings: number; bareRounds: number; timeoutMs: number },
+  options: { bookings: number; bareRounds: number; idleBookings: number; timeoutMs: number },
 ) {
   const org = await stack.createOrg('Bench A (latency 0)');
   const connectionId = await stack.connect(demoUsers[0].id, org);
@@ -68,6 +68,7 @@ export async function phaseA(
   const duplicates = await duplicateContacts(stack, org);
   const auth = await stack.deps.tokens.source(connectionId, 'ws_demo').get();
   const bare = await measureBareCalls(auth, options.bareRounds);
+  const idle = await idleBookings(stack, options.idleBookings);
 
   const byKind = (kind: Kind) => {
     const sent = run.sent.filter((s) => s.kind === kind);
@@ -85,11 +86,13 @@ export async function phaseA(
   const observedCalls = stack.observed.filter((c) => run.sent.some((s) => s.event.id === c.eventId)).length;
   return {
     ...run,
+    orgId: org.org_id,
     bare,
     duplicates,
     sandboxCalls: sandboxCalls.length,
     tooManyRequests: sandboxCalls.filter((c) => c.status === 429).length,
     observedCalls,
+    idle,
     new: byKind('new'),
     repeat: byKind('repeat'),
   };
@@ -116,6 +119,56 @@ export async function phaseB(
   return { ...run, ...options, calls: calls.length, served, tooManyRequests: tooMany, boundMs };
 }
 
+/**
+ * Bookings of new attendees sent one at a time to the idle service (Alex's org, latency 0), each
+ * once the previous one's Note was logged: the time to 202, and from 202 to the Note's reply.
+ */
+async function idleBookings(stack: Stack, n: number) {
+  const toAccept: number[] = [];
+  const toNote: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const [planned] = planBurst(1, `idle${i}`, demoUsers[0]);
+    const [sent] = await sendBurst(stack.url, stack.secret, [planned!]);
+    const until = Date.now() + 30_000;
+    let note: number | undefined;
+    while (note === undefined && Date.now() < until) {
+      note = stack.observed.find(
+        (c) => c.eventId === sent!.event.id && c.path === '/Notes' && c.status < 300,
+      )?.at;
+      if (note === undefined) await new Promise((r) => setTimeout(r, 2));
+    }
+    if (note === undefined) throw new Error(`idle booking ${sent!.event.id} logged no Note`);
+    toAccept.push(sent!.acceptedAt - sent!.sentAt);
+    toNote.push(note - sent!.acceptedAt);
+  }
+  return {
+    bookings: n,
+    acceptP50: percentile(toAccept, 50),
+    noteP50: percentile(toNote, 50),
+  };
+}
+
+/**
+ * Phase I: intake while the sync drains. A burst of `bookings` new attendees to Alex's org with
+ * its sandbox latency set to `latencyMs`: each request's time from send to 202.
+ */
+export async function phaseI(
+  stack: Stack,
+  orgId: string,
+  options: { bookings: number; latencyMs: number; timeoutMs: number },
+) {
+  await stack.admin('PATCH', `/orgs/${orgId}`, { latency_ms: options.latencyMs });
+  const run = await runBurst(stack, 0, 'i', options.bookings, options.timeoutMs);
+  const toAccept = run.sent.map((s) => s.acceptedAt - s.sentAt);
+  return {
+    ...run,
+    latencyMs: options.latencyMs,
+    acceptP50: percentile(toAccept, 50),
+    acceptP99: percentile(toAccept, 99),
+  };
+}
+
+export type PhaseI = Awaited<ReturnType<typeof phaseI>>;
 export type PhaseA = Awaited<ReturnType<typeof phaseA>>;
 export type PhaseB = Awaited<ReturnType<typeof phaseB>>;
 export type { BareTimes };

@@ -1,6 +1,6 @@
 import os from 'node:os';
 import { percentile } from './bare.ts';
-import { type PhaseA, type PhaseB, phaseA, phaseB } from './phases.ts';
+import { type PhaseA, type PhaseB, type PhaseI, phaseA, phaseB, phaseI } from './phases.ts';
 import { mainScaled } from './scaled.ts';
 import { startStack } from './stack.ts';
 
@@ -11,7 +11,8 @@ import { startStack } from './stack.ts';
  * `npm run bench -- --scaled` runs phase C instead (bench/scaled.ts): the scaled shape.
  */
 const config = {
-  a: { bookings: 200, bareRounds: 60, timeoutMs: 60_000 },
+  a: { bookings: 200, bareRounds: 60, idleBookings: 10, timeoutMs: 60_000 },
+  i: { bookings: 500, latencyMs: 50, timeoutMs: 120_000 },
   b: { bookings: 100, edition: 'free', latencyMs: 50, concurrency: 5, timeoutMs: 30_000 },
 };
 /** Zoho's minimum per booking: new = search Contacts + search Leads + insert + Note; known = Note. */
@@ -20,7 +21,17 @@ const minimumCalls = { new: 4, repeat: 1 };
 const r1 = (x: number) => Math.round(x * 10) / 10;
 const r2 = (x: number) => Math.round(x * 100) / 100;
 
-function figures(a: PhaseA, b: PhaseB) {
+/** Statements per booking, by kind and in all (kinds with none left out). */
+function perBooking(statements: Record<string, number>, bookings: number) {
+  const byKind = Object.fromEntries(
+    Object.entries(statements)
+      .filter(([, n]) => n > 0)
+      .map(([k, n]) => [k, r2(n / bookings)]),
+  );
+  return { total: r2(Object.values(statements).reduce((x, y) => x + y, 0) / bookings), byKind };
+}
+
+function figures(a: PhaseA, b: PhaseB, i: PhaseI) {
   const bareP50 = {
     search: percentile(a.bare.search, 50),
     insert: percentile(a.bare.insert, 50),
@@ -77,6 +88,24 @@ function figures(a: PhaseA, b: PhaseB) {
       },
       tooManyRequests: a.tooManyRequests,
       duplicateContacts: a.duplicates,
+      statementsPerBooking: perBooking(a.statements, bookings),
+      idle: {
+        bookings: a.idle.bookings,
+        acceptP50Ms: r1(a.idle.acceptP50),
+        noteP50Ms: r1(a.idle.noteP50),
+        noteVsBareRoundTrip: r1(a.idle.noteP50 / roundTrip.new),
+      },
+    },
+    phaseI: {
+      bookings: i.sent.length,
+      latencyMs: i.latencyMs,
+      acceptP50Ms: r1(i.acceptP50),
+      acceptP99Ms: r1(i.acceptP99),
+      idleAcceptP50Ms: r1(a.idle.acceptP50),
+      acceptP99VsIdle: r1(i.acceptP99 / a.idle.acceptP50),
+      lastAcceptedSeconds: r2(i.lastAcceptedMs / 1000),
+      runSeconds: r2(i.runMs / 1000),
+      statementsPerBooking: perBooking(i.statements, i.sent.length),
     },
     phaseB: {
       bookings: b.sent.length,
@@ -92,12 +121,17 @@ function figures(a: PhaseA, b: PhaseB) {
       boundSeconds: r2(b.boundMs / 1000),
       runVsBound: r2(b.runMs / b.boundMs),
       tooManyRequests: b.tooManyRequests,
+      statementsPerBooking: perBooking(b.statements, b.sent.length),
     },
   };
 }
 
 function table(f: ReturnType<typeof figures>): string {
-  const { phaseA: a, phaseB: b } = f;
+  const { phaseA: a, phaseB: b, phaseI: i } = f;
+  const kinds = (s: { byKind: Record<string, number> }) =>
+    Object.entries(s.byKind)
+      .map(([k, n]) => `${k} ${n}`)
+      .join(' · ');
   const lat = (kind: 'new' | 'repeat', p: 'p50' | 'p99') => {
     const l = a.latencyMs[kind];
     return [
@@ -151,6 +185,48 @@ function table(f: ReturnType<typeof figures>): string {
     ],
     ['429s received; duplicate Contacts', `${a.tooManyRequests}; ${a.duplicateContacts}`, '0; 0', ''],
     [
+      'Database statements / booking',
+      String(a.statementsPerBooking.total),
+      kinds(a.statementsPerBooking),
+      '',
+    ],
+    [
+      `One booking to the idle service, new attendee: 202 → Note (ms, p50 of ${a.idle.bookings})`,
+      String(a.idle.noteP50Ms),
+      `round trip ${a.latencyMs.new.bareRoundTripMs} ms`,
+      `${a.idle.noteVsBareRoundTrip}×`,
+    ],
+    [
+      `I: ${i.bookings} bookings (new attendees) to the same org at sandbox latency ${i.latencyMs} ms: intake while the sync drains`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'Time to 202 p50 (ms)',
+      String(i.acceptP50Ms),
+      `idle service p50 ${i.idleAcceptP50Ms} ms`,
+      `${r1(i.acceptP50Ms / i.idleAcceptP50Ms)}×`,
+    ],
+    [
+      'Time to 202 p99 (ms)',
+      String(i.acceptP99Ms),
+      `idle service p50 ${i.idleAcceptP50Ms} ms`,
+      `${i.acceptP99VsIdle}×`,
+    ],
+    [
+      'Last 202 of the burst after (s)',
+      String(i.lastAcceptedSeconds),
+      `run time ${i.runSeconds} s`,
+      `${r2(i.lastAcceptedSeconds / i.runSeconds)}×`,
+    ],
+    [
+      'Database statements / booking',
+      String(i.statementsPerBooking.total),
+      kinds(i.statementsPerBooking),
+      '',
+    ],
+    [
       `B: ${b.bookings} bookings, ${b.edition} edition, sandbox latency ${b.latencyMs} ms, concurrency limit ${b.concurrencyLimit}`,
       '',
       '',
@@ -175,6 +251,12 @@ function table(f: ReturnType<typeof figures>): string {
       `${r1(b.longestGapMs / b.latencyMs)}×`,
     ],
     ['429s received (of calls made)', `${b.tooManyRequests} (of ${b.calls})`, '0', ''],
+    [
+      'Database statements / booking',
+      String(b.statementsPerBooking.total),
+      kinds(b.statementsPerBooking),
+      '',
+    ],
   ];
   const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   return rows
@@ -194,10 +276,13 @@ async function main(): Promise<number> {
   const stack = await startStack();
   try {
     const a = await phaseA(stack, config.a);
+    const i = await phaseI(stack, a.orgId, config.i);
     const b = await phaseB(stack, config.b);
-    const f = figures(a, b);
-    const failed = [...a.settled, ...b.settled].filter((s) => s.status !== 'done');
-    const missing = a.sent.length + b.sent.length - a.settled.length - b.settled.length;
+    const f = figures(a, b, i);
+    // Phase I's host is phase A's: its settled events include A's.
+    const failed = [...i.settled, ...b.settled].filter((s) => s.status !== 'done');
+    const missing =
+      a.sent.length + a.idle.bookings + i.sent.length + b.sent.length - i.settled.length - b.settled.length;
     process.stdout.write(`${table(f)}\n\nTotal bench time ${r1((Date.now() - started) / 1000)} s\n`);
     for (const s of failed) process.stderr.write(`not synced: ${s.id} ${s.status} ${s.detail ?? ''}\n`);
     if (missing > 0) process.stderr.write(`not synced: ${missing} events were never recorded\n`);
