@@ -20,6 +20,8 @@ import type { Limiter } from '../zoho/limiter.ts';
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export const defaultLeaseMs = 10_000;
+/** How long a lease may pass from call to call in this process before it goes back to the database. */
+const maxHandMs = 1_000;
 
 export function createLeasedLimiter(
   db: Database,
@@ -80,20 +82,44 @@ export function createLeasedLimiter(
     return () => clearInterval(timer);
   }
 
+  /**
+   * Leases a call that just ended hands straight to the next call of the same org waiting in this
+   * process (issue 13): two statements saved per call under load. Only while one is waiting, and
+   * only for `maxHandMs` from the lease's start — then it goes back to the database, where every
+   * process competes for it again.
+   */
+  type Held = { slot: number; holder: string; since: number; stopRenewing: () => void };
+  const handed = new Map<string, Held[]>();
+
+  async function acquire(key: string, limit: number): Promise<Held> {
+    const ready = handed.get(key)?.shift();
+    if (ready) return ready;
+    const holder = `${holderPrefix}:${++seq}`;
+    const slot = await lease(key, limit, holder);
+    return { slot, holder, since: Date.now(), stopRenewing: keepLeased(key, slot, holder) };
+  }
+
+  async function giveBack(key: string, held: Held): Promise<void> {
+    if ((local.waiting?.(key) ?? 0) > (handed.get(key)?.length ?? 0) && Date.now() - held.since < maxHandMs) {
+      handed.set(key, [...(handed.get(key) ?? []), held]);
+      return;
+    }
+    held.stopRenewing();
+    await db.query(
+      'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
+      [key, held.slot, held.holder],
+    );
+  }
+
   return {
+    waiting: (key) => local.waiting?.(key) ?? 0,
     run(key, limit, fn) {
       return local.run(key, limit, async () => {
-        const holder = `${holderPrefix}:${++seq}`;
-        const slot = await lease(key, limit, holder);
-        const stopRenewing = keepLeased(key, slot, holder);
+        const held = await acquire(key, limit);
         try {
           return await fn();
         } finally {
-          stopRenewing();
-          await db.query(
-            'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
-            [key, slot, holder],
-          );
+          await giveBack(key, held);
         }
       });
     },

@@ -40,6 +40,13 @@ export async function createSyncQueues(queue: JobQueue, retry: SyncRetry = {}): 
   });
 }
 
+/**
+ * Jobs at once in a worker process by default (SYNC_CONCURRENCY). A job spends most of its time
+ * waiting for Zoho (each call 100–300 ms), so a process carries many: at 8, a worker serving
+ * twenty orgs was the bottleneck long before their limits were (issue 13, bench phase C).
+ */
+export const DEFAULT_SYNC_CONCURRENCY = 32;
+
 export async function startSyncWorker(deps: {
   db: Database;
   queue: JobQueue;
@@ -77,7 +84,7 @@ export async function startSyncWorker(deps: {
       }
     },
     {
-      concurrency: deps.concurrency ?? 8,
+      concurrency: deps.concurrency ?? DEFAULT_SYNC_CONCURRENCY,
       groupConcurrency: orgLimits(deps.orgConcurrency),
       localGroupConcurrency: orgLimitsHere(deps.orgConcurrency),
     },

@@ -6,6 +6,8 @@
  */
 export interface Limiter {
   run<T>(key: string, limit: number, fn: () => Promise<T>): Promise<T>;
+  /** Calls of `key` queued for a slot right now. */
+  waiting?(key: string): number;
 }
 
 export function createLimiter(): Limiter {
@@ -24,6 +26,7 @@ export function createLimiter(): Limiter {
   };
 
   return {
+    waiting: (key) => waiting.get(key)?.length ?? 0,
     async run(key, limit, fn) {
       const n = active.get(key) ?? 0;
       if (n < limit) active.set(key, n + 1);
