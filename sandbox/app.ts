@@ -70,7 +70,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   // R1: every answer leaves only once the changes made before it are saved, so a kill of the
   // process never loses a record, token or client the sandbox has acknowledged.
   app.addHook('onSend', async (_req, _reply, payload) => {
-    core.saveChanges();
+    await core.saveChangesTogether();
     return payload;
   });
   await app.register(fastifyCookie, { secret: core.state.cookie_secret });

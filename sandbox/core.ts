@@ -18,6 +18,8 @@ export interface SandboxCore {
   logged(): void;
   /** Saves the changes not saved yet; the app calls it before sending each answer. */
   saveChanges(): void;
+  /** saveChanges, once for all the answers of one turn of the event loop (saving.ts). */
+  saveChangesTogether(): Promise<void>;
   inflight: Map<string, number>;
   accountsUrl(dc: DataCenter): string;
   apiDomain(dc: DataCenter): string;
@@ -37,6 +39,7 @@ export function createCore(state: SandboxState, options: { dataFile?: string | u
     changed: saving.changed,
     logged: saving.logged,
     saveChanges: saving.saveChanges,
+    saveChangesTogether: saving.saveChangesTogether,
     flush: saving.flush,
     inflight: new Map(),
     accountsUrl: (dc) => accountsUrl(core.baseUrl, dc),

@@ -12,6 +12,12 @@ export interface Saving {
   changed(): void;
   logged(): void;
   saveChanges(): void;
+  /**
+   * Saves the changes made so far before resolving, once for every answer waiting in the same
+   * turn of the event loop (group commit: under load one save covers many answers; each is still
+   * sent only once what it acknowledged is saved).
+   */
+  saveChangesTogether(): Promise<void>;
   flush(): void;
 }
 
@@ -21,6 +27,7 @@ const usageMs = 200;
 export function createSaving(file: string | undefined, state: () => SandboxState): Saving {
   let recordsTimer: NodeJS.Timeout | undefined;
   let usageTimer: NodeJS.Timeout | undefined;
+  let together: Promise<void> | undefined;
   const later = (ms: number, save: () => void) => {
     const timer = setTimeout(save, ms);
     timer.unref();
@@ -42,6 +49,21 @@ export function createSaving(file: string | undefined, state: () => SandboxState
       clearTimeout(recordsTimer);
       recordsTimer = undefined;
       saveRecords(file!, state());
+    },
+    saveChangesTogether() {
+      if (!recordsTimer) return together ?? Promise.resolve();
+      together ??= new Promise<void>((resolve, reject) =>
+        setImmediate(() => {
+          together = undefined;
+          try {
+            saving.saveChanges();
+            resolve();
+          } catch (err) {
+            reject(err);
+          }
+        }),
+      );
+      return together;
     },
     flush() {
       clearTimeout(recordsTimer);
