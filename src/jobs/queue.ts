@@ -91,7 +91,12 @@ export interface QueueTuning {
   superviseSeconds: number;
 }
 
-export const defaultTuning: QueueTuning = { pollSeconds: 2, heartbeatSeconds: 10, superviseSeconds: 5 };
+/**
+ * A queue's one fetch loop polls every half second: the backstop for retries coming due (their
+ * backoff ends with no NOTIFY) — about as many idle fetches as the eight workers polling every two
+ * seconds it replaced, and a retry starts within half a second of its time.
+ */
+export const defaultTuning: QueueTuning = { pollSeconds: 0.5, heartbeatSeconds: 10, superviseSeconds: 5 };
 
 export async function startQueue(deps: {
   db: QueueDatabase;
