@@ -3,6 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { openPglite } from './pglite.ts';
+import { inForeground } from './priority.ts';
 
 /**
  * PGlite on its own thread (`npm start`'s shape): the same database behind the same port, with
@@ -87,6 +88,24 @@ describe('embedded PGlite on a thread of its own', () => {
       'in tx',
       'in tx too',
     ]);
+  });
+
+  it('runs a waiting foreground statement (an event being accepted) before background ones queued earlier', async () => {
+    const db = shared;
+    let release!: () => void;
+    const held = new Promise<void>((r) => {
+      release = r;
+    });
+    const order: string[] = [];
+    const tx = db.transaction(async (t) => {
+      await t.query('SELECT 1');
+      await held;
+    });
+    const background = db.query('SELECT 1').then(() => order.push('background'));
+    const foreground = inForeground(() => db.query('SELECT 1')).then(() => order.push('foreground'));
+    release();
+    await Promise.all([tx, background, foreground]);
+    expect(order).toEqual(['foreground', 'background']);
   });
 
   it('gives back Postgres errors with their fields, and goes on working after one', async () => {

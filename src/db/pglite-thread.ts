@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { isForeground } from './priority.ts';
 
 /**
  * PGlite on a thread of its own (pglite-worker.ts), behind the few methods the app and pg-boss
@@ -86,15 +87,17 @@ export async function startPgliteThread(options: {
     });
   }
 
+  // Outside a transaction a statement waits its turn on the database's thread, foreground first.
+  const turn = (tx?: number) => (tx === undefined ? { fg: isForeground() } : { tx });
   const on = (tx?: number): PGliteTx => ({
-    query: (text, values = []) => call({ op: 'query', text, values, ...(tx === undefined ? {} : { tx }) }),
-    exec: (text) => call({ op: 'exec', text, ...(tx === undefined ? {} : { tx }) }),
+    query: (text, values = []) => call({ op: 'query', text, values, ...turn(tx) }),
+    exec: (text) => call({ op: 'exec', text, ...turn(tx) }),
   });
 
   return {
     ...on(),
     async transaction(fn) {
-      const tx = await call<number>({ op: 'begin' });
+      const tx = await call<number>({ op: 'begin', fg: isForeground() });
       let out: Awaited<ReturnType<typeof fn>>;
       try {
         out = await fn(on(tx));

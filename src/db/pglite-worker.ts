@@ -8,9 +8,9 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
  * Every request is answered by id; a transaction stays open between messages until told to end.
  */
 type Request =
-  | { id: number; op: 'query'; text: string; values: unknown[]; tx?: number }
-  | { id: number; op: 'exec'; text: string; tx?: number }
-  | { id: number; op: 'begin' }
+  | { id: number; op: 'query'; text: string; values: unknown[]; tx?: number; fg?: boolean }
+  | { id: number; op: 'exec'; text: string; tx?: number; fg?: boolean }
+  | { id: number; op: 'begin'; fg?: boolean }
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'unlisten'; channel: string }
@@ -57,7 +57,7 @@ async function handle(m: Request): Promise<void> {
       const txId = nextTx++;
       let opened = false;
       // Open until its `end` arrives; PGlite holds every other statement back meanwhile.
-      pglite
+      const whole = pglite
         .transaction(async (tx) => {
           opened = true;
           const commit = await new Promise<boolean>((end) => {
@@ -72,6 +72,8 @@ async function handle(m: Request): Promise<void> {
             opened ? endReplies.get(txId)?.(err === ROLLBACK ? null : err) : fail(m.id, err),
         )
         .finally(() => transactions.delete(txId));
+      // The transaction holds the turn (pump) until it ends; `whole` settles then, never rejecting.
+      await whole;
       return;
     }
     case 'end': {
@@ -116,7 +118,38 @@ async function handle(m: Request): Promise<void> {
 /** The reply to each transaction's `end`, once PGlite has committed or rolled it back. */
 const endReplies = new Map<number, (err: unknown) => void>();
 
+/**
+ * Statements and transactions take turns, one at a time, foreground first (a request being
+ * answered: the event API's intake, db/priority.ts) before background (the sync, the queue). A
+ * statement inside an open transaction, and a transaction's end, go at once: the transaction holds
+ * the turn.
+ */
+const foreground: Request[] = [];
+const background: Request[] = [];
+let busy = false;
+
+async function pump(): Promise<void> {
+  if (busy) return;
+  busy = true;
+  try {
+    for (;;) {
+      const m = foreground.shift() ?? background.shift();
+      if (!m) return;
+      await handle(m).catch((err: unknown) => fail(m.id, err));
+    }
+  } finally {
+    busy = false;
+  }
+}
+
 port.on('message', (m: Request) => {
-  handle(m).catch((err: unknown) => fail(m.id, err));
+  const queued =
+    (m.op === 'query' || m.op === 'exec' || m.op === 'begin') && !('tx' in m && m.tx !== undefined);
+  if (!queued) {
+    handle(m).catch((err: unknown) => fail(m.id, err));
+    return;
+  }
+  ('fg' in m && m.fg ? foreground : background).push(m);
+  void pump();
 });
 port.postMessage({ op: 'ready' });

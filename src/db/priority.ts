@@ -1,4 +1,17 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import type { Database, Queryable } from './port.ts';
+
+const foregroundWork = new AsyncLocalStorage<true>();
+
+/**
+ * Runs `fn` as foreground work for the embedded database's own thread too: its statements take
+ * their turn there before any background statement already waiting (pglite-worker.ts).
+ */
+export function inForeground<T>(fn: () => T): T {
+  return foregroundWork.run(true, fn);
+}
+
+export const isForeground = (): boolean => foregroundWork.getStore() === true;
 
 /**
  * Foreground first on the embedded database (issue 13). PGlite has one connection, on this

@@ -1,4 +1,5 @@
 import type { Database, Queryable } from '../db/port.ts';
+import { inForeground } from '../db/priority.ts';
 import { inStatementScope } from '../db/statements.ts';
 import type { JobQueue, SendOptions } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
@@ -126,42 +127,44 @@ function recordBatch(
 ): Promise<IntakeResult[]> {
   const events = batch.map((p) => p.event);
   return inStatementScope('intake', () =>
-    deps.db.transaction(async (tx) => {
-      await tx.query(
-        'INSERT INTO workspaces (id, name) SELECT DISTINCT w, w FROM unnest($1::text[]) w ON CONFLICT (id) DO NOTHING',
-        [[...new Set(events.map((e) => e.workspace_id))]],
-      );
-      const rows = await insertRouted(tx, batch);
-      const skipped = rows.filter((r) => r.inserted && r.skip);
-      if (skipped.length)
+    inForeground(() =>
+      deps.db.transaction(async (tx) => {
         await tx.query(
-          `INSERT INTO activity (workspace_id, event_id, booking_id, action, message)
-           SELECT w, e, b, 'skipped', m FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS a(w, e, b, m)`,
-          [
-            skipped.map((r) => events[r.ord - 1]!.workspace_id),
-            skipped.map((r) => events[r.ord - 1]!.id),
-            skipped.map((r) => bookingId(events[r.ord - 1]!)),
-            skipped.map((r) => r.skip),
-          ],
+          'INSERT INTO workspaces (id, name) SELECT DISTINCT w, w FROM unnest($1::text[]) w ON CONFLICT (id) DO NOTHING',
+          [[...new Set(events.map((e) => e.workspace_id))]],
         );
-      const jobs = rows
-        .filter((r) => r.inserted && !r.skip)
-        .map((r) => {
+        const rows = await insertRouted(tx, batch);
+        const skipped = rows.filter((r) => r.inserted && r.skip);
+        if (skipped.length)
+          await tx.query(
+            `INSERT INTO activity (workspace_id, event_id, booking_id, action, message)
+           SELECT w, e, b, 'skipped', m FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS a(w, e, b, m)`,
+            [
+              skipped.map((r) => events[r.ord - 1]!.workspace_id),
+              skipped.map((r) => events[r.ord - 1]!.id),
+              skipped.map((r) => bookingId(events[r.ord - 1]!)),
+              skipped.map((r) => r.skip),
+            ],
+          );
+        const jobs = rows
+          .filter((r) => r.inserted && !r.skip)
+          .map((r) => {
+            const e = events[r.ord - 1]!;
+            const options: SendOptions = r.org_key
+              ? { group: { id: r.org_key, ...(r.edition ? { tier: r.edition } : {}) } }
+              : {};
+            return { data: { workspaceId: e.workspace_id, eventId: e.id } satisfies SyncJob, options };
+          });
+        if (deps.queue.sendMany) await deps.queue.sendMany(tx, SYNC_QUEUE, jobs);
+        else for (const j of jobs) await deps.queue.send(tx, SYNC_QUEUE, j.data, j.options);
+        return rows.map((r) => {
           const e = events[r.ord - 1]!;
-          const options: SendOptions = r.org_key
-            ? { group: { id: r.org_key, ...(r.edition ? { tier: r.edition } : {}) } }
-            : {};
-          return { data: { workspaceId: e.workspace_id, eventId: e.id } satisfies SyncJob, options };
+          if (r.inserted)
+            deps.logger.info({ eventId: e.id, type: e.type, skipped: Boolean(r.skip) }, 'event recorded');
+          return { status: r.inserted ? ('accepted' as const) : ('duplicate' as const) };
         });
-      if (deps.queue.sendMany) await deps.queue.sendMany(tx, SYNC_QUEUE, jobs);
-      else for (const j of jobs) await deps.queue.send(tx, SYNC_QUEUE, j.data, j.options);
-      return rows.map((r) => {
-        const e = events[r.ord - 1]!;
-        if (r.inserted)
-          deps.logger.info({ eventId: e.id, type: e.type, skipped: Boolean(r.skip) }, 'event recorded');
-        return { status: r.inserted ? ('accepted' as const) : ('duplicate' as const) };
-      });
-    }),
+      }),
+    ),
   );
 }
 
