@@ -51,8 +51,8 @@ export async function startSyncWorker(deps: {
   db: Database;
   queue: JobQueue;
   logger: Logger;
-  /** A handle that says nothing of its claims (void) is swept after every job. */
-  eventSync: { handle(...args: Parameters<EventSync['handle']>): Promise<{ swept: boolean } | void> };
+  /** A handle that does not say it swept its event's claims (EventSync's does) is swept after. */
+  eventSync: { handle(...args: Parameters<EventSync['handle']>): Promise<unknown> };
   /** Jobs at once in this process. */
   concurrency?: number;
   /** Zoho calls at once per org, below the edition's limit. */
@@ -78,7 +78,8 @@ export async function startSyncWorker(deps: {
         );
         // The settle that ended the event swept its claims in the same statement; an attempt that
         // ended otherwise (the event already settled, or paused for a reconnect) sweeps here.
-        if (!outcome?.swept) await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
+        if (!(outcome as { swept?: boolean } | undefined)?.swept)
+          await sweepClaims(deps.db, { staleMs, holder: job.data.eventId });
       } finally {
         deps.observer?.jobsInFlight(-1);
       }
