@@ -102,10 +102,13 @@ export class ServiceChild {
   }
 }
 
-/** What every service process gets from the environment: nothing of the caller's own settings. */
+/**
+ * What every service process gets from the environment: nothing of the caller's own settings but
+ * the sync's tuning, so an operator can measure theirs (`SYNC_CONCURRENCY=64 npm run bench -- --scaled`).
+ */
 export function baseEnv(): Record<string, string> {
   const env: Record<string, string> = { LOG_LEVEL: 'warn' };
-  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ'])
+  for (const name of ['PATH', 'HOME', 'TMPDIR', 'LANG', 'TZ', 'SYNC_CONCURRENCY', 'ZOHO_ORG_CONCURRENCY'])
     if (process.env[name]) env[name] = process.env[name]!;
   return env;
 }
