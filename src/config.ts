@@ -47,7 +47,7 @@ const envSchema = z
     TOKEN_ENCRYPTION_KEYS: z.string().optional(),
     AUTH_HANDOFF_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
     EVENTS_SIGNING_SECRET: z.string().min(32, 'must be at least 32 characters').optional(),
-    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(32),
+    SYNC_CONCURRENCY: z.coerce.number().int().min(1).max(200).default(64),
     ZOHO_ORG_CONCURRENCY: z.coerce.number().int().min(1).max(25).optional(),
     ZOHO_SEARCH_LAG_SECONDS: z.coerce.number().int().min(0).max(3600).default(60),
     EVENT_RETENTION_DAYS: z.coerce.number().int().min(0).max(3650).default(90),

@@ -43,9 +43,10 @@ export async function createSyncQueues(queue: JobQueue, retry: SyncRetry = {}): 
 /**
  * Jobs at once in a worker process by default (SYNC_CONCURRENCY). A job spends most of its time
  * waiting for Zoho (each call 100–300 ms), so a process carries many: at 8, a worker serving
- * twenty orgs was the bottleneck long before their limits were (issue 13, bench phase C).
+ * twenty orgs was the bottleneck long before their limits were; at 64 one worker carried about
+ * 80 bookings/s there (issue 13, bench phase C). Each org's own limit holds its jobs back.
  */
-export const DEFAULT_SYNC_CONCURRENCY = 32;
+export const DEFAULT_SYNC_CONCURRENCY = 64;
 
 export async function startSyncWorker(deps: {
   db: Database;
