@@ -227,9 +227,25 @@ export interface LiveTokens extends TokenRow {
   edition: string | null;
 }
 
-const liveSelect = `SELECT t.*, c.accounts_server, c.api_domain, COALESCE(c.zoho_org_id, c.id) AS org_key, c.zoho_edition
+const liveColumns =
+  't.*, c.accounts_server, c.api_domain, COALESCE(c.zoho_org_id, c.id) AS org_key, c.zoho_edition';
+const liveSelect = `SELECT ${liveColumns}
      FROM connection_tokens t JOIN connections c ON c.id = t.connection_id
     WHERE t.connection_id = $1 AND t.workspace_id = $2 AND c.status = 'connected'`;
+
+/**
+ * The live tokens of the connection `connection` and workspace `workspace` name (SQL expressions
+ * of the enclosing query) as one JSON value, null when it is not connected: read in the same
+ * statement as something else (a sync job's event), then `liveTokensFrom`.
+ */
+export const liveTokensJson = (connection: string, workspace: string) =>
+  `(SELECT row_to_json(l) FROM (SELECT ${liveColumns}
+      FROM connection_tokens t JOIN connections c ON c.id = t.connection_id
+     WHERE t.connection_id = ${connection} AND t.workspace_id = ${workspace} AND c.status = 'connected') l)`;
+
+export function liveTokensFrom(json: Record<string, unknown> | null): LiveTokens | undefined {
+  return json ? toLive(json) : undefined;
+}
 
 function toLive(r: Row): LiveTokens {
   return {

@@ -179,10 +179,23 @@ export function createTokenManager(deps: TokenManagerDeps) {
   return {
     get,
     /** The AuthSource the Zoho transport calls through for this connection. */
-    source(connectionId: string, workspaceId: string, options: { reuse?: boolean } = {}): AuthSource {
-      // `reuse` (a sync job): read at the first call, re-used until Zoho refuses it or it nears
-      // expiry (see above). Otherwise read at every call.
-      let held: ApiAuth | undefined;
+    source(
+      connectionId: string,
+      workspaceId: string,
+      options: { reuse?: boolean; preloaded?: repo.LiveTokens | undefined } = {},
+    ): AuthSource {
+      // `reuse` (a sync job): read at the first call — or with the job's event (`preloaded`,
+      // repo.liveTokensJson) — and re-used until Zoho refuses it or it nears expiry (see above).
+      // Otherwise read at every call.
+      const pre = options.reuse ? options.preloaded : undefined;
+      let held: ApiAuth | undefined =
+        pre?.accessToken &&
+        !needsRefresh(
+          { accessToken: pre.accessToken, accessExpiresAt: pre.accessExpiresAt },
+          deps.clock.now(),
+        )
+          ? auth(pre)
+          : undefined;
       return {
         async get(rejected) {
           if (!options.reuse) return get(workspaceId, connectionId, rejected);

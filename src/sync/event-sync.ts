@@ -1,5 +1,6 @@
 import type { AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
 import type { Clock } from '../clock.ts';
+import { liveTokensFrom, liveTokensJson } from '../connections/repo.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import { syncBooking } from './booking-sync.ts';
@@ -109,11 +110,11 @@ export function createEventSync(
     attempt?: FailedAttempt['attempt'],
     workspaceId?: string | undefined,
   ): Promise<void> {
-    // The event and its connection's settings in one statement.
-    const { rows } = await db.query<EventRow & SettingsRow>(
+    // The event, its connection's settings and live tokens in one statement.
+    const { rows } = await db.query<EventRow & SettingsRow & { live: Record<string, unknown> | null }>(
       `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
                 c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
-                c.suggest_deal_stages
+                c.suggest_deal_stages, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
            FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id
           WHERE e.id = $1 AND ($2::text IS NULL OR e.workspace_id = $2) ORDER BY e.received_at LIMIT 1`,
       [eventId, workspaceId ?? null],
@@ -129,7 +130,10 @@ export function createEventSync(
       payload: row.payload,
     };
     seen.row = e;
-    const auth = deps.tokens.source(row.connection_id, e.workspace_id, { reuse: true });
+    const auth = deps.tokens.source(row.connection_id, e.workspace_id, {
+      reuse: true,
+      preloaded: liveTokensFrom(row.live),
+    });
     try {
       if (e.payload.type === 'meeting.notes_processed')
         await syncNotes(
