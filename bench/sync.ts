@@ -3,6 +3,7 @@ import { percentile } from './bare.ts';
 import { type PhaseA, type PhaseB, type PhaseI, phaseA, phaseB, phaseI } from './phases.ts';
 import { mainScaled } from './scaled.ts';
 import { startStack } from './stack.ts';
+import { renderTable } from './table.ts';
 
 /**
  * `npm run bench`: booking sync against an in-process Zoho sandbox. Prints a table of figures,
@@ -258,17 +259,7 @@ function table(f: ReturnType<typeof figures>): string {
       '',
     ],
   ];
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r[1] === '' && r !== rows[0]
-        ? r[0]!
-        : r
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd(),
-    )
-    .join('\n');
+  return renderTable(rows);
 }
 
 async function main(): Promise<number> {

@@ -1,3 +1,4 @@
+import { renderTable } from '../table.ts';
 import type { comparison, RunFigures } from './figures.ts';
 
 /** Phase C's figures as a table (one section per worker count), as bench/sync.ts prints A and B. */
@@ -102,15 +103,5 @@ export function scaledTable(f: ScaledTableInput): string {
       f.secondWorkerSlowedTheRun ? 'slower with 2' : 'not slower with 2',
       '',
     ]);
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
-  return rows
-    .map((r) =>
-      r[1] === '' && r !== rows[0]
-        ? r[0]!
-        : r
-            .map((c, i) => c.padEnd(widths[i]!))
-            .join('  ')
-            .trimEnd(),
-    )
-    .join('\n');
+  return renderTable(rows);
 }
