@@ -34,8 +34,11 @@ const shared = {
 function databaseUrl(): string {
   const url = process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL'];
   if (!url)
-    throw new Error(
-      'npm run bench -- --scaled needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); each run creates its own database there and drops it',
+    throw Object.assign(
+      new Error(
+        'npm run bench -- --scaled needs PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL (e.g. postgres://postgres@127.0.0.1:5432/postgres); each run creates its own database there and drops it',
+      ),
+      { name: 'UsageError' },
     );
   return url;
 }

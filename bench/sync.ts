@@ -287,7 +287,11 @@ async function main(): Promise<number> {
 (process.argv.includes('--scaled') ? mainScaled(process.argv) : main()).then(
   (code) => process.exit(code),
   (err: unknown) => {
-    process.stderr.write(`${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+    // A usage error (no database for --scaled) is its message alone; anything else, its stack.
+    const usage = err instanceof Error && err.name === 'UsageError';
+    process.stderr.write(
+      `${err instanceof Error ? (usage ? err.message : (err.stack ?? err.message)) : String(err)}\n`,
+    );
     process.exit(1);
   },
 );
