@@ -1,3 +1,4 @@
+import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import type { Database, Queryable } from '../db/port.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { lagFor } from './claim-lag.ts';
@@ -132,12 +133,23 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
             existing: row.ref_id ? { module: row.ref_module!, id: row.ref_id } : undefined,
             fence: row.fence,
             async sending() {
-              const { rows: held } = await db.query(
-                `UPDATE sync_claims SET sent_at = now(), claimed_at = now()
-                  WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4 RETURNING 1`,
+              // Also the last word on the connection before a create leaves: one disconnected
+              // meanwhile sends nothing more (a job reads its tokens once, as it starts).
+              const { rows } = await db.query<{ held: number; disconnected: boolean }>(
+                `WITH live AS (
+                   SELECT status <> 'not_connected' AS ok FROM connections WHERE id = $1),
+                 marked AS (
+                   UPDATE sync_claims SET sent_at = now(), claimed_at = now()
+                    WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4
+                      AND COALESCE((SELECT ok FROM live), false)
+                    RETURNING 1)
+                 SELECT (SELECT count(*) FROM marked)::int AS held,
+                        NOT COALESCE((SELECT ok FROM live), false) AS disconnected`,
                 where,
               );
-              if (!held.length) throw new ClaimLost(what);
+              if (rows[0]?.disconnected)
+                throw new ConnectionUnavailableError('not_connected', 'Zoho CRM is not connected');
+              if (!rows[0]?.held) throw new ClaimLost(what);
             },
             async release() {
               await db.query(
