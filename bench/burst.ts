@@ -45,13 +45,19 @@ export function planBurst(n: number, label: string, host: Host): Planned[] {
   });
 }
 
-function bookingEvent(host: Host, email: string, name: string) {
+/** A bench booking of one attendee in `workspaceId` (the demo workspace unless given). */
+export function bookingEvent(
+  host: { id: string; email: string; name: string },
+  email: string,
+  name: string,
+  workspaceId = 'ws_demo',
+) {
   const id = crypto.randomBytes(6).toString('hex');
   return {
     id: `evt_bench_${id}`,
     type: 'booking.created' as const,
     created_at: new Date().toISOString(),
-    workspace_id: 'ws_demo',
+    workspace_id: workspaceId,
     data: {
       booking: {
         id: `bk_bench_${id}`,

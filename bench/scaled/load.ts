@@ -1,6 +1,5 @@
-import crypto from 'node:crypto';
 import { signEvent } from '../../src/sync/signature.ts';
-import { REPEAT_GAP } from '../burst.ts';
+import { bookingEvent, REPEAT_GAP } from '../burst.ts';
 import type { Cluster } from './cluster.ts';
 import { BENCH_WORKSPACE, type Host } from './hosts.ts';
 
@@ -36,35 +35,15 @@ export function planLoad(hosts: Host[], bookings: number): Planned[] {
       const email =
         kind === 'repeat' ? emails[i - REPEAT_GAP - 1]! : `guest.${h + 1}.${i}@client${i}.example`;
       emails.push(email);
-      return { host, kind, ...bookingEvent(host, email, `Guest H${h + 1}N${i} Example`) };
+      return { host, kind, ...benchEvent(host, email, `Guest H${h + 1}N${i} Example`) };
     });
   });
   const longest = Math.max(...perHost.map((p) => p.length));
   return Array.from({ length: longest }, (_, i) => perHost.flatMap((p) => (p[i] ? [p[i]] : []))).flat();
 }
 
-function bookingEvent(host: Host, email: string, name: string) {
-  const id = crypto.randomBytes(6).toString('hex');
-  const event = {
-    id: `evt_bench_${id}`,
-    type: 'booking.created',
-    created_at: new Date().toISOString(),
-    workspace_id: BENCH_WORKSPACE.id,
-    data: {
-      booking: {
-        id: `bk_bench_${id}`,
-        host: { user_id: host.id, email: host.email, name: host.name },
-        title: 'Discovery call',
-        description: 'Talk about the rollout.',
-        start_time: '2026-12-01T09:00:00Z',
-        end_time: '2026-12-01T09:30:00Z',
-        timezone: 'Europe/Berlin',
-        video_url: 'https://meet.example.com/abc-defg',
-        event_type: { id: 'et_1', name: '30 min intro' },
-        attendees: [{ email, name, phone: '+44 20 1234' }],
-      },
-    },
-  };
+function benchEvent(host: Host, email: string, name: string) {
+  const event = bookingEvent(host, email, name, BENCH_WORKSPACE.id);
   return { id: event.id, raw: JSON.stringify(event) };
 }
 
