@@ -71,7 +71,16 @@ async function main(): Promise<void> {
   });
   tightenDataDir(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
   const statements = createStatementCounter();
-  const db = countStatements(await openDatabase(config), statements);
+  const db = countStatements(
+    await openDatabase(config, {
+      onIdleError: (err) =>
+        logger.warn(
+          { err: { message: err.message } },
+          'an idle database connection failed; the pool opens another',
+        ),
+    }),
+    statements,
+  );
   // Embedded: accepting events comes before the sync's statements (db/priority.ts).
   const priority = db.kind === 'pglite' ? createPriority() : undefined;
   const syncDb = priority ? backgroundLane(db, priority) : db;

@@ -5,12 +5,16 @@ import { openPglite } from './pglite.ts';
 import { openPostgres } from './postgres.ts';
 
 /** Opens the configured database and brings its schema up to date. */
-export async function openDatabase(config: Pick<Config, 'database'>): Promise<QueueDatabase> {
+export async function openDatabase(
+  config: Pick<Config, 'database'>,
+  options: { onIdleError?: (err: Error) => void } = {},
+): Promise<QueueDatabase> {
   const db: QueueDatabase =
     config.database.kind === 'postgres'
       ? openPostgres({
           url: config.database.url,
           ...(config.database.schema ? { schema: config.database.schema } : {}),
+          ...(options.onIdleError ? { onIdleError: options.onIdleError } : {}),
         })
       : await openPglite({ dataDir: config.database.dataDir, thread: true });
   try {

@@ -21,6 +21,12 @@ export interface PostgresOptions {
   /** Every connection uses this schema first (tests give each suite its own). */
   schema?: string;
   max?: number;
+  /**
+   * Told when an idle connection fails (the server restarted, an administrator ended it): the
+   * pool drops it and opens another when needed. Without a listener such an error would end
+   * the process.
+   */
+  onIdleError?: (err: Error) => void;
 }
 
 export function openPostgres(
@@ -31,6 +37,7 @@ export function openPostgres(
     max: options.max ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
   });
+  pool.on('error', (err) => options.onIdleError?.(err));
   const base = wrap(pool);
   return {
     kind: 'postgres',
