@@ -123,7 +123,7 @@ export async function phaseB(
  * Bookings of new attendees sent one at a time to the idle service (Alex's org, latency 0), each
  * once the previous one's Note was logged: the time to 202, and from 202 to the Note's reply.
  */
-async function idleBookings(stack: Stack, n: number) {
+export async function idleBookings(stack: Stack, n: number) {
   const toAccept: number[] = [];
   const toNote: number[] = [];
   for (let i = 0; i < n; i++) {

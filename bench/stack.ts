@@ -13,9 +13,10 @@ import { findConnection } from '../src/connections/repo.ts';
 import { createVault, newVaultKey } from '../src/crypto/vault.ts';
 import { migrate } from '../src/db/migrate.ts';
 import { openPglite } from '../src/db/pglite.ts';
+import { openPostgres } from '../src/db/postgres.ts';
 import { backgroundLane, createPriority } from '../src/db/priority.ts';
 import { countStatements, createStatementCounter } from '../src/db/statements.ts';
-import { startQueue } from '../src/jobs/queue.ts';
+import { type QueueDatabase, startQueue } from '../src/jobs/queue.ts';
 import { createLogger } from '../src/log.ts';
 import { createEventSync } from '../src/sync/event-sync.ts';
 import { startSyncWorker } from '../src/sync/worker.ts';
@@ -55,19 +56,27 @@ export interface Org {
 
 export type Stack = Awaited<ReturnType<typeof startStack>>;
 
-export async function startStack() {
+/**
+ * `postgres`: the same one-process service on PostgreSQL (`npm start` with `DATABASE_URL`), in a
+ * schema of its own on that server, dropped at close; otherwise embedded PGlite.
+ */
+export async function startStack(options: { postgres?: string } = {}) {
   const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'peposmart-bench-'));
   const sandbox = await createSandbox();
   const sandboxBase = await sandbox.listen(0);
   // The bench reads the database through `db`; the app's statements, through `appDb`, are counted.
-  const db = await openPglite({ dataDir: path.join(dataDir, 'pglite'), thread: true });
+  const schema = `bench_${crypto.randomBytes(5).toString('hex')}`;
+  const db: QueueDatabase = options.postgres
+    ? openPostgres({ url: options.postgres, schema })
+    : await openPglite({ dataDir: path.join(dataDir, 'pglite'), thread: true });
+  if (db.kind === 'postgres') await db.query(`CREATE SCHEMA ${schema}`);
   await migrate(db);
   await seedDemoWorkspace(db);
   const statements = createStatementCounter();
   const appDb = countStatements(db, statements);
-  // As `npm start` wires it: accepting events comes before the sync's statements.
-  const priority = createPriority();
-  const syncDb = backgroundLane(appDb, priority);
+  // As `npm start` wires it: on PGlite, accepting events comes before the sync's statements.
+  const priority = db.kind === 'pglite' ? createPriority() : undefined;
+  const syncDb = priority ? backgroundLane(appDb, priority) : appDb;
 
   const logger = createLogger({ level: 'warn', name: 'bench' }, process.stderr);
   const secret = crypto.randomBytes(32).toString('hex');
@@ -134,7 +143,7 @@ export async function startStack() {
     publicUrl: url,
     signIn: { mode: 'demo' },
     sandbox: { url: sandboxBase, accounts: [] },
-    events: { queue, secret, priority },
+    events: { queue, secret, ...(priority ? { priority } : {}) },
   });
   await app.listen({ port, host: '127.0.0.1' });
 
@@ -195,6 +204,10 @@ export async function startStack() {
       await app.close();
       await queue.stop();
       await sandbox.close();
+      if (db.kind === 'postgres')
+        await db.query(
+          `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${schema}_jobs CASCADE`,
+        );
       await db.close();
       fs.rmSync(dataDir, { recursive: true, force: true });
     },

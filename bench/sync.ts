@@ -1,6 +1,7 @@
 import os from 'node:os';
+import { demoUsers } from '../src/workspaces/demo.ts';
 import { percentile } from './bare.ts';
-import { type PhaseA, type PhaseB, type PhaseI, phaseA, phaseB, phaseI } from './phases.ts';
+import { idleBookings, type PhaseA, type PhaseB, type PhaseI, phaseA, phaseB, phaseI } from './phases.ts';
 import { mainScaled } from './scaled.ts';
 import { startStack } from './stack.ts';
 import { renderTable } from './table.ts';
@@ -30,6 +31,21 @@ function perBooking(statements: Record<string, number>, bookings: number) {
       .map(([k, n]) => [k, r2(n / bookings)]),
   );
   return { total: r2(Object.values(statements).reduce((x, y) => x + y, 0) / bookings), byKind };
+}
+
+/** Phase I's figures, against the idle service's time to 202. */
+function intakeFigures(i: PhaseI, idleAcceptP50: number) {
+  return {
+    bookings: i.sent.length,
+    latencyMs: i.latencyMs,
+    acceptP50Ms: r1(i.acceptP50),
+    acceptP99Ms: r1(i.acceptP99),
+    idleAcceptP50Ms: r1(idleAcceptP50),
+    acceptP99VsIdle: r1(i.acceptP99 / idleAcceptP50),
+    lastAcceptedSeconds: r2(i.lastAcceptedMs / 1000),
+    runSeconds: r2(i.runMs / 1000),
+    statementsPerBooking: perBooking(i.statements, i.sent.length),
+  };
 }
 
 function figures(a: PhaseA, b: PhaseB, i: PhaseI) {
@@ -97,17 +113,7 @@ function figures(a: PhaseA, b: PhaseB, i: PhaseI) {
         noteVsBareRoundTrip: r1(a.idle.noteP50 / roundTrip.new),
       },
     },
-    phaseI: {
-      bookings: i.sent.length,
-      latencyMs: i.latencyMs,
-      acceptP50Ms: r1(i.acceptP50),
-      acceptP99Ms: r1(i.acceptP99),
-      idleAcceptP50Ms: r1(a.idle.acceptP50),
-      acceptP99VsIdle: r1(i.acceptP99 / a.idle.acceptP50),
-      lastAcceptedSeconds: r2(i.lastAcceptedMs / 1000),
-      runSeconds: r2(i.runMs / 1000),
-      statementsPerBooking: perBooking(i.statements, i.sent.length),
-    },
+    phaseI: intakeFigures(i, a.idle.acceptP50),
     phaseB: {
       bookings: b.sent.length,
       latencyMs: b.latencyMs,
@@ -127,7 +133,43 @@ function figures(a: PhaseA, b: PhaseB, i: PhaseI) {
   };
 }
 
-function table(f: ReturnType<typeof figures>): string {
+/** Phase I's rows, for the shape `shape` names. */
+function intakeRows(i: ReturnType<typeof intakeFigures>, shape: string): string[][] {
+  const kinds = Object.entries(i.statementsPerBooking.byKind)
+    .map(([k, n]) => `${k} ${n}`)
+    .join(' · ');
+  return [
+    [
+      `I (${shape}): ${i.bookings} bookings (new attendees) at sandbox latency ${i.latencyMs} ms: intake while the sync drains`,
+      '',
+      '',
+      '',
+    ],
+    [
+      'Time to 202 p50 (ms)',
+      String(i.acceptP50Ms),
+      `idle service p50 ${i.idleAcceptP50Ms} ms`,
+      `${r1(i.acceptP50Ms / i.idleAcceptP50Ms)}×`,
+    ],
+    [
+      'Time to 202 p99 (ms)',
+      String(i.acceptP99Ms),
+      `idle service p50 ${i.idleAcceptP50Ms} ms`,
+      `${i.acceptP99VsIdle}×`,
+    ],
+    [
+      'Last 202 of the burst after (s)',
+      String(i.lastAcceptedSeconds),
+      `run time ${i.runSeconds} s`,
+      `${r2(i.lastAcceptedSeconds / i.runSeconds)}×`,
+    ],
+    ['Database statements / booking', String(i.statementsPerBooking.total), kinds, ''],
+  ];
+}
+
+function table(
+  f: ReturnType<typeof figures> & { phaseIPostgres: ReturnType<typeof intakeFigures> | null },
+): string {
   const { phaseA: a, phaseB: b, phaseI: i } = f;
   const kinds = (s: { byKind: Record<string, number> }) =>
     Object.entries(s.byKind)
@@ -197,36 +239,7 @@ function table(f: ReturnType<typeof figures>): string {
       `round trip ${a.latencyMs.new.bareRoundTripMs} ms`,
       `${a.idle.noteVsBareRoundTrip}×`,
     ],
-    [
-      `I: ${i.bookings} bookings (new attendees) to the same org at sandbox latency ${i.latencyMs} ms: intake while the sync drains`,
-      '',
-      '',
-      '',
-    ],
-    [
-      'Time to 202 p50 (ms)',
-      String(i.acceptP50Ms),
-      `idle service p50 ${i.idleAcceptP50Ms} ms`,
-      `${r1(i.acceptP50Ms / i.idleAcceptP50Ms)}×`,
-    ],
-    [
-      'Time to 202 p99 (ms)',
-      String(i.acceptP99Ms),
-      `idle service p50 ${i.idleAcceptP50Ms} ms`,
-      `${i.acceptP99VsIdle}×`,
-    ],
-    [
-      'Last 202 of the burst after (s)',
-      String(i.lastAcceptedSeconds),
-      `run time ${i.runSeconds} s`,
-      `${r2(i.lastAcceptedSeconds / i.runSeconds)}×`,
-    ],
-    [
-      'Database statements / booking',
-      String(i.statementsPerBooking.total),
-      kinds(i.statementsPerBooking),
-      '',
-    ],
+    ...intakeRows(i, 'PGlite, npm start'),
     [
       `B: ${b.bookings} bookings, ${b.edition} edition, sandbox latency ${b.latencyMs} ms, concurrency limit ${b.concurrencyLimit}`,
       '',
@@ -258,29 +271,62 @@ function table(f: ReturnType<typeof figures>): string {
       kinds(b.statementsPerBooking),
       '',
     ],
+    ...(f.phaseIPostgres
+      ? intakeRows(f.phaseIPostgres, 'PostgreSQL, npm start with DATABASE_URL')
+      : [['I on PostgreSQL: set DATABASE_URL or TEST_DATABASE_URL to measure it', '', '', '']]),
   ];
   return renderTable(rows);
+}
+
+/**
+ * Phase I again with the service on PostgreSQL (`npm start` with `DATABASE_URL`), when
+ * `DATABASE_URL` or `TEST_DATABASE_URL` names a server: a schema of its own there, dropped after.
+ */
+async function phaseIOnPostgres(url: string | undefined) {
+  if (!url) return undefined;
+  const stack = await startStack({ postgres: url });
+  try {
+    const org = await stack.createOrg('Bench I (PostgreSQL)');
+    await stack.connect(demoUsers[0].id, org);
+    const idle = await idleBookings(stack, config.a.idleBookings);
+    const i = await phaseI(stack, org.org_id, config.i);
+    return { ...i, idle };
+  } finally {
+    await stack.close();
+  }
 }
 
 async function main(): Promise<number> {
   const started = Date.now();
   const stack = await startStack();
+  let a: PhaseA;
+  let i: PhaseI;
+  let b: PhaseB;
   try {
-    const a = await phaseA(stack, config.a);
-    const i = await phaseI(stack, a.orgId, config.i);
-    const b = await phaseB(stack, config.b);
-    const f = figures(a, b, i);
+    a = await phaseA(stack, config.a);
+    i = await phaseI(stack, a.orgId, config.i);
+    b = await phaseB(stack, config.b);
+  } finally {
+    await stack.close();
+  }
+  const pg = await phaseIOnPostgres(process.env['DATABASE_URL'] || process.env['TEST_DATABASE_URL']);
+  {
+    const f = { ...figures(a, b, i), phaseIPostgres: pg ? intakeFigures(pg, pg.idle.acceptP50) : null };
     // Phase I's host is phase A's: its settled events include A's.
-    const failed = [...i.settled, ...b.settled].filter((s) => s.status !== 'done');
+    const failed = [...i.settled, ...b.settled, ...(pg?.settled ?? [])].filter((s) => s.status !== 'done');
     const missing =
-      a.sent.length + a.idle.bookings + i.sent.length + b.sent.length - i.settled.length - b.settled.length;
+      a.sent.length +
+      a.idle.bookings +
+      i.sent.length +
+      b.sent.length -
+      i.settled.length -
+      b.settled.length +
+      (pg ? pg.sent.length + pg.idle.bookings - pg.settled.length : 0);
     process.stdout.write(`${table(f)}\n\nTotal bench time ${r1((Date.now() - started) / 1000)} s\n`);
     for (const s of failed) process.stderr.write(`not synced: ${s.id} ${s.status} ${s.detail ?? ''}\n`);
     if (missing > 0) process.stderr.write(`not synced: ${missing} events were never recorded\n`);
     process.stdout.write(`${JSON.stringify({ ...f, notSynced: failed.map((s) => s.id) })}\n`);
     return failed.length + missing > 0 ? 1 : 0;
-  } finally {
-    await stack.close();
   }
 }
 
