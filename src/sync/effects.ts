@@ -5,7 +5,7 @@ import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
 import { type Claim, ClaimLost, type ClaimTiming, createClaims, fenced } from './claims.ts';
-import type { BookingEvent, PlatformEvent } from './event-schema.ts';
+import { type BookingEvent, bookingIdOf, type PlatformEvent } from './event-schema.ts';
 import { createPeople } from './people.ts';
 
 /**
@@ -49,8 +49,7 @@ function createSyncCore(deps: SyncDeps) {
   const holding = new WeakMap<EventRow, Map<string, Claim>>();
   const heldBy = (e: EventRow, kind: string, key: string) => holding.get(e)?.get(`${kind}\0${key}`);
 
-  const bookingOf = (e: EventRow) =>
-    'booking' in e.payload.data ? e.payload.data.booking.id : e.payload.data.booking_id;
+  const bookingOf = (e: EventRow) => bookingIdOf(e.payload);
 
   function activity(
     e: EventRow,

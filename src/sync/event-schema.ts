@@ -105,6 +105,10 @@ export const eventSchema = z.discriminatedUnion('type', [
 export type PlatformEvent = z.infer<typeof eventSchema>;
 export type BookingEvent = Extract<PlatformEvent, { data: { booking: unknown } }>;
 
+/** The booking an event is about: a booking event's own, meeting notes' `booking_id`. */
+export const bookingIdOf = (e: PlatformEvent): string =>
+  'booking' in e.data ? e.data.booking.id : e.data.booking_id;
+
 export interface FieldProblem {
   path: string;
   message: string;

@@ -22,20 +22,18 @@ export function createEventSync(
   const fx = createSyncEffects(deps);
   const failures = createFailureLog({ logger: deps.logger, ...(deps.clock ? { clock: deps.clock } : {}) });
 
-  /** Attempts whose settle also swept their event's leftover claims. */
-  const swept = new WeakSet<EventRow>();
-
   /**
    * The event's outcome, and in the same statement the claims its attempts left that guard
    * nothing any more (as sweepClaims does once the event is no longer in progress; R4): this
    * event's, on its connection, whose create was never sent or whose reference was kept after it.
+   * True: the attempt's claims are swept.
    */
   async function settle(
     e: EventRow,
     status: 'done' | 'failed' | 'skipped' | 'waiting',
     detail: string | null,
     code?: string,
-  ) {
+  ): Promise<true> {
     await db.query(
       `WITH settled AS (
          UPDATE events SET status = $2, detail = $3, error_code = $4, updated_at = now()
@@ -51,7 +49,7 @@ export function createEventSync(
        SELECT (SELECT count(*) FROM swept)::int AS swept`,
       [e.id, status, detail, code ?? null, e.workspace_id, e.connection_id],
     );
-    swept.add(e);
+    return true;
   }
 
   /** Waiting, if its connection still needs reconnecting; false when it was reconnected meanwhile. */
@@ -97,19 +95,16 @@ export function createEventSync(
       attempt?: FailedAttempt['attempt'],
       workspaceId?: string | undefined,
     ): Promise<{ swept: boolean }> {
-      const seen: { row?: EventRow } = {};
-      await syncEvent(seen, eventId, attempt, workspaceId);
-      return { swept: seen.row !== undefined && swept.has(seen.row) };
+      return { swept: await syncEvent(eventId, attempt, workspaceId) };
     },
   };
 
-  /** `seen.row`: the attempt's own copy of the event, once loaded. */
+  /** True when the attempt ended by settling the event, which swept its claims (settle). */
   async function syncEvent(
-    seen: { row?: EventRow },
     eventId: string,
     attempt?: FailedAttempt['attempt'],
     workspaceId?: string | undefined,
-  ): Promise<void> {
+  ): Promise<boolean> {
     // The event, its connection's settings and live tokens in one statement.
     const { rows } = await db.query<EventRow & SettingsRow & { live: Record<string, unknown> | null }>(
       `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
@@ -120,7 +115,7 @@ export function createEventSync(
       [eventId, workspaceId ?? null],
     );
     const row = rows[0];
-    if (row?.status !== 'queued' || !row.connection_id) return;
+    if (row?.status !== 'queued' || !row.connection_id) return false;
     const settings = settingsOf(row);
     const e: EventRow = {
       id: row.id,
@@ -129,7 +124,6 @@ export function createEventSync(
       status: row.status,
       payload: row.payload,
     };
-    seen.row = e;
     const auth = deps.tokens.source(row.connection_id, e.workspace_id, {
       reuse: true,
       preloaded: liveTokensFrom(row.live),
@@ -143,7 +137,7 @@ export function createEventSync(
           settings,
         );
       else await syncBooking({ db, fx }, e as EventRow & { payload: BookingEvent }, auth, settings);
-      await settle(e, 'done', null);
+      return await settle(e, 'done', null);
     } catch (err) {
       if (err instanceof SkipEvent) {
         await fx.activity(e, 'skipped', err.message);
@@ -165,7 +159,7 @@ export function createEventSync(
             ? 'Waiting: PepoSmart needs one more permission in Zoho CRM. Reconnect on the Integrations page and accept it; this meeting then syncs.'
             : 'Waiting: Zoho CRM needs to be reconnected on the Integrations page.',
         );
-        return;
+        return false;
       }
       if (err instanceof ConnectionUnavailableError && err.reason === 'not_connected') {
         await fx.activity(e, 'skipped', 'Zoho CRM was disconnected before this event was synced.');
@@ -174,11 +168,12 @@ export function createEventSync(
       if (err instanceof ZohoError && !err.retryable) {
         await fx.activity(e, 'failed', err.message);
         await settle(e, 'failed', err.message, err.zohoCode ?? err.kind);
-        return failures.gaveUp(
+        failures.gaveUp(
           { eventId: e.id, connectionId: e.connection_id },
           failureFacts(err)!,
           'not_retryable',
         );
+        return true;
       }
       // For the queue to retry; the cause is shown meanwhile, and kept if the retries run out.
       // Logged first: a database that is failing must not hide it.

@@ -3,7 +3,7 @@ import { inForeground } from '../db/priority.ts';
 import { inStatementScope } from '../db/statements.ts';
 import type { JobQueue, SendOptions } from '../jobs/queue.ts';
 import type { Logger } from '../log.ts';
-import type { PlatformEvent } from './event-schema.ts';
+import { bookingIdOf, type PlatformEvent } from './event-schema.ts';
 import { SYNC_QUEUE, type SyncJob } from './sync-queue.ts';
 
 /**
@@ -35,8 +35,6 @@ const reasons = {
   switchedOff: 'This sync is switched off in the host’s Zoho CRM settings.',
 };
 
-const bookingId = (e: PlatformEvent) => ('booking' in e.data ? e.data.booking.id : e.data.booking_id);
-
 /** The most events, and payload bytes, in one batch. */
 export const BATCH_LIMITS = { events: 200, bytes: 4 * 1024 * 1024 };
 
@@ -65,7 +63,7 @@ export function createIntake(deps: IntakeDeps) {
     let bytes = 0;
     for (const p of pending) {
       const key = `${p.event.workspace_id}\0${p.event.id}`;
-      const booking = `${p.event.workspace_id}\0${bookingId(p.event)}`;
+      const booking = `${p.event.workspace_id}\0${bookingIdOf(p.event)}`;
       const full =
         batch.length >= BATCH_LIMITS.events ||
         (batch.length > 0 && bytes + p.json.length > BATCH_LIMITS.bytes);
@@ -142,7 +140,7 @@ function recordBatch(
             [
               skipped.map((r) => events[r.ord - 1]!.workspace_id),
               skipped.map((r) => events[r.ord - 1]!.id),
-              skipped.map((r) => bookingId(events[r.ord - 1]!)),
+              skipped.map((r) => bookingIdOf(events[r.ord - 1]!)),
               skipped.map((r) => r.skip),
             ],
           );
@@ -228,7 +226,7 @@ async function insertRouted(
       events.map((e) => e.id),
       events.map((e) => e.workspace_id),
       events.map((e) => e.type),
-      events.map(bookingId),
+      events.map(bookingIdOf),
       events.map((e) => ('booking' in e.data ? e.data.booking.host.user_id : null)),
       batch.map((p) => p.json),
       reasons.noUser,
