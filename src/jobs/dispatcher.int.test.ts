@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import { type DatabaseKind, databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { testLogger } from '../../test/helpers/logs.ts';
 import { createStatementCounter } from '../db/statements.ts';
 import { type JobQueue, type QueueDatabase, startQueue } from './queue.ts';
@@ -9,18 +9,29 @@ import { type JobQueue, type QueueDatabase, startQueue } from './queue.ts';
  * several per job; a job sent wakes the loop without waiting for a poll; one process leaves part
  * of a group's room to others.
  */
-describe.each(databaseKinds)('job dispatch on %s', (kind) => {
+/** A fresh database for each test, and the queues started on it: stopped and dropped after it. */
+function useDatabase(kind: DatabaseKind, queues: JobQueue[]) {
   let t: TestDatabase | undefined;
-  const queues: JobQueue[] = [];
   afterEach(async () => {
     for (const q of queues.splice(0)) await q.stop();
     if (t?.schema) await t.db.query(`DROP SCHEMA IF EXISTS ${t.schema}_jobs CASCADE`);
     await t?.close();
     t = undefined;
   });
+  return {
+    async fresh() {
+      t = await freshDatabase(kind);
+      return t;
+    },
+  };
+}
+
+describe.each(databaseKinds)('job dispatch on %s', (kind) => {
+  const queues: JobQueue[] = [];
+  const db = useDatabase(kind, queues);
 
   it('fetches and completes a burst in fewer queue statements than jobs, woken by the send, not a poll', async () => {
-    t = await freshDatabase(kind);
+    const t = await db.fresh();
     const statements = createStatementCounter();
     // No poll within the test's time: only the send's wake-up can start the work.
     const queue = await startQueue({
@@ -48,8 +59,8 @@ describe.each(databaseKinds)('job dispatch on %s', (kind) => {
       .poll(
         async () =>
           (
-            await t!.db.query<{ n: number }>(
-              `SELECT count(*)::int AS n FROM ${t!.schema ? `${t!.schema}_jobs` : 'pgboss'}.job WHERE name = 'burst' AND state <> 'completed'`,
+            await t.db.query<{ n: number }>(
+              `SELECT count(*)::int AS n FROM ${t.schema ? `${t.schema}_jobs` : 'pgboss'}.job WHERE name = 'burst' AND state <> 'completed'`,
             )
           ).rows[0]!.n,
         { timeout: 30_000 },
@@ -63,17 +74,11 @@ describe.each(databaseKinds)('job dispatch on %s', (kind) => {
 describe.each(databaseKinds.filter((k) => k === 'postgres'))(
   'job dispatch across processes on %s',
   (kind) => {
-    let t: TestDatabase | undefined;
     const queues: JobQueue[] = [];
-    afterEach(async () => {
-      for (const q of queues.splice(0)) await q.stop();
-      if (t?.schema) await t.db.query(`DROP SCHEMA IF EXISTS ${t.schema}_jobs CASCADE`);
-      await t?.close();
-      t = undefined;
-    });
+    const db = useDatabase(kind, queues);
 
     it('one process takes no more of a group than its own share, leaving the rest to another', async () => {
-      t = await freshDatabase(kind);
+      const t = await db.fresh();
       const started: Array<{ worker: number; n: number }> = [];
       let release!: () => void;
       const released = new Promise<void>((r) => {
