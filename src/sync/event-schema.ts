@@ -19,10 +19,16 @@ const lineBreaks = /[\t\n\r\u2028\u2029]/;
 export { controlCharsMessage };
 
 const text = () => z.string().refine(storable, controlCharsMessage);
+/**
+ * Checked on the text as sent, before the format: `z.url()` answers the WHATWG-parsed link,
+ * which drops leading and trailing controls — a refused character must not slip through there.
+ */
 const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
-  schema
+  z
+    .string()
     .refine(storable, controlCharsMessage)
-    .refine((s) => !lineBreaks.test(s), 'must be one line: no tab or line break');
+    .refine((s) => !lineBreaks.test(s), 'must be one line: no tab or line break')
+    .pipe(schema);
 /** Ids name pages' forms (`/activity/<id>/retry`): "." and ".." would be path steps there. */
 const identifier = (max: number) =>
   oneLine(z.string().min(1).max(max)).refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');

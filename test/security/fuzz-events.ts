@@ -359,8 +359,7 @@ export const mutations: Record<string, Mutation> = {
     setAt(e, leaf.path, insertAt(g, leaf.value as string, ch));
     return {
       what: `${JSON.stringify(ch)} in ${leaf.path.join('.')}`,
-      // A URL's parser drops tabs and line breaks (WHATWG): the link stored has none either way.
-      expect: leaf.path.at(-1) === 'video_url' ? 'either' : isOneLine(leaf.path) ? 'invalid' : 'valid',
+      expect: isOneLine(leaf.path) ? 'invalid' : 'valid',
     };
   },
   'raw control byte (not valid JSON)': (g, e) => {
