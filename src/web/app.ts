@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
@@ -21,6 +21,8 @@ import { registerHandoff } from './routes/handoff.ts';
 import { type MetricsRoute, registerMetricsRoute } from './routes/metrics.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
+import { notFound, sendProblemPage } from './views/error-page.ts';
+import { logoSvg } from './views/ui.ts';
 
 export type { SignIn } from './context.ts';
 
@@ -68,7 +70,23 @@ export function buildWebApp(deps: WebDeps) {
   app.decorateRequest('user', null);
   app.decorateRequest('sessionToken', null);
 
-  app.setErrorHandler((err: Error, req, reply) => {
+  const auth = createAuth({
+    db: deps.db,
+    clock: deps.clock,
+    secureCookies: deps.publicUrl.startsWith('https:'),
+  });
+  app.setErrorHandler(async (err: Error, req, reply) => {
+    if (wantsPage(req) && !(err instanceof AppError && err.httpStatus < 500)) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (!status || status >= 500) {
+        req.log.error({ err }, 'unhandled error');
+        return sendProblemPage(auth, req, reply, {
+          status: 500,
+          title: 'Something went wrong',
+          text: 'PepoSmart could not show this page. Nothing you entered was lost; try again in a moment.',
+        });
+      }
+    }
     if (err instanceof AppError) {
       if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
       return reply
@@ -85,7 +103,7 @@ export function buildWebApp(deps: WebDeps) {
   const ctx: WebContext = {
     db: deps.db,
     clock: deps.clock,
-    auth: createAuth({ db: deps.db, clock: deps.clock, secureCookies: deps.publicUrl.startsWith('https:') }),
+    auth,
     connections: deps.connections,
     signIn: deps.signIn,
     queue: deps.events?.queue,
@@ -104,6 +122,18 @@ export function buildWebApp(deps: WebDeps) {
     }
   });
   app.get('/', (_req, reply) => reply.redirect('/integrations', 302));
+  app.get('/favicon.svg', { logLevel: 'warn' }, (_req, reply) =>
+    reply.type('image/svg+xml').header('cache-control', 'public, max-age=86400').send(logoSvg),
+  );
+  app.get('/favicon.ico', { logLevel: 'warn' }, (_req, reply) => reply.redirect('/favicon.svg', 301));
+  app.setNotFoundHandler((req, reply) => {
+    if (wantsPage(req)) return sendProblemPage(auth, req, reply, notFound());
+    return reply
+      .code(404)
+      .send({
+        error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
+      });
+  });
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
 
   registerSignIn(app, ctx);
@@ -128,4 +158,9 @@ export function buildWebApp(deps: WebDeps) {
       );
   }
   return app;
+}
+
+/** A browser asking for a page (not the event API, not a JSON client): it gets HTML. */
+function wantsPage(req: FastifyRequest): boolean {
+  return !req.url.startsWith('/api/') && /text\/html/.test(String(req.headers.accept ?? ''));
 }

@@ -1,5 +1,6 @@
-import { type Html, html } from './html.ts';
+import { Html, html } from './html.ts';
 import { styles } from './styles.ts';
+import { logoSvg } from './ui.ts';
 
 export interface PageUser {
   name: string;
@@ -16,8 +17,9 @@ const nav = [
 ] as const;
 
 /**
- * The frame of every signed-in page: sidebar, who is signed in, sign out. `refreshSeconds`:
- * the page reloads itself that often (pages have no scripts; a meta refresh needs none).
+ * The frame of every signed-in page: navigation (a sidebar; a top bar on narrow screens), who
+ * is signed in, sign out. `refreshSeconds`: the page reloads itself that often (pages have no
+ * scripts; a meta refresh needs none).
  */
 export function layout(
   title: string,
@@ -30,12 +32,12 @@ export function layout(
     title,
     html`<div class="frame">
   <nav class="sidebar" aria-label="Main">
-    <div class="brand">PepoSmart</div>
-    <ul>${nav.map((n) => html`<li><a href="${n.href}"${n.href === active ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}</ul>
+    <a class="brand" href="/integrations">${logo}<span>PepoSmart</span></a>
+    <ul>${nav.map((n) => html`<li><a class="nav" href="${n.href}"${n.href === active ? html` aria-current="page"` : ''}>${n.label}</a></li>`)}</ul>
   </nav>
   <div class="main">
     <header class="topbar">
-      <span id="signed-in-as">${user.name} · ${user.workspaceName}${user.role === 'admin' ? ' (admin)' : ''}</span>
+      <span id="signed-in-as" class="who">${user.name} · ${user.workspaceName}${user.role === 'admin' ? ' (admin)' : ''}</span>
       <form method="post" action="/signout"><input type="hidden" name="_csrf" value="${user.csrf}"><button type="submit" class="link">Sign out</button></form>
     </header>
     <main>${body}</main>
@@ -45,12 +47,15 @@ export function layout(
   );
 }
 
+/** The logo: a constant drawing, never user data. */
+const logo = new Html(logoSvg);
+
 export function page(title: string, body: Html, options: { refreshSeconds?: number } = {}): string {
   const refresh = options.refreshSeconds
     ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">`
     : '';
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">${refresh}
-<title>${html`${title}`} · PepoSmart</title><style>${styles}</style></head>
+<title>${html`${title}`} · PepoSmart</title><link rel="icon" href="/favicon.svg" type="image/svg+xml"><style>${styles}</style></head>
 <body>${body}</body></html>`;
 }
