@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { createSandbox, type Sandbox } from '../sandbox/app.ts';
 import { seedDemoOrgs } from '../sandbox/demo.ts';
@@ -70,6 +71,7 @@ async function main(): Promise<void> {
     name: `peposmart-zoho${role === 'all' ? '' : `-${role}`}`,
   });
   tightenDataDir(config.dataDir, (message) => logger.warn({ dataDir: config.dataDir }, message));
+  process.stdout.write(startingLine(role, config));
   const statements = createStatementCounter();
   const db = countStatements(
     await openDatabase(config, {
@@ -229,6 +231,19 @@ async function main(): Promise<void> {
   };
   process.once('SIGINT', () => void stop('SIGINT'));
   process.once('SIGTERM', () => void stop('SIGTERM'));
+}
+
+/**
+ * Said before anything slow: opening the database (on a first start, creating the embedded one
+ * takes several seconds) and migrating it, so a silent terminal never looks like a hang.
+ */
+function startingLine(role: Role, config: Config): string {
+  const what = role === 'worker' ? 'sync worker' : role === 'web' ? 'integration (web only)' : 'integration';
+  const firstStart =
+    config.database.kind === 'pglite' && !fs.existsSync(path.join(config.database.dataDir, 'PG_VERSION'));
+  return firstStart
+    ? `Starting the PepoSmart Zoho CRM ${what}: first start, creating its database in ${config.database.dataDir} (takes a few seconds)…\n`
+    : `Starting the PepoSmart Zoho CRM ${what}: opening its database (${config.database.kind})…\n`;
 }
 
 /** How users sign in, when it is not the demo's pick-a-user page. */

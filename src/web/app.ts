@@ -1,7 +1,7 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
 import fastifyHelmet from '@fastify/helmet';
-import Fastify, { type FastifyBaseLogger, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyRequest } from 'fastify';
 import type { Clock } from '../clock.ts';
 import type { ConnectionDeps } from '../connections/deps.ts';
 import type { Database } from '../db/port.ts';
@@ -52,7 +52,12 @@ export interface WebDeps {
  * whose details stay in the log.
  */
 export function buildWebApp(deps: WebDeps) {
-  const app = Fastify({ loggerInstance: deps.logger as FastifyBaseLogger, bodyLimit: 256 * 1024 });
+  const app = Fastify({
+    loggerInstance: deps.logger as FastifyBaseLogger,
+    bodyLimit: 256 * 1024,
+    disableRequestLogging: true,
+  });
+  logRequestsQuietly(app);
   void app.register(fastifyCookie);
   void app.register(fastifyFormbody);
   void app.register(fastifyHelmet, {
@@ -128,11 +133,9 @@ export function buildWebApp(deps: WebDeps) {
   app.get('/favicon.ico', { logLevel: 'warn' }, (_req, reply) => reply.redirect('/favicon.svg', 301));
   app.setNotFoundHandler((req, reply) => {
     if (wantsPage(req)) return sendProblemPage(auth, req, reply, notFound());
-    return reply
-      .code(404)
-      .send({
-        error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
-      });
+    return reply.code(404).send({
+      error: { code: 'not_found', message: `No route ${req.method} ${req.url.split('?')[0]}`, details: [] },
+    });
   });
   if (deps.metrics) registerMetricsRoute(app, deps.metrics);
 
@@ -163,4 +166,24 @@ export function buildWebApp(deps: WebDeps) {
 /** A browser asking for a page (not the event API, not a JSON client): it gets HTML. */
 function wantsPage(req: FastifyRequest): boolean {
   return !req.url.startsWith('/api/') && /text\/html/.test(String(req.headers.accept ?? ''));
+}
+
+/** A request slower than this is logged at `info` with its time; faster ones only at `debug`. */
+export const SLOW_REQUEST_MS = 1000;
+
+/**
+ * Request logs that stay quiet at the default level: a failed (5xx) or slow request is a
+ * line; every other request is one `debug` line (LOG_LEVEL=debug), not two per request.
+ */
+function logRequestsQuietly(app: FastifyInstance): void {
+  app.addHook('onResponse', async (req, reply) => {
+    const fields = {
+      req: { method: req.method, url: req.url },
+      res: { statusCode: reply.statusCode },
+      responseTime: Math.round(reply.elapsedTime),
+    };
+    if (reply.statusCode >= 500) req.log.warn(fields, 'request failed');
+    else if (reply.elapsedTime >= SLOW_REQUEST_MS) req.log.info(fields, 'slow request');
+    else req.log.debug(fields, 'request completed');
+  });
 }

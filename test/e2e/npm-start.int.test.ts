@@ -39,6 +39,8 @@ describe('npm start in sandbox mode', () => {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const out = await waitForOutput(child, /Sign in at .*\n/, sink);
+    // The first line, written before the first-start setup: the terminal never sits silent.
+    expect(out.split('\n')[0]).toMatch(/^Starting .*first start, creating its database in .*pglite/);
     const app = `http://127.0.0.1:${port}`;
     const sandbox = `http://127.0.0.1:${sandboxPort}`;
     expect(out).toContain(`PepoSmart Zoho CRM integration on ${app}`);
@@ -85,5 +87,12 @@ describe('npm start in sandbox mode', () => {
     const suggestions = (await session.get('/suggestions')).html;
     expect(suggestions).toContain('Northwind x Brightline — pricing follow-up (Try it)');
     expect(suggestions).toContain('Proposal/Price Quote');
+
+    // A favicon, not a 404 on every page; and no log line per request at the default level.
+    const icon = await fetch(`${app}/favicon.ico`);
+    expect(icon.status).toBe(200);
+    expect(icon.headers.get('content-type')).toContain('image/svg+xml');
+    expect(sink.out).not.toMatch(/request completed|incoming request/);
+    expect(sink.out).not.toContain('"url":"/activity"');
   });
 });

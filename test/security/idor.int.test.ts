@@ -49,6 +49,8 @@ const publicRoutes: Record<string, string> = {
   'GET /auth/handoff': 'a signed handoff link',
   'POST /api/v1/events': 'the platform’s signature',
   'GET /api/v1/openapi.json': 'the event API’s public description',
+  'GET /favicon.svg': 'the app’s icon, a constant drawing',
+  'GET /favicon.ico': 'a redirect to /favicon.svg',
 };
 
 interface World {
