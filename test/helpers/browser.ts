@@ -1,12 +1,9 @@
-import { existsSync } from 'node:fs';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
+import { findChromium } from '../setup/chromium.ts';
 
-/**
- * Headless Chromium for browser tests, driven by playwright-core. It uses the system's Debian
- * `chromium` package (no Playwright browser download): `apt-get install -y chromium`.
- */
-export const chromiumPath = (): string => process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
+// Headless Chromium for browser tests, driven by playwright-core: CHROMIUM_PATH, else the
+// system's Debian `chromium` package, no Playwright browser download (test/setup/chromium.ts).
 
 /** Launch flags known to work in this environment (STACK-NOTES §6). */
 export const chromiumArgs = [
@@ -21,26 +18,33 @@ export const chromiumArgs = [
 ];
 
 export async function launchChromium(): Promise<Browser> {
-  const executablePath = chromiumPath();
-  if (!existsSync(executablePath)) {
-    throw new Error(
-      `Chromium not found at ${executablePath}. Browser tests need it: run ` +
-        '`apt-get update && apt-get install -y chromium` (or set CHROMIUM_PATH to a Chromium binary).',
-    );
-  }
-  return chromium.launch({ executablePath, headless: true, args: chromiumArgs });
+  const found = findChromium();
+  if ('missing' in found) throw oneLineError(found.missing);
+  return chromium.launch({ executablePath: found.path, headless: true, args: chromiumArgs });
+}
+
+/** The report shows the line alone, no stack: the fix is in the message. */
+function oneLineError(message: string): Error {
+  const err = new Error(message);
+  err.stack = message;
+  return err;
 }
 
 /**
  * One browser per test file; a fresh context (cookies, storage) and page for each test.
- * Everything is closed afterwards.
+ * Everything is closed afterwards. Without Chromium every test fails with the line saying how
+ * to get it (counted as failed, not skipped as a failing beforeAll would leave them).
  */
 export function useBrowser() {
   const ctx = {} as { browser: Browser; context: BrowserContext; page: Page };
+  let missing: Error | undefined;
   beforeAll(async () => {
-    ctx.browser = await launchChromium();
+    const found = findChromium();
+    if ('missing' in found) missing = oneLineError(found.missing);
+    else ctx.browser = await launchChromium();
   });
   beforeEach(async () => {
+    if (missing) throw missing;
     ctx.context = await ctx.browser.newContext();
     ctx.page = await ctx.context.newPage();
   });

@@ -5,12 +5,15 @@ import { openPglite } from '../../src/db/pglite.ts';
 import type { Database } from '../../src/db/port.ts';
 import { openPostgres } from '../../src/db/postgres.ts';
 import { templatePath } from '../setup/pglite-template.ts';
+import { localDatabaseUrl } from '../setup/postgres.ts';
 
 /**
- * Each test gets its own database: a fresh in-memory PGlite, or its own schema on the
- * PostgreSQL server named by TEST_DATABASE_URL (this machine's server by default).
+ * Each test gets its own database: a fresh in-memory PGlite, or its own schema on the run's
+ * PostgreSQL server. test/setup/postgres.ts chooses that server once per run (TEST_DATABASE_URL,
+ * this machine's server, or an embedded one it starts) and hands it to every worker as
+ * TEST_DATABASE_URL; the default only serves a file imported outside vitest.
  */
-export const testDatabaseUrl = process.env['TEST_DATABASE_URL'] || 'postgres://postgres@127.0.0.1:5432/test';
+export const testDatabaseUrl = process.env['TEST_DATABASE_URL'] || localDatabaseUrl;
 export const databaseKinds = ['pglite', 'postgres'] as const;
 export type DatabaseKind = (typeof databaseKinds)[number];
 
