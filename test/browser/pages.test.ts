@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, setProblem } from '../../src/connections/repo.ts';
 import { SESSION_COOKIE } from '../../src/users/sessions.ts';
 import { otherAdmin } from '../helpers/app.ts';
-import { launchChromium } from '../helpers/browser.ts';
+import { useBrowser } from '../helpers/browser.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { pipelines, suggestionFor } from '../helpers/deals.ts';
 import { bookingEvent, refuseNextContactInsert, sendEvent, settled } from '../helpers/events.ts';
@@ -22,6 +22,8 @@ const widths = [1280, 390] as const;
 const screenshots = process.env['SCREENSHOTS_DIR'];
 
 const sb = useSandbox();
+// Without Chromium every test here fails with the line saying how to get it.
+const b = useBrowser();
 
 interface World {
   c: Connected;
@@ -30,10 +32,8 @@ interface World {
   suggestions: { open: string; approved: string; rejected: string };
 }
 let w: World;
-let browser: Awaited<ReturnType<typeof launchChromium>>;
 
 beforeAll(async () => {
-  browser = await launchChromium();
   const c = await connectedApp(sb, 'pglite', { pipelines }, { sync: true });
   // Three suggestions on deals of the same name (told apart on the page); one approved, one rejected.
   const ids: string[] = [];
@@ -95,7 +95,6 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  await browser?.close();
   await w?.c.app.close();
 });
 
@@ -232,7 +231,7 @@ describe('every page at 1280 and 390 px', () => {
   for (const v of visits) {
     it(`${v.name}: no sideways scrolling, its texts, no serious accessibility violation`, async () => {
       await v.before?.();
-      const context = await browser.newContext({ bypassCSP: true });
+      const context = await b.browser.newContext({ bypassCSP: true });
       try {
         if (v.as)
           await context.addCookies([{ name: SESSION_COOKIE, value: w.tokens[v.as], url: w.c.app.url }]);
