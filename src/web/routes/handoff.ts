@@ -7,7 +7,7 @@ import { createSession, csrfToken, endSession } from '../../users/sessions.ts';
 import { safeNext } from '../auth.ts';
 import type { WebContext } from '../context.ts';
 import { html } from '../views/html.ts';
-import { page } from '../views/layout.ts';
+import { centered, page } from '../views/layout.ts';
 
 /**
  * `/auth/handoff?token=…&next=…`: sign-in from the scheduling platform (users/handoff.ts).
@@ -104,7 +104,7 @@ function errorPage(reply: FastifyReply, status: number, message: string) {
     .send(
       page(
         'Sign in',
-        html`<div class="center card" id="signin-error"><h1>You are not signed in</h1><p>${message}</p></div>`,
+        centered(html`<h1>You are not signed in</h1><p>${message}</p>`, { id: 'signin-error' }),
       ),
     );
 }
@@ -113,12 +113,15 @@ function askToSwitch(current: User, claims: HandoffClaims, csrf: string, next: s
   const other = claims.user;
   return page(
     'Switch user?',
-    html`<div class="center card" id="handoff-switch"><h1>Switch to another user?</h1>
+    centered(
+      html`<h1>Switch to another user?</h1>
 <p>You are signed in as <strong>${current.name}</strong> (${current.email}) in ${current.workspaceName}.</p>
 <p>This sign-in link is for <strong>${other.name}</strong> (${other.email}) in ${claims.workspace.name}.</p>
 <p>Switch only if you just opened Integrations in PepoSmart as that user. A link from anywhere else may be
 someone signing you in to their account, so that what you connect goes to them.</p>
 <div class="actions"><form method="post" action="/auth/handoff/switch"><input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="jti" value="${claims.jti}"><input type="hidden" name="next" value="${next}"><button type="submit" class="secondary" id="handoff-switch-confirm">Switch to ${other.name}</button></form>
-<a class="button" href="/integrations" id="handoff-stay">Stay signed in as ${current.name}</a></div></div>`,
+<a class="button" href="/integrations" id="handoff-stay">Stay signed in as ${current.name}</a></div>`,
+      { id: 'handoff-switch' },
+    ),
   );
 }

@@ -6,7 +6,7 @@ import { demoWorkspace } from '../../workspaces/demo.ts';
 import { safeNext } from '../auth.ts';
 import type { WebContext } from '../context.ts';
 import { html } from '../views/html.ts';
-import { page } from '../views/layout.ts';
+import { centered, page } from '../views/layout.ts';
 
 /**
  * `/signin` and sign-out. Users sign in through the scheduling platform (`/auth/handoff`,
@@ -23,18 +23,18 @@ export function registerSignIn(app: FastifyInstance, ctx: WebContext) {
 <p>Open <strong>Settings → Integrations</strong> in PepoSmart; it signs you in here.</p>`
         : html`<h1>Sign-in is not set up on this server</h1>
 <p>Users sign in through PepoSmart, and this server has no AUTH_HANDOFF_SECRET to check its sign-in links with. Ask the operator to set it.</p>`;
-      return reply.type('text/html').send(page('Sign in', html`<div class="center card">${body}</div>`));
+      return reply.type('text/html').send(page('Sign in', centered(body)));
     }
     const users = await listWorkspaceUsers(ctx.db, demoWorkspace.id);
     return reply.type('text/html').send(
       page(
         'Sign in',
-        html`<div class="center card"><h1>Sign in (sandbox mode)</h1>
-<p>Pick a demo user. In production, PepoSmart signs users in itself.</p>
-<ul id="demo-users">${users.map(
+        centered(html`<h1>Sign in (sandbox mode)</h1>
+<p class="lede">Pick a demo user. In production, PepoSmart signs users in itself.</p>
+<ul id="demo-users" class="people">${users.map(
           (u) =>
-            html`<li><form method="post" action="/signin"><input type="hidden" name="workspace_id" value="${u.workspaceId}"><input type="hidden" name="user_id" value="${u.id}"><input type="hidden" name="next" value="${next}"><button type="submit">${u.name}</button> ${u.email} · ${u.workspaceName} (${u.role})</form></li>`,
-        )}</ul></div>`,
+            html`<li><form method="post" action="/signin"><input type="hidden" name="workspace_id" value="${u.workspaceId}"><input type="hidden" name="user_id" value="${u.id}"><input type="hidden" name="next" value="${next}"><button type="submit">${u.name}</button> <span class="meta">${u.email} · ${u.workspaceName} (${u.role})</span></form></li>`,
+        )}</ul>`),
       ),
     );
   });

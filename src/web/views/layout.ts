@@ -50,6 +50,11 @@ export function layout(
 /** The logo: a constant drawing, never user data. */
 const logo = new Html(logoSvg);
 
+/** A signed-out page's frame: the brand above one centred card, in the page's main landmark. */
+export function centered(body: Html, attrs: { id?: string } = {}): Html {
+  return html`<main class="center"><p class="brand solo">${logo}<span>PepoSmart</span></p><div class="card"${attrs.id ? html` id="${attrs.id}"` : ''}>${body}</div></main>`;
+}
+
 export function page(title: string, body: Html, options: { refreshSeconds?: number } = {}): string {
   const refresh = options.refreshSeconds
     ? `<meta http-equiv="refresh" content="${options.refreshSeconds}">`

@@ -57,7 +57,9 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 .table-wrap{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px;margin:8px 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
-.center{max-width:480px;margin:60px auto;padding:0 16px}
+.center{max-width:520px;margin:48px auto;padding:0 16px}
+.brand.solo{color:var(--ink);justify-content:center;padding:0 0 14px;font-size:18px}
+ul.people{list-style:none;padding:0;margin:0}ul.people li{padding:10px 0;border-top:1px solid var(--line)}ul.people .meta{display:block;margin:4px 0 0}
 .empty{background:var(--card);border:1px dashed #c4ccd4;border-radius:var(--radius);padding:28px 24px;text-align:center;margin-bottom:16px}
 .empty h2{margin:0 0 6px;font-size:18px}.empty p{color:var(--muted);margin:0 auto 14px;max-width:520px}
 .filters{display:flex;flex-wrap:wrap;gap:6px;margin:0 0 16px;padding:0;list-style:none}
