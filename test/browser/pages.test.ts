@@ -172,6 +172,12 @@ const visits: Visit[] = [
     url: () => `${w.c.app.url}/suggestions/${w.suggestions.rejected}`,
     texts: ['Rejected'],
   },
+  {
+    name: 'disconnect-confirm',
+    as: 'alex',
+    url: app('/integrations/zoho/disconnect'),
+    texts: ['Disconnect Zoho CRM?', 'Cancel'],
+  },
   { name: 'not-found', as: 'alex', url: app('/no/such/page'), texts: ['Page not found'], status: 404 },
   {
     name: 'suggestion-not-found',
