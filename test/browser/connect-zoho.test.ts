@@ -76,7 +76,16 @@ describe('Connect Zoho CRM in a browser', { timeout: 60_000 }, () => {
   async function expectNotConnected(page: Page) {
     expect(await page.locator('#zoho-card').getAttribute('data-status')).toBe('not_connected');
     expect(await text(page, '#zoho-status')).toBe('Not connected');
+    expect(await page.locator('#zoho-status').getAttribute('class')).toBe('badge neutral');
     expect(await page.locator('#zoho-connect').isVisible()).toBe(true);
+    // What connecting does, and "Data we access" beside Connect, before anything is connected.
+    expect(await text(page, '#zoho-what')).toContain(
+      'Connecting lets PepoSmart look up each meeting’s attendees',
+    );
+    const permissions = page.locator('.actions #zoho-connect + #zoho-permissions');
+    expect(await permissions.isVisible()).toBe(true);
+    expect(await permissions.getAttribute('href')).toBe('/integrations/zoho/permissions');
+    expect(await page.locator('#zoho-sync').count()).toBe(0);
     expect(await page.locator('#zoho-account').count()).toBe(0);
     expect(await page.locator('#zoho-settings').count()).toBe(0);
   }
@@ -118,7 +127,12 @@ describe('Connect Zoho CRM in a browser', { timeout: 60_000 }, () => {
   async function expectConnectedCard(page: Page, account: ZohoAccount, dcLabel: string) {
     expect(await page.locator('#zoho-card[data-status=connected]').count()).toBe(1);
     expect(await text(page, '#zoho-status')).toBe('Connected');
+    expect(await page.locator('#zoho-status').getAttribute('class')).toBe('badge ok');
     expect(await text(page, '#zoho-user')).toBe(`${account.fullName} (${account.email})`);
+    // Nothing was booked in these tests: no sync yet, and zero counts for the last 7 days.
+    expect(await text(page, '#zoho-last-sync')).toBe('Nothing synced yet');
+    expect(await text(page, '#zoho-synced')).toBe('0 synced');
+    expect(await page.locator('#zoho-permissions').isVisible()).toBe(true);
     expect(await text(page, '#zoho-org')).toBe(account.orgName);
     expect(await text(page, '#zoho-dc')).toBe(dcLabel);
     expect(await page.locator('#zoho-problem').count()).toBe(0);

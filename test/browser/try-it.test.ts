@@ -49,4 +49,58 @@ describe('Try it panel in a browser', () => {
     const [deal] = await sb.client.records(c.org, 'Deals');
     expect(deal.Stage).toBe('Proposal/Price Quote');
   });
+
+  it('marks each field in error: styled summary announced as an alert, aria-invalid and the message beside the field; the Zoho user refused', async () => {
+    c = await connectedApp(sb, 'pglite', {}, { sync: true });
+    const page = b.page;
+    await page.goto(`${c.app.url}/signin?next=/integrations`);
+    await page.getByRole('button', { name: 'Alex Morgan' }).click();
+    await page.waitForURL(`${c.app.url}/integrations`);
+    const zohoUser = c.org.users[0]!.email;
+    await page.getByLabel('Attendee name').fill('');
+    await page.getByLabel('Attendee email').fill(zohoUser);
+    await page.getByRole('button', { name: 'Send the demo meeting' }).click();
+    await page.waitForURL(`${c.app.url}/integrations/try-it`);
+
+    const summary = page.getByRole('alert');
+    expect(await summary.getAttribute('id')).toBe('try-it-problems');
+    expect(await summary.getAttribute('class')).toBe('problem');
+    expect(await summary.locator('strong').textContent()).toBe('Check the fields marked below.');
+    // The summary is styled as a problem (the design system's red panel), not plain text.
+    expect(
+      await page.evaluate("getComputedStyle(document.getElementById('try-it-problems')).backgroundColor"),
+    ).not.toBe('rgba(0, 0, 0, 0)');
+    expect(await summary.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')))).toEqual([
+      '#try-name',
+      '#try-email',
+    ]);
+
+    for (const [label, message] of [
+      ['Attendee name', 'Enter the attendee’s name'],
+      ['Attendee email', `That is the Zoho CRM user you connected as (${zohoUser})`],
+    ] as const) {
+      const field = page.getByLabel(label);
+      expect(await field.getAttribute('aria-invalid'), label).toBe('true');
+      const describedBy = await field.getAttribute('aria-describedby');
+      const error = page.locator(`#${describedBy}`);
+      expect(await error.getAttribute('class'), label).toBe('field-error');
+      expect(await error.textContent(), label).toContain(message);
+      expect(await error.isVisible(), label).toBe(true);
+      // Beside its field: the message and the field share a parent.
+      expect(
+        await error.evaluate(
+          (el, id) => el.parentElement?.querySelector(`#${id}`) !== null,
+          await field.getAttribute('id'),
+        ),
+      ).toBe(true);
+    }
+    expect(await page.getByLabel('Sample meeting').getAttribute('aria-invalid')).toBeNull();
+    expect(await page.getByLabel('Attendee email').inputValue()).toBe(zohoUser);
+
+    // Corrected, the same form sends.
+    await page.getByLabel('Attendee name').fill('Grace Hopper');
+    await page.getByLabel('Attendee email').fill('grace.hopper@compilers.example');
+    await page.getByRole('button', { name: 'Send the demo meeting' }).click();
+    await page.waitForURL((u) => u.pathname === '/activity');
+  });
 });

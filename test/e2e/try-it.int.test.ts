@@ -241,10 +241,10 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     });
     expect(bad.status).toBe(400);
     const text = textOf(bad.html);
-    expect(text).toContain('choose one of the sample meetings');
-    expect(text).toContain('give the attendee a name');
-    expect(text).toContain('a valid email address');
-    expect(text).toContain('reload the page and send again');
+    expect(text).toContain('Choose one of the sample meetings');
+    expect(text).toContain('Enter the attendee’s name');
+    expect(text).toContain('Enter the attendee’s email address, like name@example.com');
+    expect(text).toContain('This form has expired: reload the page and send again');
     // The form shown again carries a fresh try id, so sending it works.
     expect(bad.html).toMatch(/name="try_id" value="[A-Za-z0-9_-]{12}"/);
     const host = await c.session.post(
@@ -252,7 +252,7 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
       await tryForm(c, { sample: 'f01', name: 'Me', email: 'ALEX@peposmart.test' }),
     );
     expect(host.status).toBe(400);
-    expect(textOf(host.html)).toContain('that is you, the host');
+    expect(textOf(host.html)).toContain('That is you, the host');
     expect(await eventsOf(c)).toEqual([]);
 
     const sam = await c.app.signIn('usr_sam');
@@ -269,6 +269,33 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     const stale = await c.session.post('/integrations/try-it', form);
     expect(stale.status).toBe(409);
     expect(textOf(stale.html)).toContain('Zoho CRM needs to be reconnected');
+    expect(await eventsOf(c)).toEqual([]);
+    expect(await records(c, 'Contacts')).toEqual([]);
+  });
+
+  it('the connected Zoho user’s own email is refused as the attendee, marked on the field (issue 14)', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    const zohoUser = c.org.users[0]!.email;
+    const res = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', name: 'Me at Zoho', email: ` ${zohoUser.toUpperCase()} ` }),
+    );
+    expect(res.status).toBe(400);
+    const message = `That is the Zoho CRM user you connected as (${zohoUser}): the meeting would be logged on yourself. Choose someone else as the attendee`;
+    // The summary: styled, announced, each entry a link to its field.
+    expect(res.html).toMatch(
+      /<div class="problem" id="try-it-problems" role="alert"><strong>Check the fields marked below\.<\/strong>/,
+    );
+    expect(textOf(res.html)).toContain(message);
+    expect(res.html).toContain(`<li><a href="#try-email">${message}</a></li>`);
+    // The field: invalid, described by its own message, which sits beside it in the field-error style.
+    expect(res.html).toMatch(
+      /<input type="email" name="email" id="try-email" [^>]*aria-invalid="true" aria-describedby="try-email-error">/,
+    );
+    expect(res.html).toContain(`<p class="field-error" id="try-email-error">${message}</p>`);
+    // Only the fields in error are marked.
+    expect(res.html).not.toMatch(/id="try-name" [^>]*aria-invalid/);
+    expect(res.html).not.toContain('id="try-name-error"');
     expect(await eventsOf(c)).toEqual([]);
     expect(await records(c, 'Contacts')).toEqual([]);
   });

@@ -1,11 +1,12 @@
 import type { FastifyInstance } from 'fastify';
 import { describeProblem, type ProblemCode } from '../../connections/problems.ts';
-import { findConnection, listWorkspaceConnections } from '../../connections/repo.ts';
+import { type Connection, findConnection, listWorkspaceConnections } from '../../connections/repo.ts';
+import { connectionSyncStats } from '../../sync/activity-stats.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
-import { zohoCard } from '../views/zoho-card.ts';
-import { tryItPanel } from './try-it.ts';
+import { connectionBadge, zohoCard } from '../views/zoho-card.ts';
+import { sandboxOrgUrl, tryItPanel } from './try-it.ts';
 
 const notices: Record<string, string> = {
   connected: 'Zoho CRM is connected.',
@@ -26,43 +27,63 @@ export function registerIntegrationsPage(app: FastifyInstance, ctx: WebContext) 
   app.get('/integrations', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const user = req.user!;
     const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+    const stats =
+      conn && conn.status !== 'not_connected'
+        ? await connectionSyncStats(ctx.db, conn, ctx.clock.now())
+        : undefined;
     const query = req.query as Record<string, unknown>;
     const notice = notices[String(query['done'] ?? '')];
     const failed = oneOffProblems.find((code) => code === query['failed']);
     const problem = failed ? describeProblem(failed) : undefined;
     const pageUser = ctx.auth.pageUser(req);
     const body = html`<h1>Integrations</h1>
-${notice ? html`<div class="notice" id="notice">${notice}</div>` : ''}
+${notice ? html`<div class="notice" id="notice" role="status">${notice}</div>` : ''}
 ${problem ? html`<div class="problem" id="connect-notice" role="alert"><strong>${problem.title}</strong><br>What to do: ${problem.check}</div>` : ''}
 <h2>CRM</h2>
-${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf)}
+${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf, stats)}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}
-${ctx.tryIt && conn?.status === 'connected' ? tryItPanel(ctx.tryIt.samples, pageUser.csrf, conn.settings) : ''}
+${ctx.tryIt && ctx.sandbox && conn?.status === 'connected' ? tryIt(ctx, conn, pageUser.csrf) : ''}
 ${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
     return reply.type('text/html').send(layout('Integrations', pageUser, '/integrations', body));
   });
 }
 
+function tryIt(ctx: WebContext, conn: Connection, csrf: string): Html {
+  return html`<h2 id="try-it-title">Try it</h2>
+${tryItPanel(ctx.tryIt?.samples ?? [], csrf, conn.settings, {
+  orgUrl: ctx.sandbox && conn.zohoOrg ? sandboxOrgUrl(ctx.sandbox.url, conn.zohoOrg.id) : undefined,
+})}`;
+}
+
+/**
+ * Where a newcomer finds what the integration wrote: the sandbox's front page lists its orgs,
+ * and each org's page shows its records and the latest API calls it received
+ * (sandbox/views/records.ts).
+ */
 function sandboxHint(sandbox: NonNullable<WebContext['sandbox']>): Html {
   const accounts = sandbox.accounts.map((a, i) => html`${i ? ' or ' : ''}<code>${a.email}</code> (${a.org})`);
   return html`<div class="notice" id="sandbox-hint">Sandbox mode: Connect opens the bundled Zoho sandbox.
 ${accounts.length ? html`Sign in there as ${accounts}.` : ''}
-Its records are visible at <a href="${sandbox.url}/__sandbox/">${sandbox.url}/__sandbox/</a>.</div>`;
+<a href="${sandbox.url}/__sandbox/">${sandbox.url}/__sandbox/</a> lists the sandbox’s orgs; each org’s page shows its
+records and its latest API calls.</div>`;
 }
 
+/**
+ * Admins: each member's connection. The Zoho account goes under the member, leaving the state
+ * column only as wide as its badge; inside a card (whose text may wrap anywhere) a long Zoho
+ * address cannot widen the table past a phone's screen.
+ */
 async function teamTable(ctx: WebContext, workspaceId: string): Promise<Html> {
   const rows = await listWorkspaceConnections(ctx.db, workspaceId);
-  const label = {
-    not_connected: 'Not connected',
-    connected: 'Connected',
-    reconnect_needed: 'Reconnect needed',
-  };
-  return html`<h2>Team connections</h2>
-<table id="team-connections"><thead><tr><th>Member</th><th>Zoho CRM</th><th>Zoho account</th></tr></thead><tbody>
-${rows.map(
-  (
-    r,
-  ) => html`<tr><td>${r.member.name} (${r.member.email})</td><td>${label[r.connection?.status ?? 'not_connected']}</td>
-<td>${r.connection?.status !== 'not_connected' && r.connection?.zohoUser ? `${r.connection.zohoUser.email} · ${r.connection.zohoOrg?.name ?? ''}` : ''}</td></tr>`,
-)}</tbody></table>`;
+  return html`<h2 id="team-title">Team connections</h2>
+<section class="card" aria-labelledby="team-title"><div class="table-wrap"><table id="team-connections"><thead><tr><th scope="col">Member</th><th scope="col">Zoho CRM</th></tr></thead><tbody>
+${rows.map((r) => {
+  const status = r.connection?.status ?? 'not_connected';
+  const zoho = status !== 'not_connected' ? r.connection : undefined;
+  return html`<tr><td>${r.member.name} (${r.member.email})${
+    zoho?.zohoUser
+      ? html`<br><span class="meta">Zoho account ${zoho.zohoUser.email}${zoho.zohoOrg ? ` · ${zoho.zohoOrg.name}` : ''}</span>`
+      : ''
+  }</td><td>${connectionBadge(status)}</td></tr>`;
+})}</tbody></table></div></section>`;
 }

@@ -40,56 +40,135 @@ function settingsOff(s: ConnectionSettings): string[] {
   ].filter((x): x is string => Boolean(x));
 }
 
+/** The sandbox's page of one org: its records and the latest API calls it received. */
+export const sandboxOrgUrl = (sandboxUrl: string, orgId: string) =>
+  `${sandboxUrl}/__sandbox/orgs/${encodeURIComponent(orgId)}/view`;
+
+type Field = 'sample' | 'name' | 'email' | 'try_id';
+interface Problem {
+  path: string;
+  message: string;
+}
+
+/** Where each field's message goes: the field's own id, or the Send button for the form's try id. */
+const fieldIds: Record<Field, string> = {
+  sample: 'try-sample',
+  name: 'try-name',
+  email: 'try-email',
+  try_id: 'try-send',
+};
+const fieldOrder = Object.keys(fieldIds) as Field[];
+const isField = (path: string): path is Field => Object.hasOwn(fieldIds, path);
+
+/**
+ * The form's errors as GOV.UK forms show them: a summary first, each entry a link to its field;
+ * each field marked invalid, its message next to it and tied to it by aria-describedby.
+ */
+function fieldErrors(problems: readonly Problem[]) {
+  const of = (field: Field) => problems.find((p) => p.path === field);
+  const errorId = (field: Field) => `${fieldIds[field]}-error`;
+  return {
+    summary: problems.length
+      ? html`<div class="problem" id="try-it-problems" role="alert"><strong>Check the fields marked below.</strong>
+<ul class="entries">${fieldOrder.flatMap((f) => {
+          const p = of(f);
+          return p ? [html`<li><a href="#${fieldIds[f]}">${p.message}</a></li>`] : [];
+        })}${problems.filter((p) => !isField(p.path)).map((p) => html`<li>${p.message}</li>`)}</ul></div>`
+      : '',
+    /** For a control that cannot be invalid itself (the Send button): only the pointer. */
+    describedBy: (field: Field) => (of(field) ? html` aria-describedby="${errorId(field)}"` : ''),
+    /** The attributes that mark a field invalid and point at its message. */
+    attrs: (field: Field) =>
+      of(field) ? html` aria-invalid="true" aria-describedby="${errorId(field)}"` : '',
+    message: (field: Field) => {
+      const p = of(field);
+      return p ? html`<p class="field-error" id="${errorId(field)}">${p.message}</p>` : '';
+    },
+  };
+}
+
 export function tryItPanel(
   samples: readonly SampleMeeting[],
   csrf: string,
   settings: ConnectionSettings,
-  values?: FormValues,
-  problems: ReadonlyArray<{ path: string; message: string }> = [],
+  options: { values?: FormValues; problems?: readonly Problem[]; orgUrl?: string | undefined } = {},
 ): Html {
   const first = samples[0];
   if (!first) return html``;
-  const v = values ?? { tryId: newTryId(), sample: first.id, ...sampleAttendee(first), withDeal: true };
-  const problem = (field: string) =>
-    problems.filter((p) => p.path === field).map((p) => html`<span class="field-error">${p.message}</span>`);
+  const v = options.values ?? {
+    tryId: newTryId(),
+    sample: first.id,
+    ...sampleAttendee(first),
+    withDeal: true,
+  };
+  const e = fieldErrors(options.problems ?? []);
   const off = settingsOff(settings);
-  return html`<h2>Try it</h2>
-<section class="card" id="try-it">
+  const org = options.orgUrl
+    ? html`<a href="${options.orgUrl}">your sandbox org’s page</a> (its records and the latest API calls it received)`
+    : 'the sandbox org’s page';
+  return html`<section class="card" id="try-it" aria-label="Try it">
 <p>Sandbox mode: send a demo booking with an attendee of your choosing, then its meeting notes with a
 sample transcript, through the same signed event API the scheduling platform uses. The Contact, the Notes
-and the Tasks appear in the sandbox org and on the Activity page, and, when the meeting points the deal to
-another stage, a suggestion on the Suggestions page.</p>
+and the Tasks appear on ${org} and on the <a href="/activity">Activity</a> page, and, when the meeting points
+the deal to another stage, a suggestion on the <a href="/suggestions">Suggestions</a> page.</p>
 ${off.length ? html`<p class="hint" id="try-it-settings">Switched off in your settings above, so left out: ${off.join('; ')}.</p>` : ''}
-${problems.length ? html`<div class="problem" id="try-it-problems">Check the fields marked below.</div>` : ''}
-<form method="post" action="/integrations/try-it"><input type="hidden" name="_csrf" value="${csrf}">
+${e.summary}
+<form method="post" action="/integrations/try-it" novalidate><input type="hidden" name="_csrf" value="${csrf}">
 <input type="hidden" name="try_id" value="${v.tryId}">
-<label>Sample meeting <select name="sample" id="try-sample">${samples.map(
+<div><label for="try-sample">Sample meeting</label>${e.message('sample')}
+<select name="sample" id="try-sample"${e.attrs('sample')}>${samples.map(
     (s) =>
       html`<option value="${s.id}"${s.id === v.sample ? html` selected` : ''}>${s.meeting.title} (deal at ${s.current_stage})</option>`,
-  )}</select> ${problem('sample')}</label>
-<label>Attendee name <input name="name" id="try-name" value="${v.name}" maxlength="200"> ${problem('name')}</label>
-<label>Attendee email <input name="email" id="try-email" type="email" value="${v.email}" maxlength="254"> ${problem('email')}</label>
+  )}</select></div>
+<div><label for="try-name">Attendee name</label>${e.message('name')}
+<input type="text" name="name" id="try-name" value="${v.name}" maxlength="200" size="30" autocomplete="off"${e.attrs('name')}></div>
+<div><label for="try-email">Attendee email</label>${e.message('email')}
+<input type="email" name="email" id="try-email" value="${v.email}" maxlength="254" size="40" autocomplete="off" spellcheck="false"${e.attrs('email')}></div>
 <label><input type="checkbox" name="with_deal" id="try-with-deal"${v.withDeal ? html` checked` : ''}>
 Make them an existing customer first: a Contact with a new open deal at the sample's stage in the sandbox
 org (without a deal there is no stage to suggest)</label>
-<div class="actions"><button type="submit" id="try-send">Send the demo meeting</button> ${problem('try_id')}</div>
+${e.message('try_id')}
+<div class="actions"><button type="submit" id="try-send"${e.describedBy('try_id')}>Send the demo meeting</button></div>
 </form></section>`;
 }
 
 const form = z.object({
   try_id: z
-    .string({ error: 'reload the page and send again' })
-    .regex(tryIdPattern, 'reload the page and send again'),
-  sample: z.string().min(1, 'choose a sample meeting'),
+    .string({ error: 'This form has expired: reload the page and send again' })
+    .regex(tryIdPattern, 'This form has expired: reload the page and send again'),
+  sample: z
+    .string({ error: 'Choose one of the sample meetings' })
+    .min(1, 'Choose one of the sample meetings'),
   name: z
-    .string()
+    .string({ error: 'Enter the attendee’s name' })
     .trim()
-    .min(1, 'give the attendee a name')
-    .max(200, 'at most 200 characters')
-    .refine(storable, controlCharsMessage),
-  email: z.string().trim().pipe(z.email('a valid email address')),
-  with_deal: z.literal('on').optional(),
+    .min(1, 'Enter the attendee’s name')
+    .max(200, 'The attendee’s name must be 200 characters or fewer')
+    .refine(storable, `The attendee’s name ${controlCharsMessage}`),
+  email: z
+    .string({ error: 'Enter the attendee’s email address, like name@example.com' })
+    .trim()
+    .pipe(z.email('Enter the attendee’s email address, like name@example.com')),
+  with_deal: z.literal('on', 'Tick the box or leave it clear').optional(),
 });
+
+/**
+ * Attendees the demo must not use: the host, and the Zoho CRM user the connection acts as.
+ * Either would put the meeting on the user's own record: PepoSmart would look the user up (or
+ * add them) as their own customer.
+ */
+function ownAddress(
+  email: string,
+  user: { email: string },
+  conn: Connection | undefined,
+): string | undefined {
+  const e = email.trim().toLowerCase();
+  if (e === user.email.toLowerCase()) return 'That is you, the host: choose someone else as the attendee';
+  const zoho = conn?.zohoUser?.email;
+  if (zoho && e === zoho.toLowerCase())
+    return `That is the Zoho CRM user you connected as (${zoho}): the meeting would be logged on yourself. Choose someone else as the attendee`;
+  return undefined;
+}
 
 const sent = 'The demo booking and its meeting notes were sent; they are listed below as they sync.';
 const noDeal = `${sent} No deal was added:`;
@@ -117,8 +196,8 @@ export function tryItNotice(query: unknown): Html | undefined {
 function notReady(conn: Connection | undefined): Html | undefined {
   if (conn?.status === 'connected' && conn.zohoOrg) return undefined;
   return conn?.status === 'reconnect_needed'
-    ? html`<div class="problem" id="try-it-not-connected">Zoho CRM needs to be reconnected: reconnect on the <a href="/integrations">Integrations</a> page, then try again.</div>`
-    : html`<div class="problem" id="try-it-not-connected">Connect Zoho CRM on the <a href="/integrations">Integrations</a> page first: the demo meeting is synced to the org you connect.</div>`;
+    ? html`<div class="problem" id="try-it-not-connected" role="alert">Zoho CRM needs to be reconnected: reconnect on the <a href="/integrations">Integrations</a> page, then try again.</div>`
+    : html`<div class="problem" id="try-it-not-connected" role="alert">Connect Zoho CRM on the <a href="/integrations">Integrations</a> page first: the demo meeting is synced to the org you connect.</div>`;
 }
 
 export function registerTryIt(
@@ -140,23 +219,32 @@ export function registerTryIt(
     };
     const parsed = form.safeParse(body);
     const sample = samples.find((s) => s.id === values.sample);
-    const problems = parsed.success
+    const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+    const problems: Problem[] = parsed.success
       ? []
       : parsed.error.issues.map((i) => ({ path: String(i.path[0] ?? ''), message: i.message }));
     if (!sample && !problems.some((p) => p.path === 'sample'))
-      problems.push({ path: 'sample', message: 'choose one of the sample meetings' });
-    if (parsed.success && parsed.data.email.toLowerCase() === user.email.toLowerCase())
-      problems.push({ path: 'email', message: 'that is you, the host: choose someone else as the attendee' });
-    const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+      problems.push({ path: 'sample', message: 'Choose one of the sample meetings' });
+    const own = problems.some((p) => p.path === 'email') ? undefined : ownAddress(values.email, user, conn);
+    if (own) problems.push({ path: 'email', message: own });
     const blocked = notReady(conn);
     if (!parsed.success || !sample || problems.length || blocked || !conn) {
       const page = html`<h1>Try it</h1>
+<p><a href="/integrations">Back to Integrations</a></p>
 ${blocked ?? ''}
-${conn ? tryItPanel(samples, pageUser.csrf, conn.settings, values, problems) : ''}`;
+${
+  conn
+    ? tryItPanel(samples, pageUser.csrf, conn.settings, {
+        values,
+        problems,
+        orgUrl: conn.zohoOrg ? sandboxOrgUrl(options.sandboxUrl, conn.zohoOrg.id) : undefined,
+      })
+    : ''
+}`;
       return reply
         .code(blocked ? 409 : 400)
         .type('text/html')
-        .send(layout('Try it', pageUser, '/integrations', page));
+        .send(layout(problems.length ? 'Error: Try it' : 'Try it', pageUser, '/integrations', page));
     }
 
     const { rows } = await ctx.db.query('SELECT 1 FROM events WHERE workspace_id = $1 AND id = $2', [
