@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import type { Analysis } from '../analysis/analysis.ts';
 import type { Database, Queryable } from '../db/port.ts';
+import type { Deal } from '../zoho/deals.ts';
 import type { DealWithStages } from './context.ts';
 
 /**
@@ -8,6 +9,32 @@ import type { DealWithStages } from './context.ts';
  * deal's pipeline with enough confidence; kept with everything the user needs to decide.
  */
 export const MIN_CONFIDENCE = 0.6;
+
+/**
+ * What tells a deal from another of the same name, as Zoho CRM gave it when the suggestion was
+ * made (kept, so the pages never ask Zoho again to show it).
+ */
+export interface DealFacts {
+  closingDate: string | null;
+}
+
+/** A deal the user may move instead of the suggested one: another open deal of the contact. */
+export interface OtherDeal {
+  id: string;
+  name: string;
+  stage: string;
+  pipeline: string;
+  stages: Array<{ name: string; closed: boolean }>;
+  facts: DealFacts;
+}
+
+export const factsOf = (deal: Deal): DealFacts => ({ closingDate: deal.closingDate });
+
+/** Facts as stored; rows written before they were kept have none. */
+const storedFacts = (v: unknown): DealFacts => {
+  const f = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
+  return { closingDate: typeof f['closingDate'] === 'string' ? f['closingDate'] : null };
+};
 
 export interface Suggestion {
   id: string;
@@ -21,6 +48,7 @@ export interface Suggestion {
   contactEmail: string;
   dealId: string;
   dealName: string;
+  dealFacts: DealFacts;
   pipeline: string;
   stages: Array<{ name: string; closed: boolean }>;
   fromStage: string;
@@ -31,13 +59,7 @@ export interface Suggestion {
   intent: string;
   sentiment: string;
   nextSteps: string[];
-  otherDeals: Array<{
-    id: string;
-    name: string;
-    stage: string;
-    pipeline: string;
-    stages: Array<{ name: string; closed: boolean }>;
-  }>;
+  otherDeals: OtherDeal[];
   status: 'open' | 'deciding' | 'approved' | 'rejected' | 'conflict' | 'failed';
   outcome: string | null;
   createdAt: Date;
@@ -74,8 +96,8 @@ export async function createSuggestion(
   const { rows } = await q.query<{ id: string }>(
     `INSERT INTO suggestions (id, workspace_id, user_id, connection_id, event_id, booking_id, meeting_title,
         contact_id, contact_email, deal_id, deal_name, pipeline, stages, from_stage, suggested_stage, confidence,
-        rationale, evidence, intent, sentiment, next_steps, other_deals, status)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, 'open')
+        rationale, evidence, intent, sentiment, next_steps, other_deals, deal_facts, status)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, $19, $20, $21, $22, $23, 'open')
      ON CONFLICT (event_id, workspace_id, contact_id) DO NOTHING RETURNING id`,
     [
       id,
@@ -100,14 +122,18 @@ export async function createSuggestion(
       input.analysis.sentiment,
       JSON.stringify(input.analysis.next_steps),
       JSON.stringify(
-        input.others.map((d) => ({
-          id: d.id,
-          name: d.name,
-          stage: d.stage,
-          pipeline: d.pipelineName,
-          stages: d.stages,
-        })),
+        input.others.map(
+          (d): OtherDeal => ({
+            id: d.id,
+            name: d.name,
+            stage: d.stage,
+            pipeline: d.pipelineName,
+            stages: d.stages,
+            facts: factsOf(d),
+          }),
+        ),
       ),
+      JSON.stringify(factsOf(input.deal)),
     ],
   );
   return { id: rows[0]?.id ?? id, created: Boolean(rows[0]) };
@@ -129,6 +155,7 @@ function toSuggestion(r: Record<string, unknown>): Suggestion {
     contactEmail: String(r['contact_email']),
     dealId: String(r['deal_id']),
     dealName: String(r['deal_name']),
+    dealFacts: storedFacts(json(r['deal_facts'])),
     pipeline: String(r['pipeline']),
     stages: json(r['stages']),
     fromStage: String(r['from_stage']),
@@ -139,7 +166,10 @@ function toSuggestion(r: Record<string, unknown>): Suggestion {
     intent: String(r['intent']),
     sentiment: String(r['sentiment']),
     nextSteps: json(r['next_steps']),
-    otherDeals: json(r['other_deals']),
+    otherDeals: json<Array<Omit<OtherDeal, 'facts'> & { facts?: unknown }>>(r['other_deals']).map((d) => ({
+      ...d,
+      facts: storedFacts(d.facts),
+    })),
     status: r['status'] as Suggestion['status'],
     outcome: (r['outcome'] as string | null) ?? null,
     createdAt: new Date(String(r['created_at'])),
@@ -175,6 +205,8 @@ export async function findSuggestion(db: Queryable, v: Viewer, id: string): Prom
 export interface Decision {
   action: 'approve' | 'reject';
   userId: string;
+  /** Who decided, by name; null once that user is gone from PepoSmart. */
+  userName: string | null;
   dealId: string;
   fromStage: string;
   toStage: string | null;
@@ -189,13 +221,15 @@ export async function decisionsOf(
   suggestionId: string,
 ): Promise<Decision[]> {
   const { rows } = await db.query(
-    `SELECT user_id, action, deal_id, from_stage, to_stage, outcome, detail, at FROM suggestion_decisions
-      WHERE workspace_id = $1 AND suggestion_id = $2 ORDER BY id`,
+    `SELECT d.user_id, u.name AS user_name, d.action, d.deal_id, d.from_stage, d.to_stage, d.outcome, d.detail, d.at
+       FROM suggestion_decisions d LEFT JOIN users u ON u.id = d.user_id AND u.workspace_id = d.workspace_id
+      WHERE d.workspace_id = $1 AND d.suggestion_id = $2 ORDER BY d.id`,
     [workspaceId, suggestionId],
   );
   return rows.map((r) => ({
     action: r['action'] as Decision['action'],
     userId: String(r['user_id']),
+    userName: (r['user_name'] as string | null) ?? null,
     dealId: String(r['deal_id']),
     fromStage: String(r['from_stage']),
     toStage: (r['to_stage'] as string | null) ?? null,
