@@ -16,8 +16,36 @@ export type DecisionResult =
   | { kind: 'conflict'; message: string }
   | { kind: 'failed'; message: string }
   | { kind: 'refused'; message: string }
-  /** Nothing was decided: Zoho could not be reached or the connection needs attention. */
-  | { kind: 'unavailable'; message: string };
+  /** Nothing was decided: the suggestion is open again, and `reason` says what stood in the way. */
+  | { kind: 'unavailable'; reason: Unavailable; message: string };
+
+/**
+ * Why an approval could not be carried out, each with its own way on (the page words them):
+ * - not_connected / reconnect_needed: the owner's Zoho connection is gone or refused; connect again;
+ * - no_access: Zoho refused this user the deal (profile permission, edition): an admin in Zoho CRM;
+ * - unreachable: Zoho did not answer the re-read, or answered unexpectedly: try again;
+ * - unconfirmed: the stage change was sent but never confirmed, so it may have been made: a new
+ *   approval re-reads the deal first, so it is never written twice.
+ */
+export type Unavailable = 'not_connected' | 'reconnect_needed' | 'no_access' | 'unreachable' | 'unconfirmed';
+
+/** What stopped an approval, from the error and whether the stage change had been sent yet. */
+export function unavailableReason(err: unknown, sent: boolean): Unavailable | undefined {
+  if (err instanceof ConnectionUnavailableError) return err.reason;
+  if (!(err instanceof ZohoError)) return undefined;
+  if (err.kind === 'token' || err.kind === 'grant' || err.kind === 'scope') return 'reconnect_needed';
+  if (err.kind === 'permission' || err.kind === 'edition') return 'no_access';
+  // A refused call (429) was not applied; anything else after sending may have been.
+  return sent && err.kind !== 'rate_limit' ? 'unconfirmed' : 'unreachable';
+}
+
+const unavailableMessages: Record<Unavailable, string> = {
+  not_connected: 'Zoho CRM is not connected: nothing was written.',
+  reconnect_needed: 'Zoho CRM needs reconnecting: nothing was written.',
+  no_access: 'Zoho CRM refused access to the deal: nothing was written.',
+  unreachable: 'Zoho CRM could not be reached: nothing was written.',
+  unconfirmed: 'Zoho CRM did not confirm the stage change: it may or may not have been made.',
+};
 
 type Deps = Pick<ConnectionDeps, 'db' | 'deals' | 'tokens' | 'logger'>;
 
@@ -78,7 +106,7 @@ export async function rejectSuggestion(deps: Deps, v: Viewer, id: string): Promi
     from: s.fromStage,
     to: null,
     outcome: 'rejected',
-    detail: 'Rejected: nothing was written to Zoho CRM.',
+    detail: 'Nothing was written to Zoho CRM.',
     status: 'rejected',
   });
   return { kind: 'rejected' };
@@ -107,6 +135,8 @@ export async function approveSuggestion(
     await reopen();
     return { kind: 'refused', message: 'Choose a different stage of that deal’s own pipeline.' };
   }
+  // Set once the stage change is on its way: a failure after that may have moved the deal.
+  let sent = false;
   try {
     const auth = deps.tokens.source(s.connectionId, s.workspaceId);
     const now = await deps.deals.get(auth, target.id);
@@ -114,7 +144,9 @@ export async function approveSuggestion(
     if (!now || now.stage !== target.stage || closedNow) {
       const message = !now
         ? `The deal “${target.name}” is no longer in Zoho CRM: nothing was written.`
-        : `The deal “${target.name}” is now at “${now.stage}” (it was at “${target.stage}” when this was suggested), so nothing was written.`;
+        : now.stage === to
+          ? `The deal “${target.name}” is already at “${to}” in Zoho CRM, so nothing more was written.`
+          : `The deal “${target.name}” is now at “${now.stage}” (it was at “${target.stage}” when this was suggested), so nothing was written.`;
       await finish(deps, s, v, {
         action: 'approve',
         dealId: target.id,
@@ -132,6 +164,7 @@ export async function approveSuggestion(
     );
     // The only path that writes a Deal: the suite checks every Deal write the sandbox saw against this line.
     deps.logger.info({ suggestionId: s.id, dealId: target.id }, 'writing deal stage after approval');
+    sent = true;
     const result = await deps.deals.setStage(
       auth,
       target.id,
@@ -166,17 +199,18 @@ export async function approveSuggestion(
     return { kind: 'written', from: target.stage, to };
   } catch (err) {
     await reopen();
-    if (err instanceof ConnectionUnavailableError)
-      return {
-        kind: 'failed',
-        message:
-          'Zoho CRM is not connected (or needs reconnecting): nothing was written. Reconnect, then approve again.',
-      };
-    if (err instanceof ZohoError)
-      return {
-        kind: 'failed',
-        message: `Zoho CRM could not be reached or refused (${err.message}): nothing was written. Try again.`,
-      };
-    throw err;
+    const reason = unavailableReason(err, sent);
+    if (!reason) throw err;
+    deps.logger.warn(
+      {
+        suggestionId: s.id,
+        reason,
+        ...(err instanceof ZohoError
+          ? { zoho: { kind: err.kind, status: err.status, code: err.zohoCode } }
+          : {}),
+      },
+      'deal-stage approval not carried out',
+    );
+    return { kind: 'unavailable', reason, message: unavailableMessages[reason] };
   }
 }

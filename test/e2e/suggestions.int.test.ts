@@ -36,9 +36,11 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
     const { id, dealIds } = await suggestion();
     expect(id).toBeDefined();
     expect(await stageOf(c!, dealIds[0]!)).toBe('Value Proposition');
-    const list = textOf((await c!.session.get('/suggestions')).html);
+    const listHtml = (await c!.session.get('/suggestions')).html;
+    expect(listHtml).toContain('<span class="badge waiting">Waiting for your decision</span>');
+    const list = textOf(listHtml);
     expect(list).toContain(
-      'Analytical Engines : “Value Proposition” → “Proposal/Price Quote” · Waiting for your decision',
+      'Analytical Engines Waiting for your decision Value Proposition → Proposal/Price Quote Sales pipeline · contact ada.lovelace@analytical.example',
     );
     const page = (await c!.session.get(`/suggestions/${id}`)).html;
     expect(textOf(page)).toContain('please send me the formal quote for 30 seats');
@@ -50,8 +52,12 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
     });
     expect(approved.status).toBe(303);
     expect(await stageOf(c!, dealIds[0]!)).toBe('Proposal/Price Quote');
-    const after = textOf((await c!.session.get(`/suggestions/${id}`)).html);
-    expect(after).toContain('Approved: stage written');
+    const afterHtml = (await c!.session.get(`/suggestions/${id}`)).html;
+    expect(afterHtml).toContain('<span class="badge ok">Approved</span>');
+    const after = textOf(afterHtml);
+    expect(after).toContain(
+      'Approved Moved “Analytical Engines” from “Value Proposition” to “Proposal/Price Quote”. Approved by Alex Morgan',
+    );
     const { rows } = await c!.app.db.query(
       'SELECT user_id, action, from_stage, to_stage, outcome FROM suggestion_decisions WHERE suggestion_id = $1',
       [id],
@@ -96,7 +102,9 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
       stage: 'Proposal/Price Quote',
     });
     expect(await stageOf(c!, dealIds[0]!)).toBe('Needs Analysis');
-    const page = textOf((await c!.session.get(`/suggestions/${id}`)).html);
+    const pageHtml = (await c!.session.get(`/suggestions/${id}`)).html;
+    expect(pageHtml).toContain('<span class="badge failed">Not written: the deal changed</span>');
+    const page = textOf(pageHtml);
     expect(page).toContain(
       'is now at “Needs Analysis” (it was at “Value Proposition” when this was suggested), so nothing was written',
     );

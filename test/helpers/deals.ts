@@ -48,16 +48,25 @@ export async function seedRecords(
   return res.body.data.map((d: { details: { id: string } }) => d.details.id);
 }
 
-/** Ada as a Contact with these deals, a booking with her, then its notes: the suggestion's id. */
+/**
+ * A Contact (Ada by default) with these deals, a booking with them (hosted by Alex by default),
+ * then its notes: the suggestion's id.
+ */
 export async function suggestionFor(
   client: SandboxClient,
   c: Connected,
   deals: Array<Record<string, unknown>> = [
     { Deal_Name: 'Analytical Engines', Stage: 'Value Proposition', Pipeline: 'Sales' },
   ],
+  options: {
+    attendee?: { email: string; name: string };
+    host?: { user_id: string; email: string; name?: string };
+  } = {},
 ) {
+  const attendee = options.attendee ?? ada;
+  const [first, ...rest] = attendee.name.split(' ');
   const [contact] = await seedRecords(client, c.org, 'Contacts', [
-    { Last_Name: 'Lovelace', First_Name: 'Ada', Email: ada.email },
+    { Last_Name: rest.join(' ') || first, First_Name: first, Email: attendee.email },
   ]);
   const dealIds = await seedRecords(
     client,
@@ -65,7 +74,7 @@ export async function suggestionFor(
     'Deals',
     deals.map((d) => ({ ...d, Contact_Name: contact })),
   );
-  const booking = bookingEvent({ attendees: [ada] });
+  const booking = bookingEvent({ attendees: [attendee], ...(options.host ? { host: options.host } : {}) });
   await sendEvent(c.app.url, booking);
   expect(await settled(c.app.db, booking.id)).toBe('done');
   const notes = notesEvent(booking.data.booking.id, { transcript: quoteTranscript });

@@ -1,16 +1,22 @@
-import type { FastifyInstance, FastifyRequest } from 'fastify';
-import { relevanceRule } from '../../deals/context.ts';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { findConnection } from '../../connections/repo.ts';
 import { approveSuggestion, type DecisionResult, rejectSuggestion } from '../../deals/decide.ts';
-import {
-  decisionsOf,
-  findSuggestion,
-  listSuggestions,
-  type Suggestion,
-  type Viewer,
-} from '../../deals/suggestions.ts';
+import { findSuggestion, listSuggestions, type Suggestion, type Viewer } from '../../deals/suggestions.ts';
 import type { WebContext } from '../context.ts';
+import { sendProblemPage } from '../views/error-page.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
+import { emptyState, utcMinute } from '../views/ui.ts';
+import { suggestionPage } from './suggestion-detail.ts';
+import {
+  connectionNotice,
+  dealFacts,
+  isOwner,
+  ownersName,
+  stageChange,
+  statusBadge,
+  unavailableReasons,
+} from './suggestion-views.ts';
 
 /**
  * `/suggestions`: deal-stage suggestions with their evidence; Approve (optionally another stage
@@ -24,56 +30,66 @@ const viewer = (req: FastifyRequest): Viewer => ({
   admin: req.user!.role === 'admin',
 });
 
-const statusLabel: Record<Suggestion['status'], string> = {
-  open: 'Waiting for your decision',
-  deciding: 'Being decided',
-  approved: 'Approved: stage written',
-  rejected: 'Rejected',
-  conflict: 'Not written: the deal changed',
-  failed: 'Not written: Zoho CRM refused',
+/** A repeated query parameter arrives as an array: it names nothing, so it counts as absent. */
+const queryValue = (req: FastifyRequest, name: string): string | undefined => {
+  const v = (req.query as Record<string, unknown>)[name];
+  return typeof v === 'string' ? v : undefined;
 };
+
+const noSuchSuggestion = (ctx: WebContext, req: FastifyRequest, reply: FastifyReply) =>
+  sendProblemPage(ctx.auth, req, reply, {
+    status: 404,
+    title: 'Suggestion not found',
+    text: 'There is no suggestion at this address that you can see: it may have been deleted with its meeting, or belong to someone else.',
+    back: { href: '/suggestions', label: 'All suggestions' },
+  });
 
 export function registerSuggestionsPage(app: FastifyInstance, ctx: WebContext) {
   app.get('/suggestions', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const v = viewer(req);
     const list = await listSuggestions(ctx.db, v);
+    const status = (await findConnection(ctx.db, v.workspaceId, v.userId))?.status ?? 'not_connected';
+    const waiting = list.filter((s) => s.status === 'open' || s.status === 'deciding');
+    const decided = list.filter((s) => !waiting.includes(s));
     const body = html`<h1>Deal-stage suggestions</h1>
-<p>What PepoSmart’s meeting analysis suggests for your deals. Nothing is written to a Deal until you approve.${v.admin ? ' As an admin you see your workspace’s; each is decided by its owner.' : ''}</p>
-${
-  list.length
-    ? html`<ul class="suggestions">${list.map(
-        (s) =>
-          html`<li class="card" data-status="${s.status}"><a href="/suggestions/${s.id}">${s.dealName}</a>: “${s.fromStage}” → “${s.suggestedStage}” · ${statusLabel[s.status]} · ${s.meetingTitle}${v.admin && s.userId !== v.userId ? ` · ${s.ownerName ?? s.userId}` : ''}</li>`,
-      )}</ul>`
-    : html`<p id="no-suggestions">No suggestions yet: they appear after meetings whose notes point to a new stage.</p>`
-}`;
+<p class="lede">What PepoSmart’s meeting analysis suggests for your deals. Nothing is written to a deal until you approve.${v.admin ? ' As an admin you see your workspace’s; each is decided by its owner, through their Zoho CRM connection.' : ''}</p>
+${waiting.some((s) => isOwner(s, v)) ? connectionNotice(status) : ''}
+${list.length ? '' : emptyList(status)}
+${waiting.length ? html`<h2>Waiting for a decision (${waiting.length})</h2>${waiting.map((s) => listCard(s, v))}` : ''}
+${decided.length ? html`<h2>Decided (${decided.length})</h2>${decided.map((s) => listCard(s, v))}` : ''}`;
     return reply.type('text/html').send(layout('Suggestions', ctx.auth.pageUser(req), '/suggestions', body));
   });
 
   app.get('/suggestions/:id', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const v = viewer(req);
     const s = await findSuggestion(ctx.db, v, String((req.params as Record<string, string>)['id']));
-    if (!s) return reply.code(404).type('text/plain').send('No such suggestion here.');
-    const chosen = String((req.query as Record<string, string>)['deal'] ?? s.dealId);
-    const message =
-      (req.query as Record<string, string>)['error'] === 'unavailable'
-        ? 'Zoho CRM could not be reached (or needs reconnecting): nothing was written. Try again in a moment.'
-        : undefined;
-    return reply
-      .type('text/html')
-      .send(
-        layout(
-          'Suggestion',
-          ctx.auth.pageUser(req),
-          '/suggestions',
-          await detail(ctx, v, s, chosen, message, ctx.auth.pageUser(req).csrf),
-        ),
-      );
+    if (!s) return noSuchSuggestion(ctx, req, reply);
+    const code = queryValue(req, 'error');
+    const problem = unavailableReasons.find((r) => r === code);
+    const pageUser = ctx.auth.pageUser(req);
+    const body = await suggestionPage(ctx, v, s, {
+      chosen: queryValue(req, 'deal') ?? s.dealId,
+      // Only while it is open again: a later visit after a decision shows what was decided.
+      problem: s.status === 'open' ? problem : undefined,
+      csrf: pageUser.csrf,
+    });
+    return reply.type('text/html').send(layout(`Suggestion: ${s.dealName}`, pageUser, '/suggestions', body));
   });
 
-  // The page shows the stored outcome; only a fixed message travels in the address.
+  // The page shows the stored outcome; only a fixed code travels in the address.
   const decided = (id: string, r: DecisionResult) =>
-    `/suggestions/${id}${r.kind === 'unavailable' ? '?error=unavailable' : ''}`;
+    `/suggestions/${encodeURIComponent(id)}${r.kind === 'unavailable' ? `?error=${r.reason}` : ''}`;
+
+  async function answer(req: FastifyRequest, reply: FastifyReply, id: string, r: DecisionResult) {
+    if (r.kind !== 'refused') return reply.redirect(decided(id, r), 303);
+    if (!(await findSuggestion(ctx.db, viewer(req), id))) return noSuchSuggestion(ctx, req, reply);
+    return sendProblemPage(ctx.auth, req, reply, {
+      status: 403,
+      title: 'Not decided',
+      text: r.message,
+      back: { href: `/suggestions/${encodeURIComponent(id)}`, label: 'Back to the suggestion' },
+    });
+  }
 
   app.post('/suggestions/:id/approve', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const id = String((req.params as Record<string, string>)['id']);
@@ -82,84 +98,39 @@ ${
       dealId: form['deal_id'],
       stage: form['stage'],
     });
-    if (r.kind === 'refused' && !(await findSuggestion(ctx.db, viewer(req), id)))
-      return reply.code(404).type('text/plain').send('No such suggestion here.');
-    if (r.kind === 'refused') return reply.code(403).type('text/plain').send(r.message);
-    return reply.redirect(decided(id, r), 303);
+    return answer(req, reply, id, r);
   });
 
   app.post('/suggestions/:id/reject', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
     const id = String((req.params as Record<string, string>)['id']);
-    const r = await rejectSuggestion(ctx.connections, viewer(req), id);
-    if (r.kind === 'refused' && !(await findSuggestion(ctx.db, viewer(req), id)))
-      return reply.code(404).type('text/plain').send('No such suggestion here.');
-    if (r.kind === 'refused') return reply.code(403).type('text/plain').send(r.message);
-    return reply.redirect(decided(id, r), 303);
+    return answer(req, reply, id, await rejectSuggestion(ctx.connections, viewer(req), id));
   });
 }
 
-async function detail(
-  ctx: WebContext,
-  v: Viewer,
-  s: Suggestion,
-  chosen: string,
-  message: string | undefined,
-  csrf: string,
-): Promise<Html> {
-  const decisions = await decisionsOf(ctx.db, s.workspaceId, s.id);
-  const deals = [
-    { id: s.dealId, name: s.dealName, stage: s.fromStage, pipeline: s.pipeline, stages: s.stages },
-    ...s.otherDeals,
-  ];
-  const deal = deals.find((d) => d.id === chosen) ?? deals[0]!;
-  const defaultStage = deal.id === s.dealId ? s.suggestedStage : undefined;
-  const canDecide = s.status === 'open' && s.userId === v.userId;
-  return html`<h1>${s.dealName}: “${s.fromStage}” → “${s.suggestedStage}”</h1>
-${message ? html`<p class="notice" id="result">${message}</p>` : ''}
-<section class="card" id="suggestion" data-status="${s.status}">
-  <p><strong>${statusLabel[s.status]}</strong>${s.outcome ? html` — ${s.outcome}` : ''}</p>
-  <p>From the meeting “${s.meetingTitle}” with ${s.contactEmail} · pipeline ${s.pipeline} · confidence ${Math.round(s.confidence * 100)}%</p>
-  <p>Buyer intent <strong>${s.intent}</strong> · sentiment <strong>${s.sentiment}</strong></p>
-  <p>Why: ${s.rationale}</p>
-  ${s.evidence.length ? html`<h3>Evidence from the transcript</h3><ul class="evidence">${s.evidence.map((q) => html`<li><q>${q}</q></li>`)}</ul>` : ''}
-  ${s.nextSteps.length ? html`<h3>Next steps</h3><ul class="next-steps">${s.nextSteps.map((n) => html`<li>${n}</li>`)}</ul>` : ''}
-  <p class="hint">${relevanceRule}</p>
-</section>
-${
-  canDecide
-    ? html`<section class="card" id="decide">
-  ${
-    s.otherDeals.length
-      ? html`<form method="get" action="/suggestions/${s.id}"><label>Deal <select name="deal">${deals.map(
-          (d) =>
-            html`<option value="${d.id}"${d.id === deal.id ? html` selected` : ''}>${d.name} (${d.pipeline}, now “${d.stage}”)</option>`,
-        )}</select></label> <button type="submit">Show its stages</button></form>`
-      : ''
-  }
-  <form method="post" action="/suggestions/${s.id}/approve">
-    <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="deal_id" value="${deal.id}">
-    <label>Move “${deal.name}” from “${deal.stage}” to <select name="stage" id="stage">${deal.stages
-      .filter((x) => x.name !== deal.stage)
-      .map(
-        (x) =>
-          html`<option value="${x.name}"${x.name === defaultStage ? html` selected` : ''}>${x.name}</option>`,
-      )}</select></label>
-    <button type="submit" class="approve">Approve</button>
-  </form>
-  <form method="post" action="/suggestions/${s.id}/reject"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="reject">Reject</button></form>
-  <p class="hint">Approving re-reads the deal first: if its stage changed since this suggestion, nothing is written.</p>
-</section>`
-    : s.status === 'open'
-      ? html`<p class="hint">Only ${s.ownerName ?? 'its owner'} can decide: it writes through their Zoho connection.</p>`
-      : ''
+function emptyList(status: 'connected' | 'not_connected' | 'reconnect_needed'): Html {
+  if (status === 'connected')
+    return emptyState({
+      id: 'no-suggestions',
+      title: 'No suggestions yet',
+      text: 'Suggestions appear here after meetings whose AI notes point to a new stage for one of the attendee’s open deals in Zoho CRM.',
+    });
+  return emptyState({
+    id: 'no-suggestions',
+    title: status === 'reconnect_needed' ? 'Zoho CRM needs to be reconnected' : 'Connect Zoho CRM first',
+    text: 'Suggestions are made from your meetings’ AI notes and your deals in Zoho CRM, so Zoho CRM must be connected first. Suggestions then appear here after meetings whose notes point to a new stage.',
+    action: {
+      href: '/integrations',
+      label: status === 'reconnect_needed' ? 'Reconnect on Integrations' : 'Connect on Integrations',
+    },
+  });
 }
-${
-  decisions.length
-    ? html`<section class="card" id="audit"><h3>Decisions</h3><ul>${decisions.map(
-        (d) =>
-          html`<li data-outcome="${d.outcome}">${d.at.toISOString().replace('T', ' ').slice(0, 19)} UTC · ${d.userId} · ${d.action} · “${d.fromStage}”${d.toStage ? ` → “${d.toStage}”` : ''} · ${d.outcome}${d.detail ? ` — ${d.detail}` : ''}</li>`,
-      )}</ul></section>`
-    : ''
-}
-<p><a href="/suggestions">All suggestions</a></p>`;
+
+function listCard(s: Suggestion, v: Viewer): Html {
+  const meeting = isOwner(s, v) ? 'your meeting' : `${ownersName(s)} meeting`;
+  return html`<article class="card suggestion" id="suggestion-${s.id}" data-status="${s.status}">
+  <div class="card-head"><h3><a href="/suggestions/${encodeURIComponent(s.id)}">${s.dealName}</a></h3>${statusBadge(s, v)}</div>
+  ${stageChange(s.fromStage, s.suggestedStage)}
+  <p class="meta">${dealFacts(s.pipeline, s.dealFacts)} · contact ${s.contactEmail}</p>
+  <p class="meta">From ${meeting} “${s.meetingTitle}” · ${utcMinute(s.createdAt)}</p>
+</article>`;
 }
