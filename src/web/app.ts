@@ -14,6 +14,7 @@ import { createAuth } from './auth.ts';
 import type { SignIn, WebContext } from './context.ts';
 import { registerActivityPage } from './pages/activity.ts';
 import { registerIntegrationsPage } from './pages/integrations.ts';
+import { registerPermissionsPage } from './pages/permissions.ts';
 import { registerSuggestionsPage } from './pages/suggestions.ts';
 import { registerTryIt } from './pages/try-it.ts';
 import { registerEventsApi } from './routes/events-api.ts';
@@ -142,6 +143,7 @@ export function buildWebApp(deps: WebDeps) {
   registerSignIn(app, ctx);
   registerHandoff(app, ctx);
   registerIntegrationsPage(app, ctx);
+  registerPermissionsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
   if (deps.events) {
     registerEventsApi(app, {

@@ -1,6 +1,5 @@
 import { Html, html } from './html.ts';
 import { styles } from './styles.ts';
-import { logoSvg } from './ui.ts';
 
 export interface PageUser {
   name: string;
@@ -47,8 +46,8 @@ export function layout(
   );
 }
 
-/** The logo: a constant drawing, never user data. */
-const logo = new Html(logoSvg);
+/** The logo: the favicon's drawing as the mark's background (no markup of its own in the page). */
+const logo = new Html('<span class="logo" aria-hidden="true"></span>');
 
 /** A signed-out page's frame: the brand above one centred card, in the page's main landmark. */
 export function centered(body: Html, attrs: { id?: string } = {}): Html {

@@ -15,7 +15,7 @@ img,svg{max-width:100%}code{background:#eef1f4;padding:1px 4px;border-radius:4px
 .frame{display:flex;min-height:100vh}
 .sidebar{flex:0 0 210px;background:#1d2330;color:#fff;padding:20px 0}
 .brand{font-weight:700;padding:0 20px 16px;display:flex;align-items:center;gap:8px;color:#fff;text-decoration:none}
-.brand svg{width:22px;height:22px}
+.logo{display:inline-block;width:22px;height:22px;background:url(/favicon.svg) center/contain no-repeat;flex:none}
 .sidebar ul{list-style:none;margin:0;padding:0}
 .sidebar a.nav{display:block;padding:8px 20px;color:#d6dde9;text-decoration:none;border-left:3px solid transparent}
 .sidebar a.nav:hover{background:#262e3d;color:#fff}
