@@ -6,7 +6,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import { ensurePrivateDir, tightenTree } from '../src/files/private-dir.ts';
 import { registerAccounts } from './accounts/routes.ts';
 import { registerAuthAdmin, registerClient } from './admin/auth.ts';
-import { sendAdminError } from './admin/common.ts';
+import { AdminError, sendAdminError } from './admin/common.ts';
 import { registerControlAdmin } from './admin/control.ts';
 import { registerOrgAdmin } from './admin/orgs.ts';
 import { createCore, type SandboxCore } from './core.ts';
@@ -15,6 +15,7 @@ import { dataCenters, isDataCenter } from './dc.ts';
 import { crmErrors, zohoError } from './errors.ts';
 import { serveFault, takeFault } from './faults.ts';
 import { emptyState, loadState } from './state.ts';
+import { notFoundJson, sendErrorPage, sendNotFound, wantsPage } from './views/problems.ts';
 import { registerViews } from './views/records.ts';
 
 export interface SandboxOptions {
@@ -77,6 +78,15 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   await app.register(fastifyFormbody);
 
   app.setErrorHandler((err: Error, req, reply) => {
+    if (wantsPage(req)) {
+      // The web view's unknown org: its page's 404, not the admin API's JSON.
+      if (err instanceof AdminError && err.status === 404)
+        return sendNotFound(req, reply, `${err.message.charAt(0).toUpperCase()}${err.message.slice(1)}.`);
+      const status =
+        err instanceof AdminError ? err.status : ((err as { statusCode?: number }).statusCode ?? 500);
+      if (status >= 500) req.log.error(err);
+      return sendErrorPage(reply, status, err.message);
+    }
     if (sendAdminError(err, reply)) return;
     const isApi = /^\/[a-z]{2}\/api\//.test(req.url);
     const status = (err as { statusCode?: number }).statusCode ?? 500;
@@ -115,6 +125,9 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
   });
   registerViews(app, core);
   app.get('/', (_req, reply) => reply.redirect('/__sandbox/', 302));
+  app.setNotFoundHandler((req, reply) =>
+    wantsPage(req) ? sendNotFound(req, reply) : notFoundJson(req, reply),
+  );
 
   return {
     app,

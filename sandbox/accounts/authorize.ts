@@ -5,10 +5,10 @@ import { findUserByEmail } from '../orgs.ts';
 import { isKnownScope, splitScopes } from '../scopes.ts';
 import type { SbClient, SbOrg, SbUser } from '../state.ts';
 import { type CodeRequest, issueCode, type Params } from './grants.ts';
+import { crossOriginPage, fromAnotherOrigin, sessionUser, signOutPath, startSession } from './session.ts';
 import { clientServes, sameRealm, WEB_CODE_TTL_MS } from './tokens.ts';
 import { consentPage, errorPage, signInPage } from './views.ts';
 
-const SESSION_COOKIE = 'zsb_session';
 const authParams = [
   'response_type',
   'client_id',
@@ -21,7 +21,7 @@ const authParams = [
   'code_challenge_method',
 ] as const;
 
-function pickAuthParams(source: Params): Record<string, string> {
+export function pickAuthParams(source: Params): Record<string, string> {
   return Object.fromEntries(
     authParams.flatMap((k) => (source[k] === undefined ? [] : [[k, String(source[k])]])),
   );
@@ -33,7 +33,7 @@ function pickAuthParams(source: Params): Record<string, string> {
  * side of China's separate deployment: the .com server never heard of a .com.cn client, and
  * the reverse (ZOHO-API.md §8).
  */
-function validateAuthRequest(
+export function validateAuthRequest(
   core: SandboxCore,
   dc: DataCenter,
   q: Params,
@@ -69,10 +69,9 @@ function inRealm(core: SandboxCore, dc: DataCenter, user: SbUser | undefined) {
   return user && org && sameRealm(org.data_center, dc) ? { user, org } : undefined;
 }
 
+/** The session's user, when this accounts server can sign them in. */
 function signedIn(core: SandboxCore, dc: DataCenter, req: FastifyRequest) {
-  const raw = req.cookies[SESSION_COOKIE];
-  const unsigned = raw ? req.unsignCookie(raw) : undefined;
-  return unsigned?.valid && unsigned.value ? inRealm(core, dc, core.state.users[unsigned.value]) : undefined;
+  return inRealm(core, dc, sessionUser(core, req)?.user);
 }
 
 function usersForSignIn(core: SandboxCore, dc: DataCenter): Array<{ user: SbUser; org: SbOrg }> {
@@ -115,6 +114,7 @@ function codeRequest(
 
 export function registerAuthorize(app: FastifyInstance, core: SandboxCore, dc: DataCenter): void {
   const authPath = `/${dc}/accounts/oauth/v2/auth`;
+  const signInPaths = { action: `${authPath}/signin`, authorize: authPath };
   const refuse = (reply: FastifyReply, error: [string, string]) =>
     reply
       .code(400)
@@ -127,14 +127,31 @@ export function registerAuthorize(app: FastifyInstance, core: SandboxCore, dc: D
     const params = pickAuthParams(q);
     const session = signedIn(core, dc, req);
     if (!session)
-      return reply.type('text/html').send(signInPage(`${authPath}/signin`, params, usersForSignIn(core, dc)));
+      return reply.type('text/html').send(signInPage(signInPaths, params, usersForSignIn(core, dc)));
     const view = { client: checked.client, ...session, scopes: checked.scopes };
-    return reply.type('text/html').send(consentPage(`${authPath}/decision`, params, view));
+    const paths = {
+      decision: `${authPath}/decision`,
+      signIn: `${authPath}/signin`,
+      signOut: signOutPath(dc),
+    };
+    return reply.type('text/html').send(consentPage(paths, params, view));
   };
 
   app.get(authPath, (req, reply) => showAuth(req, reply, req.query as Params));
 
+  // "Not you?": the sign-in step of the same request, whoever this browser is signed in as.
+  // Nothing changes until someone signs in; until then the session stays the one it was.
+  app.get(`${authPath}/signin`, (req, reply) => {
+    const q = req.query as Params;
+    const checked = validateAuthRequest(core, dc, q);
+    if ('error' in checked) return refuse(reply, checked.error);
+    const users = usersForSignIn(core, dc);
+    const page = signInPage(signInPaths, pickAuthParams(q), users, undefined, signedIn(core, dc, req));
+    return reply.type('text/html').send(page);
+  });
+
   app.post(`${authPath}/signin`, (req, reply) => {
+    if (fromAnotherOrigin(req)) return reply.code(403).type('text/html').send(crossOriginPage());
     const form = req.body as Params;
     const found = findUserByEmail(core, form['email'] ?? '');
     const session = inRealm(core, dc, found);
@@ -144,15 +161,10 @@ export function registerAuthorize(app: FastifyInstance, core: SandboxCore, dc: D
           ? // A Chinese-DC account is unknown to every other accounts server, and the reverse.
             'No account with this email address on this server: accounts of Zoho’s China data centre sign in at accounts.zoho.com.cn, everyone else’s at accounts.zoho.com.'
           : 'No sandbox user has this email address.';
-      const page = signInPage(`${authPath}/signin`, pickAuthParams(form), usersForSignIn(core, dc), message);
+      const page = signInPage(signInPaths, pickAuthParams(form), usersForSignIn(core, dc), message);
       return reply.code(401).type('text/html').send(page);
     }
-    reply.setCookie(SESSION_COOKIE, session.user.id, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      signed: true,
-    });
+    startSession(reply, session.user);
     return reply.redirect(`${authPath}?${new URLSearchParams(pickAuthParams(form))}`, 303);
   });
 

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import type { SandboxCore } from '../core.ts';
 import type { DataCenter } from '../dc.ts';
 import { registerAuthorize } from './authorize.ts';
+import { registerSignOut } from './signout.ts';
 import { registerTokenEndpoints } from './token-endpoint.ts';
 
 /**
@@ -17,6 +18,7 @@ export function registerAccounts(app: FastifyInstance, core: SandboxCore, dc: Da
     scope.removeContentTypeParser(['application/json', 'text/plain']);
     scope.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, _body, done) => done(null, undefined));
     registerAuthorize(scope, core, dc);
+    registerSignOut(scope, core, dc);
     registerTokenEndpoints(scope, core, dc);
   });
 }

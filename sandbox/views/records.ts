@@ -2,13 +2,16 @@ import type { FastifyInstance } from 'fastify';
 import { orgOr404 } from '../admin/common.ts';
 import type { SandboxCore } from '../core.ts';
 import { renderRecord } from '../crm/render.ts';
-import { dataCenters } from '../dc.ts';
-import { creditsPerDay, creditsUsed } from '../limits.ts';
 import { findModule, type ModuleName, moduleNames } from '../modules.ts';
 import type { SbOrg } from '../state.ts';
-import { html, page, type Raw } from './html.ts';
+import { registerHome } from './home.ts';
+import { html, page, problemPage, type Raw, scrollTable } from './html.ts';
 
 /** A person's view of what the integration wrote: orgs, their records, the calls received. */
+
+/** How many of an org's calls its page lists, newest first (the admin API has every call). */
+export const LATEST_CALLS_SHOWN = 50;
+
 const columns: Record<ModuleName, string[]> = {
   Contacts: ['First_Name', 'Last_Name', 'Email', 'Phone', 'Description'],
   Leads: ['First_Name', 'Last_Name', 'Company', 'Email', 'Phone'],
@@ -25,6 +28,11 @@ function cell(value: unknown): string {
   return s.length > 160 ? `${s.slice(0, 157)}…` : s;
 }
 
+/** Free text gets room to wrap instead of a column one word wide; a phone number stays whole. */
+const longColumns = new Set(['Description', 'Note_Content']);
+const cellClass = (column: string) =>
+  longColumns.has(column) ? html` class="long"` : column === 'Phone' ? html` class="nowrap"` : '';
+
 const link = (org: SbOrg, module: string, id: string, text: string) =>
   html`<a href="/__sandbox/orgs/${org.id}/view/${module}/${id}">${text}</a>`;
 
@@ -36,11 +44,14 @@ function moduleTable(core: SandboxCore, org: SbOrg, module: ModuleName): Raw {
     ${
       rows.length === 0
         ? html`<p class="muted">None yet.</p>`
-        : html`<table><tr><th>Id</th>${columns[module].map((c) => html`<th>${c}</th>`)}<th>Created</th></tr>
+        : scrollTable(
+            module,
+            html`<table><tr><th scope="col">Id</th>${columns[module].map((c) => html`<th scope="col">${c}</th>`)}<th scope="col">Created</th></tr>
     ${rows.map((r) => {
       const rec = renderRecord(core, org, module, r);
-      return html`<tr><td>${link(org, module, r.id, r.id)}</td>${columns[module].map((c) => html`<td>${cell(rec[c])}</td>`)}<td>${cell(rec['Created_Time'])}</td></tr>`;
-    })}</table>`
+      return html`<tr><td>${link(org, module, r.id, r.id)}</td>${columns[module].map((c) => html`<td${cellClass(c)}>${cell(rec[c])}</td>`)}<td>${cell(rec['Created_Time'])}</td></tr>`;
+    })}</table>`,
+          )
     }`;
 }
 
@@ -56,7 +67,9 @@ function goneTable(core: SandboxCore, org: SbOrg): Raw | string {
       .map(([m, id]) => `${m} ${id}`)
       .join(', ');
   return html`<h2 id="gone">Converted, merged away or deleted <small class="muted">(${rows.length})</small></h2>
-    <table><tr><th>Module</th><th>Id</th><th>Name</th><th>What happened</th><th>Into</th><th>When</th></tr>
+    ${scrollTable(
+      'Converted, merged away or deleted',
+      html`<table><tr><th scope="col">Module</th><th scope="col">Id</th><th scope="col">Name</th><th scope="col">What happened</th><th scope="col">Into</th><th scope="col">When</th></tr>
     ${rows.map(({ module, r }) => {
       const name = [
         r.fields['First_Name'],
@@ -68,49 +81,46 @@ function goneTable(core: SandboxCore, org: SbOrg): Raw | string {
       ]
         .filter(Boolean)
         .join(' ');
-      return html`<tr><td>${module}</td><td>${r.id}</td><td>${name}</td><td>${r.removed.reason}</td><td>${into(r.removed.into)}</td><td>${new Date(r.removed.at_ms).toISOString()}</td></tr>`;
-    })}</table>`;
+      return html`<tr><td>${module}</td><td>${r.id}</td><td>${name}</td><td>${r.removed.reason}</td><td>${into(r.removed.into)}</td><td class="nowrap">${new Date(r.removed.at_ms).toISOString()}</td></tr>`;
+    })}</table>`,
+    )}`;
+}
+
+function callsTable(core: SandboxCore, org: SbOrg): Raw {
+  const calls = (core.state.calls[org.id] ?? []).slice(-LATEST_CALLS_SHOWN).reverse();
+  return html`<h2 id="calls">Latest calls</h2>
+    <p class="muted">The latest ${LATEST_CALLS_SHOWN} calls this org received (CRM API and token endpoint), newest first; every call: <code>GET /__sandbox/orgs/${org.id}/calls</code>.</p>
+    ${
+      calls.length === 0
+        ? html`<p class="muted">None yet.</p>`
+        : scrollTable(
+            'Latest calls',
+            html`<table><tr><th scope="col">At</th><th scope="col">Method</th><th scope="col">Path</th><th scope="col">Status</th><th scope="col">Code</th></tr>
+        ${calls.map((c) => html`<tr><td class="nowrap">${c.at}</td><td>${c.method}</td><td>${c.path}</td><td>${c.status}</td><td>${c.code ?? ''}</td></tr>`)}</table>`,
+          )
+    }`;
+}
+
+function recordNotFound(org: SbOrg, module: string, id: string): string {
+  return problemPage(
+    'Record not found',
+    html`No ${module} record <code>${id}</code> in ${org.name}: it may have been converted, merged away or deleted. <a href="/__sandbox/orgs/${org.id}/view">See ${org.name}’s records</a>.`,
+  );
 }
 
 export function registerViews(app: FastifyInstance, core: SandboxCore): void {
-  app.get('/__sandbox', (_req, reply) => reply.redirect('/__sandbox/', 302));
-  app.get('/__sandbox/', (_req, reply) => {
-    const orgs = Object.values(core.state.orgs);
-    return reply.type('text/html').send(
-      page(
-        'Zoho sandbox',
-        html`<h1>Zoho sandbox</h1>
-        <p>Sandbox clock: <code>${new Date(core.now()).toISOString()}</code></p>
-        <h2>Organisations</h2>
-        ${orgs.length === 0 ? html`<p class="muted">No org yet: create one with <code>POST /__sandbox/orgs</code>.</p>` : ''}
-        <table><tr><th>Org</th><th>Edition</th><th>DC</th><th>Users</th><th>Credits used</th><th>API domain</th></tr>
-        ${orgs.map(
-          (
-            o,
-          ) => html`<tr><td><a href="/__sandbox/orgs/${o.id}/view">${o.name}</a> <span class="muted">${o.id}</span></td><td>${o.edition}${o.api_access ? '' : ' (no API access)'}</td>
-          <td>${o.data_center.toUpperCase()}</td><td>${o.users.map((id) => core.state.users[id]?.email).join(', ')}</td>
-          <td>${creditsUsed(core, o.id)} / ${creditsPerDay(o)}</td><td><code>${core.apiDomain(o.data_center)}</code></td></tr>`,
-        )}</table>
-        <h2>Data centres</h2>
-        <table><tr><th>DC</th><th>Accounts server</th><th>API domain</th></tr>
-        ${dataCenters.map((dc) => html`<tr><td>${dc.toUpperCase()}</td><td><code>${core.accountsUrl(dc)}</code></td><td><code>${core.apiDomain(dc)}</code></td></tr>`)}</table>`,
-      ),
-    );
-  });
+  registerHome(app, core);
 
   app.get('/__sandbox/orgs/:org_id/view', (req, reply) => {
     const org = orgOr404(core, (req.params as Record<string, string>)['org_id']);
-    const calls = (core.state.calls[org.id] ?? []).slice(-50).reverse();
     return reply.type('text/html').send(
       page(
         `${org.name} — Zoho sandbox`,
-        html`<p><a href="/__sandbox/">← all orgs</a></p><h1>${org.name}</h1>
+        html`<p><a href="/__sandbox/">← All orgs</a></p><h1>${org.name}</h1>
         <p class="muted">${org.edition} edition · ${org.data_center.toUpperCase()} data centre · org id ${org.id}</p>
         ${moduleNames.map((m) => moduleTable(core, org, m))}
         ${goneTable(core, org)}
-        <h2>Latest API calls</h2>
-        <table><tr><th>At</th><th>Method</th><th>Path</th><th>Status</th><th>Code</th></tr>
-        ${calls.map((c) => html`<tr><td>${c.at}</td><td>${c.method}</td><td>${c.path}</td><td>${c.status}</td><td>${c.code ?? ''}</td></tr>`)}</table>`,
+        ${callsTable(core, org)}`,
       ),
     );
   });
@@ -121,7 +131,10 @@ export function registerViews(app: FastifyInstance, core: SandboxCore): void {
     const module = findModule(p['module'] ?? '');
     const rec = module ? core.state.records[org.id]?.[module]?.[p['id'] ?? ''] : undefined;
     if (!module || !rec)
-      return reply.code(404).type('text/html').send(page('Not found', html`<h1>No such record</h1>`));
+      return reply
+        .code(404)
+        .type('text/html')
+        .send(recordNotFound(org, module ?? p['module'] ?? '', p['id'] ?? ''));
     const rendered = renderRecord(core, org, module, rec);
     const notes = Object.values(core.state.records[org.id]?.Notes ?? {}).filter(
       (n) => (n.fields['Parent_Id'] as { id?: string } | undefined)?.id === rec.id,
@@ -130,8 +143,11 @@ export function registerViews(app: FastifyInstance, core: SandboxCore): void {
       page(
         `${module} ${rec.id}`,
         html`<p><a href="/__sandbox/orgs/${org.id}/view">← ${org.name}</a></p><h1>${module.slice(0, -1)} ${rec.id}</h1>
-        <table>${Object.entries(rendered).map(([k, v]) => html`<tr><th>${k}</th><td style="white-space: pre-wrap">${typeof v === 'object' && v !== null ? JSON.stringify(v) : cell(v)}</td></tr>`)}</table>
-        ${notes.length ? html`<h2>Notes</h2>${notes.map((n) => html`<h3>${link(org, 'Notes', n.id, String(n.fields['Note_Title'] ?? '(untitled)'))}</h3><p style="white-space: pre-wrap">${String(n.fields['Note_Content'] ?? '')}</p>`)}` : ''}`,
+        ${scrollTable(
+          `${module.slice(0, -1)} ${rec.id}`,
+          html`<table>${Object.entries(rendered).map(([k, v]) => html`<tr><th scope="row">${k}</th><td class="pre wrap">${typeof v === 'object' && v !== null ? JSON.stringify(v) : cell(v)}</td></tr>`)}</table>`,
+        )}
+        ${notes.length ? html`<h2>Notes</h2>${notes.map((n) => html`<h3>${link(org, 'Notes', n.id, String(n.fields['Note_Title'] ?? '(untitled)'))}</h3><p class="pre">${String(n.fields['Note_Content'] ?? '')}</p>`)}` : ''}`,
       ),
     );
   });

@@ -43,6 +43,8 @@ describe('sandbox authorization page in a browser (multi-DC consent)', () => {
   let client: { client_id: string; client_secret: string };
   let org: CreatedOrg;
   let email: string;
+  let usOrg: CreatedOrg;
+  let secondEmail: string;
 
   beforeAll(async () => {
     redirectUri = await callback.listen();
@@ -58,24 +60,44 @@ describe('sandbox authorization page in a browser (multi-DC consent)', () => {
       data_center: 'eu',
       users: [{ email, first_name: 'Eva', last_name: 'Europa', profile: 'Administrator' }],
     });
+    secondEmail = uniqueEmail('us.user');
+    usOrg = await s.client.createOrg({
+      name: 'Acme Inc',
+      data_center: 'us',
+      users: [{ email: secondEmail, first_name: 'Uma', last_name: 'Usher', profile: 'Administrator' }],
+    });
   });
 
   afterAll(async () => {
     await callback.close();
   });
 
+  const requestParams = (state: string) => ({
+    response_type: 'code',
+    client_id: client.client_id,
+    scope: SCOPES.join(','),
+    redirect_uri: redirectUri,
+    state,
+    access_type: 'offline',
+    prompt: 'consent',
+  });
+
   /** The US server's authorize URL: Zoho's multi-DC entry point, whatever the user's DC. */
   function authorizeUrl(state: string): string {
-    const q = new URLSearchParams({
-      response_type: 'code',
+    return `${s.base}/us/accounts/oauth/v2/auth?${new URLSearchParams(requestParams(state))}`;
+  }
+
+  /** The code exchanged where the redirect says, and whose Zoho account it opens. */
+  async function currentUserOf(query: URLSearchParams) {
+    const token = await s.client.form(`${query.get('accounts-server')}/oauth/v2/token`, {
+      grant_type: 'authorization_code',
       client_id: client.client_id,
-      scope: SCOPES.join(','),
+      client_secret: client.client_secret,
       redirect_uri: redirectUri,
-      state,
-      access_type: 'offline',
-      prompt: 'consent',
+      code: query.get('code')!,
     });
-    return `${s.base}/us/accounts/oauth/v2/auth?${q}`;
+    const me = await s.client.api(token.body, 'GET', '/users?type=CurrentUser');
+    return me.body.users[0].email as string;
   }
 
   async function signInAndReachConsent(state: string) {
@@ -134,5 +156,61 @@ describe('sandbox authorization page in a browser (multi-DC consent)', () => {
     expect(query.get('error')).toBe('access_denied');
     expect(query.get('state')).toBe(state);
     expect(query.has('code')).toBe(false);
+  });
+
+  it('Not you? (issue 14): a second person at the same browser sees whose account it is and connects their own', async () => {
+    const { page } = b;
+    // The first person authorized earlier: the browser keeps their sandbox session.
+    await signInAndReachConsent(randomBytes(12).toString('hex'));
+
+    const state = randomBytes(12).toString('hex');
+    await page.goto(authorizeUrl(state));
+    // Straight to consent, as the first person — and the page says so.
+    await expect(page.locator('#signed-in-as').textContent()).resolves.toBe(email);
+    await expect(page.locator('#signed-in-name').textContent()).resolves.toBe('Eva Europa');
+
+    await page.getByRole('link', { name: /^Not you\?/ }).click();
+    await page.locator('#current-session').waitFor();
+    const signInStep = new URL(page.url());
+    expect(signInStep.pathname).toBe('/us/accounts/oauth/v2/auth/signin');
+    expect(Object.fromEntries(signInStep.searchParams)).toEqual(requestParams(state));
+    await page.getByLabel('Email address').fill(secondEmail);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#signed-in-as').textContent()).toBe(secondEmail);
+
+    const redirected = callback.next();
+    await page.getByRole('button', { name: 'Accept' }).click();
+    const query = await redirected;
+    expect(query.get('state')).toBe(state);
+    expect(query.get('location')).toBe('us');
+    expect(query.get('accounts-server')).toBe(usOrg.accounts_url);
+    await expect(currentUserOf(query)).resolves.toBe(secondEmail);
+  });
+
+  it('Sign out (issue 14): ends the browser session, asks who is there for the same request; the sandbox home agrees', async () => {
+    const { page } = b;
+    const state = randomBytes(12).toString('hex');
+    await signInAndReachConsent(state);
+
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.getByLabel('Email address').waitFor();
+    expect(Object.fromEntries(new URL(page.url()).searchParams)).toEqual(requestParams(state));
+    expect(await page.getByRole('button', { name: 'Accept' }).count()).toBe(0);
+    expect((await b.context.cookies()).map((c) => c.name)).not.toContain('zsb_session');
+
+    await page.goto(`${s.base}/__sandbox/`);
+    await expect(page.locator('#current-session').textContent()).resolves.toContain(
+      'No sandbox user is signed in',
+    );
+
+    // Signed in again, then out from the sandbox home: the next request asks who is there.
+    await signInAndReachConsent(state);
+    await page.goto(`${s.base}/__sandbox/`);
+    await expect(page.locator('#current-session').textContent()).resolves.toContain(email);
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.locator('#signed-out').waitFor();
+    await page.goto(authorizeUrl(randomBytes(12).toString('hex')));
+    await page.getByLabel('Email address').waitFor();
+    expect(await page.locator('#signed-in-as').count()).toBe(0);
   });
 });
