@@ -27,19 +27,28 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
     expect(page.html).toContain('Logged “Meeting booked: Discovery call” on the Contact.');
     expect(page.html).toContain(`${sb.base}/__sandbox/orgs/${c.org.org_id}/view/Contacts/`);
     expect(page.html).not.toContain('http-equiv="refresh"');
+    // Asked to refresh itself, it stops once nothing is in progress.
+    expect((await c.session.get('/activity?refresh=auto')).html).not.toContain('http-equiv="refresh"');
   });
 
-  it('refreshes itself while a meeting is being synced', async () => {
+  it('while a meeting is being synced: a Refresh link, and the page refreshes itself only when asked to', async () => {
     // No worker in this process: the event stays in progress.
     c = await connectedApp(sb, kind, {}, { sync: true, worker: false });
     const event = bookingEvent();
     await sendEvent(c.app.url, event);
     const page = await c.session.get('/activity');
     expect(page.html).toContain(`id="event-${event.id}" data-status="queued"`);
-    expect(page.html).toContain('<meta http-equiv="refresh" content="5">');
-    expect(page.html).toContain(
+    // A page reloading itself unasked loses a reader's place (WCAG 2.2.1; axe: meta-refresh).
+    expect(page.html).not.toContain('http-equiv="refresh"');
+    expect(page.html).toContain('A meeting is being synced. <a href="/activity">Refresh</a>');
+    expect(page.html).toContain('<a href="/activity?refresh=auto" id="start-auto-refresh">');
+
+    const auto = await c.session.get('/activity?refresh=auto');
+    expect(auto.html).toContain('<meta http-equiv="refresh" content="5">');
+    expect(auto.html).toContain(
       'This page refreshes itself every 5 seconds while a meeting is being synced.',
     );
+    expect(auto.html).toContain('<a href="/activity">Stop refreshing</a>');
   });
 
   it('a validation rule: the cause and what to check are shown, and it is not retried in a loop', async () => {
@@ -108,7 +117,13 @@ describe.each(databaseKinds)('Activity page on %s', (kind) => {
 
     const other = await c.app.signIn('usr_olga');
     expect((await other.get('/activity')).html).not.toContain(event.id);
-    expect((await other.post(`/activity/${event.id}/retry`)).status).toBe(404);
+    const refused = await other.post(`/activity/${event.id}/retry`);
+    expect(refused.status).toBe(404);
+    // A page in the app's frame with the way back, not a bare text line.
+    expect(refused.html).toContain('id="problem-page" data-status="404"');
+    expect(refused.html).toContain('<h1>Nothing to retry</h1>');
+    expect(refused.html).toContain('aria-label="Main"');
+    expect(refused.html).toContain('<a class="button" href="/activity">Back to Activity</a>');
     const sam = await c.app.signIn('usr_sam');
     expect((await sam.get('/activity')).html).not.toContain(event.id);
     expect((await sam.post(`/activity/${event.id}/retry`)).status).toBe(404);
