@@ -121,20 +121,20 @@ function decideCard(s: Suggestion, chosen: string, csrf: string): Html {
   }
   <form method="post" action="/suggestions/${s.id}/approve" id="approve-form">
     <input type="hidden" name="_csrf" value="${csrf}"><input type="hidden" name="deal_id" value="${deal.id}">
-    <label for="stage">Move “${deal.name}” from “${deal.stage}” to</label>
+    <p><label for="stage">Move “${deal.name}” from “${deal.stage}” to</label>
     <select name="stage" id="stage">${deal.stages
       .filter((x) => x.name !== deal.stage)
       .map(
         (x) =>
           html`<option value="${x.name}"${x.name === defaultStage ? html` selected` : ''}>${x.name}</option>`,
-      )}</select>
+      )}</select></p>
   </form>
   <form method="post" action="/suggestions/${s.id}/reject" id="reject-form"><input type="hidden" name="_csrf" value="${csrf}"></form>
+  <p class="hint">Approve writes the new stage to the deal in Zoho CRM, after re-reading it: if its stage changed since this suggestion, nothing is written. Reject writes nothing.</p>
   <div class="actions">
     <button type="submit" form="approve-form" class="approve">Approve</button>
     <button type="submit" form="reject-form" class="secondary reject">Reject</button>
   </div>
-  <p class="hint">Approve writes the new stage to the deal in Zoho CRM, after re-reading it: if its stage changed since this suggestion, nothing is written. Reject writes nothing.</p>
 </section>`;
 }
 

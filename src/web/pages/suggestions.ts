@@ -85,7 +85,7 @@ ${decided.length ? html`<h2>Decided (${decided.length})</h2>${decided.map((s) =>
     if (!(await findSuggestion(ctx.db, viewer(req), id))) return noSuchSuggestion(ctx, req, reply);
     return sendProblemPage(ctx.auth, req, reply, {
       status: 403,
-      title: 'Not decided',
+      title: 'Nothing was decided',
       text: r.message,
       back: { href: `/suggestions/${encodeURIComponent(id)}`, label: 'Back to the suggestion' },
     });
