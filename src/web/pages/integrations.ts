@@ -76,7 +76,7 @@ records and its latest API calls.</div>`;
 async function teamTable(ctx: WebContext, workspaceId: string): Promise<Html> {
   const rows = await listWorkspaceConnections(ctx.db, workspaceId);
   return html`<h2 id="team-title">Team connections</h2>
-<section class="card" aria-labelledby="team-title"><div class="table-wrap"><table id="team-connections"><thead><tr><th scope="col">Member</th><th scope="col">Zoho CRM</th></tr></thead><tbody>
+<section class="card" aria-labelledby="team-title"><div class="table-wrap" tabindex="0" role="region" aria-labelledby="team-title"><table id="team-connections"><thead><tr><th scope="col">Member</th><th scope="col">Zoho CRM</th></tr></thead><tbody>
 ${rows.map((r) => {
   const status = r.connection?.status ?? 'not_connected';
   const zoho = status !== 'not_connected' ? r.connection : undefined;
