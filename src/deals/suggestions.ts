@@ -16,6 +16,8 @@ export const MIN_CONFIDENCE = 0.6;
  */
 export interface DealFacts {
   closingDate: string | null;
+  amount: number | null;
+  owner: string | null;
 }
 
 /** A deal the user may move instead of the suggested one: another open deal of the contact. */
@@ -28,12 +30,21 @@ export interface OtherDeal {
   facts: DealFacts;
 }
 
-export const factsOf = (deal: Deal): DealFacts => ({ closingDate: deal.closingDate });
+export const factsOf = (deal: Deal): DealFacts => ({
+  closingDate: deal.closingDate,
+  amount: deal.amount,
+  owner: deal.owner,
+});
 
 /** Facts as stored; rows written before they were kept have none. */
 const storedFacts = (v: unknown): DealFacts => {
   const f = (v && typeof v === 'object' ? v : {}) as Record<string, unknown>;
-  return { closingDate: typeof f['closingDate'] === 'string' ? f['closingDate'] : null };
+  const text = (k: string) => (typeof f[k] === 'string' ? (f[k] as string) : null);
+  return {
+    closingDate: text('closingDate'),
+    amount: typeof f['amount'] === 'number' ? f['amount'] : null,
+    owner: text('owner'),
+  };
 };
 
 export interface Suggestion {

@@ -16,6 +16,10 @@ export interface Deal {
   pipeline: string | null;
   closingDate: string | null;
   modifiedTime: string | null;
+  /** In the org's currency; null when not set. */
+  amount: number | null;
+  /** The deal owner's name in Zoho CRM. */
+  owner: string | null;
 }
 
 export interface Pipeline {
@@ -37,6 +41,8 @@ const dealRow = z.object({
   Pipeline: named.nullish(),
   Closing_Date: z.string().nullish(),
   Modified_Time: z.string().nullish(),
+  Amount: z.union([z.number(), z.string()]).nullish(),
+  Owner: named.nullish(),
 });
 const dealsReply = z.object({ data: z.array(dealRow) });
 
@@ -47,6 +53,8 @@ const toDeal = (d: z.infer<typeof dealRow>): Deal => ({
   pipeline: nameOf(d.Pipeline),
   closingDate: d.Closing_Date ?? null,
   modifiedTime: d.Modified_Time ?? null,
+  amount: d.Amount == null || !Number.isFinite(Number(d.Amount)) ? null : Number(d.Amount),
+  owner: nameOf(d.Owner),
 });
 
 const layoutsReply = z.object({ layouts: z.array(z.object({ id: z.string() })) });
@@ -65,7 +73,7 @@ const pipelineReply = z.object({
   ),
 });
 
-const fields = 'Deal_Name,Stage,Pipeline,Closing_Date,Modified_Time';
+const fields = 'Deal_Name,Stage,Pipeline,Closing_Date,Modified_Time,Amount,Owner';
 
 function parse<T>(schema: z.ZodType<T>, body: unknown, what: string): T {
   const parsed = schema.safeParse(body);

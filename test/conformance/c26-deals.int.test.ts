@@ -61,6 +61,25 @@ describe('conformance 26: deals, pipelines and stages', () => {
     expect(cy.text).toBe('');
   });
 
+  it('gives a related Deal its Amount as a number and its Owner as the user (name, id, email) when asked', async () => {
+    const { org, tokens, contacts, deals } = await setup();
+    const ana = await s.client.api(
+      tokens,
+      'GET',
+      `/Contacts/${contacts.ana}/Deals?fields=Deal_Name,Amount,Owner`,
+    );
+    expect(ana.status).toBe(200);
+    const big = ana.body.data.find((d: { id: string }) => d.id === deals.big);
+    expect(big.Amount).toBe(5000);
+    expect(big.Owner).toMatchObject({
+      id: expect.any(String),
+      name: expect.any(String),
+      email: org.users[0]!.email,
+    });
+    // Not set: null, as Zoho answers an empty currency field.
+    expect(ana.body.data.find((d: { id: string }) => d.id === deals.small).Amount).toBeNull();
+  });
+
   it('gives the Deals layouts and, per layout, each pipeline with its stages in order', async () => {
     const { tokens } = await setup();
     const layouts = await s.client.api(tokens, 'GET', '/settings/layouts?module=Deals');

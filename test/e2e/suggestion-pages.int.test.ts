@@ -94,7 +94,7 @@ describe('Suggestions pages', () => {
     );
   });
 
-  it('two suggestions on deals of the same name are told apart by closing date and contact; so are two deals of the same name to choose from', async () => {
+  it('two suggestions on deals of the same name are told apart by amount, closing date, owner and contact; so are two deals of the same name to choose from', async () => {
     c = await connectedApp(sb, 'pglite', { pipelines }, { sync: true });
     const ada = { email: uniqueEmail('ada'), name: 'Ada Lovelace' };
     const bo = { email: uniqueEmail('bo'), name: 'Bo Brown' };
@@ -107,6 +107,7 @@ describe('Suggestions pages', () => {
           Stage: 'Value Proposition',
           Pipeline: 'Sales',
           Closing_Date: '2026-12-31',
+          Amount: 12000,
         },
         {
           Deal_Name: 'Annual renewal',
@@ -131,11 +132,12 @@ describe('Suggestions pages', () => {
       { attendee: bo },
     );
     const list = (await c.session.get('/suggestions')).html;
+    // Seeded as a person in Zoho's UI would: the org's first user owns them.
     expect(textOf(card(list, first.id!))).toContain(
-      `Sales pipeline · closes 2026-12-31 · contact ${ada.email}`,
+      `Sales pipeline · amount 12,000 · closes 2026-12-31 · owner Ada Admin · contact ${ada.email}`,
     );
     expect(textOf(card(list, second.id!))).toContain(
-      `Sales pipeline · closes 2027-03-31 · contact ${bo.email}`,
+      `Sales pipeline · closes 2027-03-31 · owner Ada Admin · contact ${bo.email}`,
     );
 
     const page = (await c.session.get(`/suggestions/${first.id}`)).html;
@@ -143,8 +145,8 @@ describe('Suggestions pages', () => {
       (m) => textOf(m[1]!),
     );
     expect(options.sort()).toEqual([
-      'Annual renewal (Renewals pipeline · closes 2027-06-30; now “Renewal Due”)',
-      'Annual renewal (Sales pipeline · closes 2026-12-31; now “Value Proposition”)',
+      'Annual renewal (Renewals pipeline · closes 2027-06-30 · owner Ada Admin; now “Renewal Due”)',
+      'Annual renewal (Sales pipeline · amount 12,000 · closes 2026-12-31 · owner Ada Admin; now “Value Proposition”)',
     ]);
   });
 

@@ -40,7 +40,7 @@ describe.each(databaseKinds)('deal-stage suggestions on %s', (kind) => {
     expect(listHtml).toContain('<span class="badge waiting">Waiting for your decision</span>');
     const list = textOf(listHtml);
     expect(list).toContain(
-      'Analytical Engines Waiting for your decision Value Proposition → Proposal/Price Quote Sales pipeline · contact ada.lovelace@analytical.example',
+      'Analytical Engines Waiting for your decision Value Proposition → Proposal/Price Quote Sales pipeline · owner Ada Admin · contact ada.lovelace@analytical.example',
     );
     const page = (await c!.session.get(`/suggestions/${id}`)).html;
     expect(textOf(page)).toContain('please send me the formal quote for 30 seats');

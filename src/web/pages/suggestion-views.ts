@@ -32,9 +32,19 @@ const statusBadges: Record<Exclude<Suggestion['status'], 'open'>, [Tone, string]
 export const stageChange = (from: string, to: string): Html =>
   html`<p class="stage-change"><span class="stage">${from}</span><span class="arrow" role="img" aria-label="to">→</span><span class="stage to">${to}</span></p>`;
 
-/** "Sales pipeline · closes 2026-12-31": what Zoho gave of it when the suggestion was made. */
+/**
+ * "Sales pipeline · amount 12,000 · closes 2026-12-31 · owner Ann Lee": what Zoho gave of it when
+ * the suggestion was made (the amount in the org's currency, which Zoho does not name per record).
+ */
 export function dealFacts(pipeline: string, facts: DealFacts): string {
-  return [`${pipeline} pipeline`, facts.closingDate ? `closes ${facts.closingDate}` : undefined]
+  return [
+    `${pipeline} pipeline`,
+    facts.amount === null
+      ? undefined
+      : `amount ${facts.amount.toLocaleString('en-US', { maximumFractionDigits: 2 })}`,
+    facts.closingDate ? `closes ${facts.closingDate}` : undefined,
+    facts.owner ? `owner ${facts.owner}` : undefined,
+  ]
     .filter(Boolean)
     .join(' · ');
 }
