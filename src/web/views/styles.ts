@@ -32,7 +32,7 @@ p{margin:0 0 10px}
 .card-head h3{margin:0}
 .meta{color:var(--muted);font-size:13px;margin:0 0 8px}
 .hint{color:var(--muted);font-size:13px}
-.badge{display:inline-flex;align-items:center;gap:4px;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600;line-height:1.6;white-space:nowrap;border:1px solid transparent}
+.badge{display:inline-flex;align-items:center;gap:4px;border-radius:999px;padding:1px 10px;font-size:13px;font-weight:600;line-height:1.6;white-space:nowrap;overflow-wrap:normal;border:1px solid transparent}
 .badge::before{content:"";width:8px;height:8px;border-radius:50%;background:currentColor;flex:none}
 .badge.ok{color:var(--ok);background:var(--ok-bg);border-color:#aceebb}
 .badge.progress{color:var(--info);background:var(--info-bg);border-color:#b6e3ff}
@@ -56,7 +56,6 @@ input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{b
 .field-error{color:var(--bad);font-size:13px;font-weight:600;margin:2px 0 8px}
 .table-wrap{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
-td .badge{white-space:normal}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px;margin:8px 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
 .center{max-width:520px;margin:48px auto;padding:0 16px}
 .brand.solo{color:var(--ink);justify-content:center;padding:0 0 14px;font-size:18px}
