@@ -1,4 +1,3 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { requestedScopes } from '../../src/connections/scopes.ts';
@@ -7,6 +6,7 @@ import { otherAdmin, startTestApp, type TestApp } from '../helpers/app.ts';
 import { useBrowser } from '../helpers/browser.ts';
 import { connectedApp } from '../helpers/connected.ts';
 import { bookingEvent, refuseNextContactInsert, sendEvent, settled } from '../helpers/events.ts';
+import { overflow, seriousViolations } from '../helpers/page-checks.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 /**
@@ -29,35 +29,6 @@ afterEach(async () => {
 async function signIn(a: TestApp, userId: string) {
   const token = (await a.signIn(userId)).browser.cookie(SESSION_COOKIE)!;
   await b.context.addCookies([{ name: SESSION_COOKIE, value: token, url: a.url }]);
-}
-
-/**
- * How far the page is wider than the screen, and the first elements that stick out of it
- * (a script run in the page: the project's types have no DOM).
- */
-const overflowScript = `(() => {
-  const width = document.documentElement.clientWidth;
-  return {
-    doc: document.documentElement.scrollWidth - width,
-    // Sticking out of the screen, unless inside something that scrolls or clips sideways.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > width + 1)
-      .filter((el) => {
-        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
-          if (getComputedStyle(a).overflowX !== 'visible') return false;
-        return true;
-      })
-      .slice(0, 3)
-      .map((el) => el.tagName.toLowerCase() + '#' + el.id + ': ' + el.outerHTML.slice(0, 100)),
-  };
-})()`;
-const overflow = (page: Page) => page.evaluate(overflowScript);
-
-async function seriousViolations(page: Page): Promise<string[]> {
-  const axe = await new AxeBuilder({ page }).analyze();
-  return axe.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${v.id}: ${v.help} — ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
 }
 
 /**

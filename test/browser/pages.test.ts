@@ -1,6 +1,5 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { AxeBuilder } from '@axe-core/playwright';
 import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findConnection, setProblem } from '../../src/connections/repo.ts';
@@ -10,6 +9,7 @@ import { useBrowser } from '../helpers/browser.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { pipelines, suggestionFor } from '../helpers/deals.ts';
 import { bookingEvent, refuseNextContactInsert, sendEvent, settled } from '../helpers/events.ts';
+import { overflow, seriousViolations } from '../helpers/page-checks.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 /**
@@ -222,24 +222,6 @@ const visits: Visit[] = [
   },
 ];
 
-/** How far the page is wider than the screen, and the first elements that stick out. */
-const overflowScript = `(() => {
-  const width = document.documentElement.clientWidth;
-  return {
-    doc: document.documentElement.scrollWidth - width,
-    // Sticking out of the screen, unless inside something that scrolls or clips sideways.
-    wide: [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > width + 1)
-      .filter((el) => {
-        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
-          if (getComputedStyle(a).overflowX !== 'visible') return false;
-        return true;
-      })
-      .slice(0, 3)
-      .map((el) => el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + '.' + el.className + ': ' + el.outerHTML.slice(0, 120)),
-  };
-})()`;
-
 async function visit(context: BrowserContext, v: Visit, width: number): Promise<Page> {
   const page = await context.newPage();
   await page.setViewportSize({ width, height: 900 });
@@ -259,23 +241,13 @@ describe('every page at 1280 and 390 px', () => {
         for (const width of widths) {
           const page = await visit(context, v, width);
           const where = `${v.name} at ${width}px`;
-          const overflow = (await page.evaluate(overflowScript)) as { doc: number; wide: string[] };
-          expect(overflow, `${where}: wider than the screen`).toEqual({ doc: 0, wide: [] });
+          const wider = await overflow(page);
+          expect(wider, `${where}: wider than the screen`).toEqual({ doc: 0, wide: [] });
           const text = (await page.locator('body').innerText()).replace(/\s+/g, ' ');
           for (const t of v.texts)
             if (typeof t === 'string') expect(text, where).toContain(t);
             else expect(text, where).toMatch(t);
-          const axe = await new AxeBuilder({ page }).analyze();
-          const serious = axe.violations
-            .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-            .map(
-              (x) =>
-                `${x.id} (${x.impact}): ${x.help} — ${x.nodes
-                  .map((n) => n.target.join(' '))
-                  .slice(0, 3)
-                  .join(', ')}`,
-            );
-          expect(serious, where).toEqual([]);
+          expect(await seriousViolations(page), where).toEqual([]);
           if (screenshots && v.shot) {
             fs.mkdirSync(screenshots, { recursive: true });
             await page.screenshot({ path: path.join(screenshots, `${v.name}-${width}.png`), fullPage: true });

@@ -1,8 +1,8 @@
-import { AxeBuilder } from '@axe-core/playwright';
 import type { Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { useBrowser } from '../helpers/browser.ts';
 import { authorizeUrl, authParams, registerWebClient } from '../helpers/oauth-flow.ts';
+import { overflow, seriousViolations } from '../helpers/page-checks.ts';
 import { type CreatedOrg, uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
 
 /**
@@ -12,23 +12,6 @@ import { type CreatedOrg, uniqueEmail, useSandbox } from '../helpers/sandbox.ts'
  * violation.
  */
 const widths = [1280, 390] as const;
-
-/** How far the page is wider than the screen, and the first elements that stick out of it. */
-const overflowScript = `(() => {
-  const width = document.documentElement.clientWidth;
-  return {
-    doc: document.documentElement.scrollWidth - width,
-    wide: [...document.querySelectorAll('body *')]
-      .filter((el) => el.getBoundingClientRect().right > width + 1)
-      .filter((el) => {
-        for (let a = el.parentElement; a && a !== document.body; a = a.parentElement)
-          if (getComputedStyle(a).overflowX !== 'visible') return false;
-        return true;
-      })
-      .slice(0, 3)
-      .map((el) => el.outerHTML.slice(0, 120)),
-  };
-})()`;
 
 const structureScript = `(() => ({
   mains: document.querySelectorAll('main').length,
@@ -132,7 +115,7 @@ describe('sandbox pages at 1280 and 390 px', () => {
         await page.setViewportSize({ width, height: 900 });
         await v.go(page);
         const where = `${v.name} at ${width}px`;
-        expect(await page.evaluate(overflowScript), `${where}: wider than the screen`).toEqual({
+        expect(await overflow(page), `${where}: wider than the screen`).toEqual({
           doc: 0,
           wide: [],
         });
@@ -159,17 +142,7 @@ describe('sandbox pages at 1280 and 390 px', () => {
             );
         });
 
-        const axe = await new AxeBuilder({ page }).analyze();
-        const serious = axe.violations
-          .filter((x) => x.impact === 'serious' || x.impact === 'critical')
-          .map(
-            (x) =>
-              `${x.id}: ${x.help} — ${x.nodes
-                .map((n) => n.target.join(' '))
-                .slice(0, 3)
-                .join(', ')}`,
-          );
-        expect(serious, where).toEqual([]);
+        expect(await seriousViolations(page), where).toEqual([]);
       }
     });
   }
