@@ -183,7 +183,7 @@ export async function startScaled(databaseUrl: string, workers = 2): Promise<Sha
           name: `worker${i + 1}`,
           args: ['src/main.ts', 'worker'],
           env: { ...env, DATA_DIR: own(`worker${i + 1}`) },
-          ready: /sync worker/,
+          ready: /sync worker \(database/,
           logDir,
         }),
     );

@@ -56,7 +56,7 @@ export async function startWorkerProcess(
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const sink = { out: '' };
-  await waitForOutput(child, /sync worker/, sink);
+  await waitForOutput(child, /sync worker \(database/, sink);
   return {
     child,
     sink,

@@ -83,7 +83,7 @@ export const setsSession = (res: { setCookies: string[] }) =>
   res.setCookies.some((c) => c.startsWith(`${SESSION_COOKIE}=`) && !/^[^=]+=;/.test(c));
 
 /** The user a signed-in page names in its top bar, or undefined when the page is not signed in. */
-export const signedInAs = (html: string) => /<span id="signed-in-as">([^<]*)<\/span>/.exec(html)?.[1];
+export const signedInAs = (html: string) => /<span id="signed-in-as"[^>]*>([^<]*)<\/span>/.exec(html)?.[1];
 
 /**
  * A started service migrates a fresh database (PGlite: initdb in a new DATA_DIR) before it
