@@ -163,28 +163,74 @@ export interface Scores {
   stage_accuracy: number;
 }
 
-export async function evaluate(
+/** One fixture's analysis, or why the analyser failed on it (its error's message). */
+export type Outcome =
+  | { file: string; fixture: Fixture; analysis: Analysis }
+  | { file: string; fixture: Fixture; failure: string };
+
+/**
+ * Every fixture analysed, at most `concurrency` at once (a remote analyser's rate limit), the
+ * outcomes in the fixtures' order. A failure is kept as that file's outcome, never replaced by
+ * another analyser's answer, so what is scored is what this analyser said.
+ */
+export async function analyseAll(
   analyzer: Analyzer,
-  fixtures: Array<{ file: string; fixture: Fixture }>,
-): Promise<{ scores: Scores; perFixture: FixtureScore[] }> {
-  const perFixture: FixtureScore[] = [];
-  for (const { file, fixture } of fixtures) {
-    const a: Analysis = await analyzer.analyze(inputOf(fixture));
-    const matched = matchItems(a.action_items, fixture.labels.action_items);
-    perFixture.push({
-      file,
-      predicted: a.action_items.length,
-      labelled: fixture.labels.action_items.length,
-      matched: matched.length,
-      priorityRight: matched.filter((m) => m.predicted.priority === m.label.priority).length,
-      dueRight: matched.filter((m) => m.predicted.due === m.label.due).length,
-      sentiment: [a.sentiment, fixture.labels.sentiment],
-      intent: [a.buyer_intent, fixture.labels.buyer_intent],
-      stage: [a.stage_suggestion?.stage ?? fixture.current_stage, fixture.labels.expected_stage],
-    });
+  fixtures: ReadonlyArray<{ file: string; fixture: Fixture }>,
+  concurrency = 1,
+): Promise<Outcome[]> {
+  const outcomes: Outcome[] = [];
+  let next = 0;
+  async function work(): Promise<void> {
+    for (let i = next++; i < fixtures.length; i = next++) {
+      const { file, fixture } = fixtures[i]!;
+      try {
+        outcomes[i] = { file, fixture, analysis: await analyzer.analyze(inputOf(fixture)) };
+      } catch (err) {
+        outcomes[i] = { file, fixture, failure: err instanceof Error ? err.message : String(err) };
+      }
+    }
   }
+  const workers = Math.max(1, Math.min(concurrency, fixtures.length));
+  await Promise.all(Array.from({ length: workers }, work));
+  return outcomes;
+}
+
+export function scoreFixture(file: string, fixture: Fixture, a: Analysis): FixtureScore {
+  const matched = matchItems(a.action_items, fixture.labels.action_items);
+  return {
+    file,
+    predicted: a.action_items.length,
+    labelled: fixture.labels.action_items.length,
+    matched: matched.length,
+    priorityRight: matched.filter((m) => m.predicted.priority === m.label.priority).length,
+    dueRight: matched.filter((m) => m.predicted.due === m.label.due).length,
+    sentiment: [a.sentiment, fixture.labels.sentiment],
+    intent: [a.buyer_intent, fixture.labels.buyer_intent],
+    stage: [a.stage_suggestion?.stage ?? fixture.current_stage, fixture.labels.expected_stage],
+  };
+}
+
+/** A failed analysis scored as misses: no item found, every label missed, every per-meeting answer wrong. */
+export function missedFixture(file: string, fixture: Fixture): FixtureScore {
+  const none = '(failed)';
+  return {
+    file,
+    predicted: 0,
+    labelled: fixture.labels.action_items.length,
+    matched: 0,
+    priorityRight: 0,
+    dueRight: 0,
+    sentiment: [none, fixture.labels.sentiment],
+    intent: [none, fixture.labels.buyer_intent],
+    stage: [none, fixture.labels.expected_stage],
+  };
+}
+
+/** Micro-averaged scores; with nothing scored every score is 0, not a vacuous 1. */
+export function summarise(perFixture: readonly FixtureScore[]): Scores {
   const sum = (f: (x: FixtureScore) => number) => perFixture.reduce((t, x) => t + f(x), 0);
-  const ratio = (a: number, b: number) => (b === 0 ? 1 : a / b);
+  const ratio = (a: number, b: number) => (perFixture.length === 0 ? 0 : b === 0 ? 1 : a / b);
+  const round = (x: number) => Math.round(x * 1000) / 1000;
   const matched = sum((x) => x.matched);
   const precision = ratio(
     matched,
@@ -195,32 +241,62 @@ export async function evaluate(
     sum((x) => x.labelled),
   );
   const agree = (f: (x: FixtureScore) => [string, string]) =>
-    ratio(perFixture.filter((x) => f(x)[0] === f(x)[1]).length, perFixture.length);
-  const round = (x: number) => Math.round(x * 1000) / 1000;
+    round(ratio(perFixture.filter((x) => f(x)[0] === f(x)[1]).length, perFixture.length));
   return {
-    perFixture,
-    scores: {
-      n: perFixture.length,
-      action_items: {
-        precision: round(precision),
-        recall: round(recall),
-        f1: round(precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)),
-      },
-      priority_accuracy: round(
-        ratio(
-          sum((x) => x.priorityRight),
-          matched,
-        ),
-      ),
-      due_date_exact: round(
-        ratio(
-          sum((x) => x.dueRight),
-          matched,
-        ),
-      ),
-      sentiment_accuracy: round(agree((x) => x.sentiment)),
-      intent_accuracy: round(agree((x) => x.intent)),
-      stage_accuracy: round(agree((x) => x.stage)),
+    n: perFixture.length,
+    action_items: {
+      precision: round(precision),
+      recall: round(recall),
+      f1: round(precision + recall === 0 ? 0 : (2 * precision * recall) / (precision + recall)),
     },
+    priority_accuracy: round(
+      ratio(
+        sum((x) => x.priorityRight),
+        matched,
+      ),
+    ),
+    due_date_exact: round(
+      ratio(
+        sum((x) => x.dueRight),
+        matched,
+      ),
+    ),
+    sentiment_accuracy: agree((x) => x.sentiment),
+    intent_accuracy: agree((x) => x.intent),
+    stage_accuracy: agree((x) => x.stage),
   };
+}
+
+export interface Evaluation {
+  /** Per file, in order: the analysis or the failure. */
+  outcomes: Outcome[];
+  /** The files analysed, scored. */
+  perFixture: FixtureScore[];
+  /** Over the files analysed only. */
+  scores: Scores;
+  failed: Array<{ file: string; reason: string }>;
+  /** Over every file, a failed one counted as misses: what a model delivers, failures included. */
+  withFailures: Scores;
+}
+
+export async function evaluate(
+  analyzer: Analyzer,
+  fixtures: ReadonlyArray<{ file: string; fixture: Fixture }>,
+  options: { concurrency?: number } = {},
+): Promise<Evaluation> {
+  const outcomes = await analyseAll(analyzer, fixtures, options.concurrency);
+  const perFixture: FixtureScore[] = [];
+  const all: FixtureScore[] = [];
+  const failed: Evaluation['failed'] = [];
+  for (const o of outcomes) {
+    if ('analysis' in o) {
+      const score = scoreFixture(o.file, o.fixture, o.analysis);
+      perFixture.push(score);
+      all.push(score);
+    } else {
+      failed.push({ file: o.file, reason: o.failure });
+      all.push(missedFixture(o.file, o.fixture));
+    }
+  }
+  return { outcomes, perFixture, scores: summarise(perFixture), failed, withFailures: summarise(all) };
 }

@@ -10,8 +10,9 @@ import type {
  * what the real API checks before answering (a bearer key, a JSON body with `model` and
  * `messages`, a strict json_schema carrying a name and a schema when one is asked for) and
  * answers 401/400/404 in OpenAI's error shape otherwise. Valid requests are recorded and
- * answered from a queue of scripted replies; with the queue empty it answers 500, so a test
- * that makes more calls than it scripted fails loudly instead of hanging.
+ * answered from a queue of scripted replies, then (for calls whose order is not fixed, such as
+ * concurrent ones) by a responder that picks the reply from the request; with neither it
+ * answers 500, so a test that makes more calls than it scripted fails loudly instead of hanging.
  */
 export type ScriptedReply =
   /** A `chat.completion` whose message content is this value as a JSON string. */
@@ -49,8 +50,12 @@ export interface FakeOpenAi {
   readonly requests: RecordedRequest[];
   /** Queues replies, answered in order. */
   script(...replies: ScriptedReply[]): void;
+  /** Answers requests the queue has no reply for, chosen from the request (undefined: none). */
+  respondWith(responder: ((body: ChatCompletionCreateParamsNonStreaming) => ScriptedReply) | undefined): void;
   /** Scripted replies not used yet. */
   pending(): number;
+  /** The most valid requests it held unanswered at once since the start or the last reset. */
+  maxInFlight(): number;
   reset(): void;
   close(): Promise<void>;
 }
@@ -113,6 +118,9 @@ function invalidBody(body: unknown): string | undefined {
 export async function startFakeOpenAi(): Promise<FakeOpenAi> {
   const queue: ScriptedReply[] = [];
   const requests: RecordedRequest[] = [];
+  let responder: ((body: ChatCompletionCreateParamsNonStreaming) => ScriptedReply) | undefined;
+  let inFlight = 0;
+  let maxInFlight = 0;
 
   function answer(res: http.ServerResponse, model: string, next: ScriptedReply): void {
     if (next.kind === 'json') send(res, 200, completion(model, JSON.stringify(next.value), 'stop'));
@@ -144,7 +152,9 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
       if (invalid) return sendError(res, 400, invalid);
       const params = body as ChatCompletionCreateParamsNonStreaming;
       requests.push({ authorization: req.headers.authorization, body: params });
-      const next = queue.shift();
+      maxInFlight = Math.max(maxInFlight, ++inFlight);
+      res.once('close', () => inFlight--);
+      const next = queue.shift() ?? responder?.(params);
       if (!next) return sendError(res, 500, 'fake-openai: no scripted reply left.');
       answer(res, params.model, next);
     });
@@ -157,10 +167,14 @@ export async function startFakeOpenAi(): Promise<FakeOpenAi> {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     script: (...replies) => void queue.push(...replies),
+    respondWith: (r) => void (responder = r),
     pending: () => queue.length,
+    maxInFlight: () => maxInFlight,
     reset() {
       queue.length = 0;
       requests.length = 0;
+      responder = undefined;
+      maxInFlight = inFlight;
     },
     close() {
       server.closeAllConnections();
