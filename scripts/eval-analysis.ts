@@ -3,7 +3,7 @@ import { parseArgs } from 'node:util';
 import type { Analyzer } from '../src/analysis/analysis.ts';
 import { type Evaluation, evaluate, type Fixture, loadFixtures, type Scores } from '../src/analysis/eval.ts';
 import { createOfflineAnalyzer } from '../src/analysis/offline.ts';
-import { createOpenAiAnalyzer } from '../src/analysis/openai.ts';
+import { createOpenAiAnalyzer, OPENAI_DEFAULT_BASE_URL } from '../src/analysis/openai.ts';
 import { meteredFetch, type TokenUsage } from '../src/analysis/token-usage.ts';
 import { type Config, loadConfig } from '../src/config.ts';
 import { createLogger } from '../src/log.ts';
@@ -31,8 +31,6 @@ set of scores counts it as all misses, to compare models fairly. The token count
 ones the server reported. Exit status: 0 scored, 1 no file could be analysed, 2 usage or
 configuration error (nothing sent).
 `;
-
-const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1'; // the analyser's default
 
 type OpenAiSettings = NonNullable<Config['openai']>;
 
@@ -105,11 +103,14 @@ async function offlineRun(fixtures: Fixtures, dir: string): Promise<Run> {
 }
 
 async function openAiRun(fixtures: Fixtures, dir: string, s: OpenAiSettings, concurrency: number) {
-  // The analyser keeps each completion (and its usage) to itself; its SDK client sends through
-  // the global fetch, so the counts are read from the answers on the way past.
+  // The analyser keeps each completion (and its usage) to itself: the counts are read from the
+  // answers on the way past, through the fetch its client is given.
   const meter = meteredFetch(globalThis.fetch);
-  globalThis.fetch = meter.fetch;
-  const analyzer: Analyzer = createOpenAiAnalyzer({ ...s, logger: createLogger({ level: 'silent' }) });
+  const analyzer: Analyzer = createOpenAiAnalyzer({
+    ...s,
+    logger: createLogger({ level: 'silent' }),
+    fetch: meter.fetch,
+  });
   const baseURL = shownUrl(s.baseURL ?? OPENAI_DEFAULT_BASE_URL);
   const retries = `${s.maxRetries} ${s.maxRetries === 1 ? 'retry' : 'retries'}`;
   const heading = [

@@ -35,7 +35,12 @@ export interface OpenAiAnalyzerOptions {
   maxRetries?: number | undefined;
   maxTranscriptChars?: number | undefined;
   logger: Logger;
+  /** The HTTP client's fetch (default: the global one); the evaluation meters tokens through it. */
+  fetch?: typeof fetch | undefined;
 }
+
+/** Where the analyser sends its calls when OPENAI_BASE_URL is not set. */
+export const OPENAI_DEFAULT_BASE_URL = 'https://api.openai.com/v1';
 
 export type OpenAiFailure =
   | 'http'
@@ -282,12 +287,13 @@ export function createOpenAiAnalyzer(options: OpenAiAnalyzerOptions): Analyzer {
   const client = new OpenAI({
     apiKey: options.apiKey,
     // Explicit, so the SDK does not pick up OPENAI_* variables behind config.ts's back.
-    baseURL: options.baseURL ?? 'https://api.openai.com/v1',
+    baseURL: options.baseURL ?? OPENAI_DEFAULT_BASE_URL,
     organization: null,
     project: null,
     timeout: options.timeoutMs ?? 60_000,
     maxRetries: options.maxRetries ?? 1,
     logLevel: 'off',
+    ...(options.fetch ? { fetch: options.fetch } : {}),
   });
   const name = `openai:${model}`;
 
