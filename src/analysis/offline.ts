@@ -2,15 +2,16 @@ import model from 'wink-eng-lite-web-model';
 import winkNLP from 'wink-nlp';
 import type { ActionItem, Analysis, AnalysisInput, Analyzer, Priority } from './analysis.ts';
 import { dueFromUrgency, localDate, statedDue } from './due-dates.ts';
+import { intentFrom, sentimentFrom, toneSignals } from './tone.ts';
 import { priorityFromText } from './urgency.ts';
 
 /**
  * The offline analyser: the baseline used when no OpenAI key is configured or OpenAI fails.
  * wink-nlp splits sentences and scores their sentiment; chrono-node reads dates
  * (due-dates.ts); explicit rules find commitments ("I'll send…", "we will…", "let me…", an
- * offer accepted with "please do"), urgency, buyer intent and the pipeline stage the words
- * point to. It reads no more than the words say: no model, no guessing of meaning. Its scores
- * on the labelled fixtures are in docs/ANALYSIS.md.
+ * offer accepted with "please do"), urgency and the pipeline stage the words point to;
+ * tone.ts reads the buyer's sentiment and intent. It reads no more than the words say: no
+ * model, no guessing of meaning. Its scores on the labelled fixtures are in docs/ANALYSIS.md.
  */
 const nlp = winkNLP(model);
 const its = nlp.its;
@@ -333,43 +334,11 @@ function priorityOf(s: Sentence, rest: Sentence[], atRisk: boolean): Priority {
   return 'Normal';
 }
 
-// --- Sentiment and intent -------------------------------------------------------------
+// --- Sentiment and intent: tone.ts, over the attendee side's sentences ----------------
 
-const positiveCues =
-  /\b(exactly what we|excited|lov(e|ed)|keen|impressed|definitely want|really like|like the product|happy with|that's nice|that would help|picture my team|easiest|best of the|works great|good timing|appreciate that)\b/i;
-/** Commercial objections: liking the product but not the deal reads as mixed. */
-const objectionCues =
-  /\b(price is the problem|too expensive|(dollar|price) gap|was a surprise|hard sell|can't justify|over budget)\b/i;
-/** The buyer ends the evaluation (politely: the tone is neutral, the deal lost). */
+/** The buyer ends the evaluation: the deal is lost (the stage's cue; tone.ts reads the sentiment). */
 const lostCues =
   /\b(not a fit|doesn't fit|does not fit|doesn't work for us|won't work|not the right fit|leave it here|no point|cancel the demo|end (the|our) evaluation|(isn't|not) on (our|the|your) roadmap|go with (another|someone else)|no need to send anything)\b/i;
-
-function sentimentOf(sentences: Sentence[]): Analysis['sentiment'] {
-  const theirs = sentences.filter((s) => s.role === 'attendee');
-  const count = (re: RegExp, among = theirs) => among.filter((s) => re.test(s.text)).length;
-  if (count(lostCues, sentences) >= 2) return 'neutral';
-  if (count(riskCues) >= 2) return 'negative';
-  const pos = count(positiveCues);
-  if (pos >= 1 && count(objectionCues) >= 2) return 'mixed';
-  if (pos >= 1) return 'positive';
-  // No cue either way: wink-nlp's sentence sentiment, averaged over the buyer's words, decides.
-  const mean = theirs.reduce((t, s) => t + s.sentiment, 0) / Math.max(1, theirs.length);
-  return mean > 0.3 ? 'positive' : mean < -0.3 ? 'negative' : 'neutral';
-}
-
-const highIntent =
-  /\b(keen to move|want to (move|go) ahead|ready to (start|sign|move)|definitely want|send (me|us) (the|a) (formal )?(quote|proposal|contract)|annual plan|when can we start|let's do (it|the trial)|sign (it|this)|budget (is )?approved|we'd like to trial|start the trial)\b/i;
-const lowIntent =
-  /\b(not a fit|doesn't fit|does not fit|hard requirement|not on (the|this year's) roadmap|no budget|not (moving|going) forward|won't be moving|leaning towards not|cancel (the )?demo|end (the|our) evaluation|other options|go with (another|someone else)|not renew)\b/i;
-
-function intentOf(sentences: Sentence[]): Analysis['buyer_intent'] {
-  const theirs = sentences.filter((s) => s.role === 'attendee');
-  const high = theirs.filter((s) => highIntent.test(s.text)).length;
-  const low = sentences.filter((s) => lowIntent.test(s.text)).length;
-  if (low > high) return 'low';
-  if (high > 0) return 'high';
-  return 'medium';
-}
 
 // --- Stage ------------------------------------------------------------------------------
 
@@ -461,8 +430,9 @@ export function createOfflineAnalyzer(): Analyzer {
     async analyze(input) {
       const sentences = sentencesOf(input);
       const action_items = findItems(sentences, input);
-      const sentiment = sentimentOf(sentences);
-      const buyer_intent = intentOf(sentences);
+      const tone = toneSignals(sentences);
+      const sentiment = sentimentFrom(tone);
+      const buyer_intent = intentFrom(tone);
       return {
         summary: summaryOf(sentences, action_items, input, { sentiment, buyer_intent }),
         action_items,

@@ -1,0 +1,151 @@
+import { describe, expect, it } from 'vitest';
+import { intentFrom, sentimentFrom, type ToneSentence, toneSignals } from './tone.ts';
+
+/**
+ * Invented meetings (not the fixtures): each line `A:` (attendee, the buyer) or `H:` (host),
+ * `A(Name):` for one of several people on the buyer's side.
+ */
+function tone(lines: string[], sentiment = 0) {
+  const sentences: ToneSentence[] = lines.map((l) => {
+    const [, side = '', who, text = ''] = /^(A|H)(?:\((\w+)\))?:\s*(.*)$/.exec(l) ?? [];
+    return { role: side === 'H' ? 'host' : 'attendee', speaker: who ?? side, text, sentiment };
+  });
+  const signals = toneSignals(sentences);
+  return { signals, sentiment: sentimentFrom(signals), intent: intentFrom(signals) };
+}
+
+describe('buyer sentiment and intent', () => {
+  it('reads only the buyer: the seller’s enthusiasm counts for nothing', () => {
+    const t = tone(['H: I am so excited, this is amazing for you.', 'A: Okay.', 'A: We will see.']);
+    expect(t.signals.praise).toEqual([]);
+    expect(t).toMatchObject({ sentiment: 'neutral', intent: 'low' });
+  });
+
+  it('a friendly buyer who defers politely is positive in tone and low in intent', () => {
+    const t = tone([
+      'A: Honestly, this looks great and the team enjoyed the demo.',
+      'A: But it is not a priority for us this year.',
+      "A: Let's keep in touch.",
+    ]);
+    expect(t).toMatchObject({ sentiment: 'positive', intent: 'low' });
+  });
+
+  it('complaints after an outage are negative; asking for the fix still engages', () => {
+    const t = tone([
+      'A: We were down for six hours on Monday.',
+      "A: I'm frankly not happy with how support handled it.",
+      'A: Could you send me the incident report by Friday?',
+    ]);
+    expect(t.signals.complaints.map((c) => c.weight)).toEqual([2, 2]);
+    expect(t).toMatchObject({ sentiment: 'negative', intent: 'medium' });
+  });
+
+  it('keen users and a sceptical budget holder are mixed', () => {
+    const t = tone([
+      'A: Our users love the mobile app.',
+      'A: The pilot team says it saves them hours every week.',
+      'A: But our finance director is sceptical about the cost.',
+      'A: And our budget was cut by twenty percent.',
+    ]);
+    expect(t.sentiment).toBe('mixed');
+  });
+
+  it('one objection among praise is part of a sale, not mixed', () => {
+    const t = tone(['A: We really like the reporting.', 'A: It is a bit too expensive for us though.']);
+    expect(t.sentiment).toBe('positive');
+  });
+
+  it('a polite no is neutral and low; a no after complaints is negative', () => {
+    expect(
+      tone(["A: It doesn't work for us, I'm afraid.", 'A: Thanks for being honest about the roadmap.']),
+    ).toMatchObject({ sentiment: 'neutral', intent: 'low' });
+    expect(
+      tone([
+        'A: After the billing error last month we decided to go with another provider.',
+        "A: I'm disappointed, frankly.",
+      ]),
+    ).toMatchObject({ sentiment: 'negative', intent: 'low' });
+  });
+
+  it('asking for the contract and a start date is high intent', () => {
+    const t = tone([
+      'A: We want to move forward with you.',
+      "A: Send over the contract and I'll get it signed this week.",
+      'A: Can we start onboarding on the first?',
+    ]);
+    expect(t).toMatchObject({ sentiment: 'positive', intent: 'high' });
+  });
+
+  it('a buyer threatening to leave is low intent whatever else they ask for', () => {
+    const t = tone([
+      'A: Honestly we are leaning towards not renewing.',
+      'A: Send me the renewal quote anyway.',
+    ]);
+    expect(t.intent).toBe('low');
+  });
+
+  it('a check-in with a next meeting and no buying signal is medium', () => {
+    const t = tone([
+      "A: It's going fine so far.",
+      'A: Let me check with the team and get back to you.',
+      'A: Same time next week works.',
+    ]);
+    expect(t).toMatchObject({ sentiment: 'neutral', intent: 'medium' });
+  });
+
+  it('without cues, wink-nlp’s sentence sentiment decides, courtesy left out', () => {
+    expect(tone(['A: We moved the records to the new region on Tuesday.'], 0.6).sentiment).toBe('positive');
+    expect(tone(['A: We moved the records to the new region on Tuesday.'], -0.6).sentiment).toBe('negative');
+    expect(tone(['A: Thanks so much!'], 0.9).signals.mood).toBe(0);
+  });
+
+  it('a buyer who asks how to roll out and takes on the work is high intent', () => {
+    const t = tone([
+      'A: How long does the implementation usually take?',
+      "A: I'll send you our current field mapping today.",
+      "A: We'll set up the sandbox accounts on our side.",
+      'A: Thursday at ten works for the workshop.',
+    ]);
+    expect(t.intent).toBe('high');
+  });
+
+  it('staying with the current vendor is a polite no; friendliness does not raise it', () => {
+    const t = tone([
+      'A: Your team has been lovely to deal with.',
+      "A: But we'll stick with our current provider for now.",
+    ]);
+    expect(t).toMatchObject({ sentiment: 'neutral', intent: 'low' });
+  });
+
+  it('one buyer keen and another objecting is mixed; one person’s own objection is not', () => {
+    const split = tone([
+      'A(Ana): My team loves the scheduling view.',
+      'A(Raj): From the finance side the cost is a concern about this year.',
+    ]);
+    expect(split.signals.divided).toBe(true);
+    expect(split.sentiment).toBe('mixed');
+    const same = tone([
+      'A(Ana): My team loves the scheduling view.',
+      'A(Ana): The cost is a concern about this year.',
+    ]);
+    expect(same.sentiment).toBe('positive');
+  });
+
+  it('a negated cue is not that cue', () => {
+    const t = tone(['A: We have no concerns about security.', "A: I'm not excited about the timeline."]);
+    expect(t.signals.complaints).toEqual([]);
+    expect(t.signals.praise).toEqual([]);
+  });
+
+  it('a seller apologising for a failure confirms the buyer’s grievance', () => {
+    const t = tone([
+      'H: I apologise for the missed delivery last week.',
+      'A: The second shipment was late too, and that is a concern about the launch.',
+    ]);
+    expect(t.signals.apologies).toHaveLength(1);
+    expect(t.sentiment).toBe('negative');
+    expect(
+      tone(['A: The second shipment was late too, and that is a concern about the launch.']).sentiment,
+    ).toBe('neutral');
+  });
+});

@@ -1,0 +1,258 @@
+import type { Analysis } from './analysis.ts';
+
+/**
+ * The buyer's sentiment and intent, read from the attendee side's sentences only (the seller's
+ * enthusiasm says nothing about the buyer). Signals are kinds of things buyers say in any sales
+ * call — praise, complaints and objections, ending the evaluation, polite deferral, buying
+ * signals, engagement — not phrases from particular meetings; wink-nlp's sentence sentiment
+ * decides only when none of them was said.
+ */
+export interface ToneSentence {
+  text: string;
+  role: 'host' | 'attendee';
+  /** wink-nlp's sentence sentiment, -1 to 1. */
+  sentiment: number;
+  speaker?: string | undefined;
+}
+
+export interface ToneSignals {
+  /** Liking the product, the fit or the outcome ("exactly what we need", "we love the reports"). */
+  praise: string[];
+  /** Complaints and objections with their strength: 2 for anger, failure or a threat to leave, 1 for a commercial or practical objection. */
+  complaints: Array<{ text: string; weight: number }>;
+  /** The buyer ends the evaluation or chose someone else. */
+  rejection: string[];
+  /** Polite deferral: interested "some day", not now. */
+  deferral: string[];
+  /** Phrases moving towards a purchase: asks for price or paperwork, wants to start, sign, renew, trial; involves who approves. */
+  buying: string[];
+  /** Taking part: commits to a task or a date, agrees to the next meeting. */
+  engagement: string[];
+  /** Mean wink-nlp sentiment of the buyer's sentences that are more than courtesy. */
+  mood: number;
+  /** The seller apologised for a failure ("I apologise for the outage"). */
+  apologies: string[];
+  /** The buyer's side disagrees: one person only praised, another only complained. */
+  divided: boolean;
+}
+
+/** One case-insensitive pattern from alternatives, each matched as whole words. */
+const cues = (...alternatives: string[]) => new RegExp(String.raw`\b(?:${alternatives.join('|')})\b`, 'i');
+
+/** Liking the product, the fit or the outcome. */
+const praise = cues(
+  'lov(?:e|ed|es|ing)',
+  'excit(?:ed|ing)',
+  'impress(?:ed|ive)',
+  'exactly what (?:we|i)',
+  'really (?:like|liked|good|helpful|useful)',
+  '(?:we|i|they|users|everyone|team) (?:really )?(?:like|liked|enjoyed)',
+  'fantastic|amazing|brilliant|excellent|wonderful|terrific|awesome|lovely|glad|pleased|thrilled|delighted|keen',
+  'game[- ]changer|no[- ]brainer',
+  '(?:huge|big|real) (?:help|improvement|difference|win)',
+  'would (?:really )?help|helps? (?:a lot|us a lot)|makes? (?:our|my|their) (?:life|lives|job|jobs) easier',
+  'sav(?:es|ed|ing) (?:us|me|our|them)',
+  'easiest|best (?:of|one|we|option|tool|demo)',
+  '(?:works?|worked|went) (?:great|well|really well|nicely|smoothly|perfectly)',
+  "happy with|(?:very|really|so|quite) happy|(?:are|is|were|was|'re) (?:really |very |so )?happy",
+  '(?:could|can) (?:already )?picture',
+  "(?:that|this|it)(?:'s| is| was| looks) (?:really |very |just |so )?(?:nice|great|helpful|useful|neat|cool|impressive|fantastic|excellent|perfect)",
+  'looks? (?:really )?(?:great|good|promising)|(?:great|nice|good) (?:job|work|feature|product|tool)|well done',
+  'very (?:helpful|useful|impressive|promising)|good timing|much (?:better|faster|easier)|definitely want',
+  '(?:positive|great|good) feedback|(?:team|users|everyone) (?:is|are) on board',
+);
+
+/** Anger, failure, a threat to leave: strong. */
+const strongComplaint = cues(
+  'outages?|(?:went|is|was|were|been) down|unacceptable|not acceptable',
+  String.raw`not (?:happy|pleased|impressed|satisfied)|unhappy|frustrat\w*|disappoint\w*|underwhelm\w*`,
+  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|complain\w*`,
+  String.raw`(?:almost|nearly|going to|want to|thinking (?:of|about)) cancel\w*`,
+  'cancel(?:led|ling)? (?:the|our) (?:contract|subscription|account|order)',
+  "can't keep (?:doing|going)|(?:i've|we've|i have|we have) escalated",
+  String.raw`billing (?:error|mistake)|overcharg\w*|double[- ]charg\w*|waste of`,
+  'broken|crash(?:ed|es|ing)?|kept failing|unreliable',
+  "(?:didn't|did not|doesn't|does not|never) (?:work|deliver|help)(?! for (?:us|me))",
+  String.raw`(?:you|your \w+) (?:\w+ )?(?:failed|missed|broke|ignored|overcharged)`,
+  'not worth|no value|not what we (?:were promised|expected|paid for)|expected (?:more|better)',
+  'lost (?:trust|confidence)',
+  '(?:leaning|looking) (?:towards|toward|at) (?:not|leaving|switching|moving)',
+  String.raw`migrate away|switch(?:ing)? (?:to|away)|not (?:going to )?renew\w*`,
+);
+
+/** A commercial or practical objection: one at a time is normal in a sale. */
+const objection = cues(
+  "too (?:expensive|pricey|much|slow|complex|complicated)|(?:that's|it's|seems|quite|pretty|very|really|bit) expensive",
+  'price is (?:the|a) (?:problem|issue)|(?:price|dollar|cost) gap|(?:was|came as) a (?:bit of a )?surprise',
+  "hard sell|can't justify|cannot justify|over (?:our |the )?budget",
+  'budget (?:(?:has been|was|is|got) )?(?:cut|slashed|frozen|reduced)|budget cuts?',
+  String.raw`sceptic\w*|skeptic\w*|not (?:yet |fully )?convinced|mixed (?:feelings|feedback|reactions|views)`,
+  "(?:i'm|we're|i am|we are|he's|she's|they're|is|are) (?:still )?(?:a (?:bit|little) |quite |very |really )?(?:worried|concerned|nervous|hesitant)",
+  '(?:some |a few |real |serious )?concerns? (?:about|around|with)|concern is',
+  '(?:the|my|our) (?:main |big |biggest |only )?(?:problem|issue|concern|worry|hesitation) (?:is|here)',
+  "a (?:real )?(?:problem|issue) for us|that's a (?:problem|concern)|deal[- ]?breaker",
+  String.raw`pushback|push back|missing (?:feature|piece)|bugs?|glitch\w*`,
+  "(?:doesn't|didn't|don't|does not|did not) (?:meet|solve|address|cover) (?:our|my|the)",
+);
+
+/** The buyer ends the evaluation, politely or not. */
+const rejection = cues(
+  'not (?:a |the right )?(?:good )?fit|not for us',
+  "(?:doesn't|does not|won't|will not) (?:work|fit)(?: for us)?",
+  'leave it (?:here|there)|no point|no need to send',
+  'cancel (?:the )?(?:demo|trial|pilot|evaluation)|end (?:the|our) (?:evaluation|trial|pilot)',
+  '(?:decided|chosen|chose|going|gone|went) (?:to go )?with (?:another|someone else|a competitor)',
+  '(?:signed|go|going) with (?:another|someone else)',
+  '(?:move|moving|switch|switching|go|going|went) (?:over )?(?:to|with) (?:another|a different|a new|someone else)',
+  '(?:chosen|selected|picked) (?:another|a different|someone else)|awarded (?:it|the contract|the deal) to',
+  "not (?:moving|going) (?:forward|ahead)|won't be (?:moving|going) (?:forward|ahead)",
+  'decided (?:not|against)|pass on this|no longer (?:interested|evaluating|looking)|not interested',
+  '(?:stick|stay|staying|sticking) with (?:our|what we|the current)|happy with (?:our|what we have|the current)',
+);
+
+/** Polite deferral: friendly, but no purchase now. */
+const deferral = cues(
+  String.raw`keep (?:you|your \w+|it|this) (?:in mind|on file|on the radar)`,
+  '(?:maybe|perhaps|probably|possibly) (?:next|in the new) (?:year|quarter)|next (?:fiscal )?year|in the new year',
+  '(?:next|in) (?:q[1-4]|the (?:spring|summer|autumn|fall))|later (?:this|in the) year|down the (?:road|line)',
+  "not a priority|(?:isn't|is not|not) (?:a |our )?(?:top )?priority",
+  "(?:not|isn't) (?:the right time|a good time)|not right now|not (?:at the moment|for now)",
+  String.raw`on hold|(?:park|shelve|pause) (?:this|it|that)|hiring freeze|reorg\w*|restructur\w*`,
+  'circle back (?:in|next|after|later)|revisit (?:this|it|that)|touch base (?:later|again|next|in)',
+  'stay in touch|keep in touch|reach out if|wait and see|at some point',
+  'no budget|not in (?:a|the) (?:position|budget)|not ready to (?:commit|buy|decide|move)',
+  'no (?:timeline|urgency|rush on our side)|not in a (?:hurry|rush)|(?:too|very) early (?:for|to)',
+  'just (?:looking|exploring|browsing)|nothing (?:planned|budgeted)',
+  'send (?:me|us) (?:some )?(?:information|info|material|materials|a brochure|literature)',
+  '(?:my|his|her) last day|leaving the company',
+);
+
+/** Asks for price, terms or paperwork; wants to start, sign, buy, renew or trial; brings in who approves. */
+const buying = cues(
+  'send (?:me |us |over )?(?:the |a )?(?:formal |revised |updated )?(?:quote|proposal|contract|order form|paperwork|pricing|msa|agreement|sow)',
+  '(?:when|how soon) (?:can|could|would) (?:i|we) (?:see|get|have|start|sign|begin|go live)|can we (?:trial|try|pilot|start|begin|sign|get started)',
+  "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
+  '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',
+  "(?:we'd|i'd|we would|i would) (?:want|like) (?:the|to)",
+  "let's (?:do it|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:go|going) ahead",
+  "(?:we'll|we will|let's) (?:sign|start|renew|buy|order|take (?:the|it))",
+  String.raw`sign(?:ed)? (?:it|this|the)|docusign|countersign\w*`,
+  "(?:go|going|move forward|proceed) with (?:you|your|it)|(?:you've|you have) (?:got )?(?:the deal|our business)|it's a yes",
+  '(?:budget|funding) (?:is |was |has been )?(?:approved|signed off|allocated|secured|set aside)',
+  '(?:will|to) approve|sign[- ]?off',
+  '(?:our|the) (?:cfo|ceo|procurement|legal|finance|board)(?: team| department)? (?:will|needs?|to|has|signs)',
+  '(?:loop|bring|pull) in (?:our|my|the) (?:cfo|ceo|cto|cio|coo|vp|head|director|boss|owner|md|board|procurement|legal|finance)|introduce you to (?:our|my)',
+  'redlines?|order form|purchase order|invoice us|(?:rollout|roll-out|implementation|onboarding) (?:plan|timeline|date)|kick-?off|go[- ]live',
+  'how long (?:does|would|will) (?:the )?(?:implementation|onboarding|setup|migration|rollout)',
+  "what(?:'s| are| is) (?:the )?next steps?|(?:decision|decide) (?:by|on|this|next)",
+  '(?:annual|multi-year|(?:two|three|2|3)-year) (?:plan|term|contract|deal)|verbal(?:ly)? (?:commit|yes)|count us in',
+  String.raw`add (?:\d+|\w+ more) (?:seats|licen[cs]es|users)`,
+  'security (?:review|questionnaire|assessment)|data processing agreement|dpa|soc ?2',
+);
+
+/** The seller owning a failure: the buyer has a grievance, whatever words the buyer used. */
+const apology = cues(
+  'apologi[sz]e (?:for|on behalf)|(?:we|i) (?:messed up|dropped the ball|let you down|got (?:this|it) wrong)',
+  "understand (?:your|the) frustration|that's on us|our (?:fault|mistake)|(?:not|isn't) acceptable",
+);
+
+/** Taking part in next steps: the buyer commits to something, asks for something, or agrees the next meeting. */
+const engagement = cues(
+  "(?:i|we)(?:'ll| will) (?:send|loop|get|set|share|ask|talk|check|pull|write|book|schedule|introduce|bring|forward|confirm)",
+  '(?:i|we) can (?:send|pull|share|get|do)|let me (?:ask|check|talk|loop|get)',
+  '(?:can|could|would) you (?:please )?(?:send|share|get|set up|schedule|walk|show|put)',
+  String.raw`(?:monday|tuesday|wednesday|thursday|friday|tomorrow|that|it|this time|same time)(?: at [\w: ]+)? works|works for (?:me|us)`,
+  'same time|see you (?:then|on|next)|talk (?:monday|tuesday|wednesday|thursday|friday|then|next week)',
+);
+
+const courtesy =
+  /^(?:(?:yes|yeah|sure|ok(?:ay)?|great|perfect|good|fine|thanks?|thank you|cheers|bye|right|sounds good|will do|of course|no problem|talk soon|take care|appreciate (?:it|that)|understood|got it|agreed)\b[\s,.!]*)+(?:\w+[.!]?)?$/i;
+
+/** "not happy with", "don't really like", "never excited": a negated cue is not that cue. */
+const negatedBefore = /\b(?:not|never|no|hardly|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
+
+/** The phrases of `text` that say `re`, negated ones left out. */
+function phrases(text: string, re: RegExp): string[] {
+  return [...text.matchAll(new RegExp(re, 'gi'))]
+    .filter((m) => !negatedBefore.test(text.slice(0, m.index)))
+    .map((m) => m[0]);
+}
+
+const says = (text: string, re: RegExp) => phrases(text, re).length > 0;
+
+const hits = (sentences: readonly ToneSentence[], re: RegExp) =>
+  sentences.filter((s) => says(s.text, re)).map((s) => s.text);
+
+export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
+  const buyer = sentences.filter((s) => s.role === 'attendee');
+  const complaining = buyer.flatMap((s) =>
+    says(s.text, strongComplaint) ? [{ s, weight: 2 }] : says(s.text, objection) ? [{ s, weight: 1 }] : [],
+  );
+  const praising = buyer.filter((s) => says(s.text, praise));
+  const praisedBy = new Set(praising.map((s) => s.speaker));
+  const complainedBy = new Set(complaining.map((c) => c.s.speaker));
+  const only = (a: Set<string | undefined>, b: Set<string | undefined>) =>
+    [...a].some((who) => who !== undefined && !b.has(who));
+  const said = buyer.filter((s) => !courtesy.test(s.text.trim()) && s.text.split(/\s+/).length > 3);
+  return {
+    praise: praising.map((s) => s.text),
+    complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
+    rejection: hits(buyer, rejection),
+    deferral: hits(buyer, deferral),
+    // Each signal counts: "we want to move ahead, so send me the formal quote" is two.
+    buying: buyer.flatMap((s) => phrases(s.text, buying)),
+    engagement: hits(buyer, engagement),
+    apologies: hits(
+      sentences.filter((s) => s.role === 'host'),
+      apology,
+    ),
+    mood: said.reduce((t, s) => t + s.sentiment, 0) / Math.max(1, said.length),
+    divided: only(praisedBy, complainedBy) && only(complainedBy, praisedBy),
+  };
+}
+
+const weightOf = (complaints: ToneSignals['complaints']) => complaints.reduce((t, c) => t + c.weight, 0);
+
+/**
+ * Mixed when praise and real complaint are both there, or when one buyer praises and another
+ * objects; negative when complaints dominate; a buyer who ends the evaluation without
+ * complaint is neutral (a polite no); positive with praise or clear buying signals and no more
+ * than a passing objection; else wink-nlp's mean sentence sentiment over the buyer's
+ * non-courtesy sentences (neutral unless clearly one way).
+ */
+export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
+  const pos = x.praise.length;
+  // A seller's apology weighs as one objection: it confirms a grievance, it does not measure it.
+  const neg = weightOf(x.complaints) + Math.min(1, x.apologies.length);
+  if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
+  if (neg >= 2) return 'negative';
+  if (x.rejection.length > 0) return 'neutral';
+  // Keen users and a sceptical budget holder: the side is split, whatever the counts.
+  if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
+  // One objection is part of any sale; it does not undo the same person's praise.
+  if (pos >= 1) return 'positive';
+  if (neg <= 1 && x.buying.length >= 2) return 'positive';
+  return x.mood > 0.25 ? 'positive' : x.mood < -0.25 ? 'negative' : 'neutral';
+}
+
+/**
+ * Low when the buyer ends the evaluation, threatens to leave, or defers politely without a
+ * buying signal (a friendly "keep you in mind" is still low), or takes on nothing at all; high
+ * with two or more buying signals outweighing what holds them back, or one with three next
+ * steps taken on; medium otherwise — interest without commitment.
+ */
+export function intentFrom(x: ToneSignals): Analysis['buyer_intent'] {
+  const leaving = x.complaints.filter(
+    (c) => strongComplaint.test(c.text) && /renew|cancel|switch|migrate|leaning|looking/i.test(c.text),
+  ).length;
+  const against = 2 * x.rejection.length + 2 * leaving + x.deferral.length;
+  const forward = x.buying.length;
+  if (against >= 2 && against >= forward) return 'low';
+  if (x.deferral.length >= 1 && forward === 0) return 'low';
+  if (forward >= 2 && forward > against) return 'high';
+  // A buyer who asks to buy and does the work for it (three tasks or dates taken on).
+  if (forward >= 1 && against === 0 && x.engagement.length >= 3) return 'high';
+  // No buying signal and no next step taken on by the buyer: friendly is not interested.
+  if (forward === 0 && x.engagement.length === 0) return 'low';
+  return 'medium';
+}
