@@ -1,5 +1,6 @@
 import path from 'node:path';
 import { z } from 'zod';
+import { DEFAULT_ANALYSIS_TIME_BUDGET_MS } from './analysis/offline-thread.ts';
 import { parseVaultKeys, type VaultKey } from './crypto/vault.ts';
 import { AppError } from './errors.ts';
 
@@ -58,6 +59,12 @@ const envSchema = z
     OPENAI_BASE_URL: z.string().url().optional(),
     OPENAI_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(60_000),
     OPENAI_MAX_RETRIES: z.coerce.number().int().min(0).max(10).default(1),
+    ANALYSIS_TIME_BUDGET_MS: z.coerce
+      .number()
+      .int()
+      .min(1000)
+      .max(600_000)
+      .default(DEFAULT_ANALYSIS_TIME_BUDGET_MS),
   })
   .superRefine((e, ctx) => {
     // Half a client is a typo, not sandbox mode: say so rather than silently using the sandbox.
@@ -144,6 +151,8 @@ export interface Config {
         readonly maxRetries: number;
       }
     | undefined;
+  /** The offline analyser: how long one analysis may run on its thread before it is stopped. */
+  readonly analysis: { readonly timeBudgetMs: number };
   /**
    * `sandbox`: the bundled sandbox stands in for Zoho: started in this process (no Zoho client
    * configured), or one already running at `url` with the client it printed.
@@ -209,6 +218,7 @@ export function loadConfig(env: Env): Config {
           maxRetries: e.OPENAI_MAX_RETRIES,
         }
       : undefined,
+    analysis: { timeBudgetMs: e.ANALYSIS_TIME_BUDGET_MS },
   });
 }
 
