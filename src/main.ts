@@ -162,6 +162,8 @@ async function main(): Promise<void> {
     logger.warn('METRICS_PORT is for `npm run worker`; this process serves /metrics on its own port');
   const queue = await startQueue({ db, logger, statements });
   await createSyncQueues(queue);
+  // The offline analyser's thread starts at the first analysis (never in a web-only process).
+  const analysis = buildAnalysis(config.openai, logger, { timeBudgetMs: config.analysis.timeBudgetMs });
   if (role !== 'web')
     await startSyncWorker({
       db: syncDb,
@@ -170,7 +172,7 @@ async function main(): Promise<void> {
       eventSync: createEventSync({
         ...connections,
         db: syncDb,
-        analyze: buildAnalysis(config.openai, logger).analyze,
+        analyze: analysis.analyze,
         claimTiming: { ...defaultClaimTiming, searchLagMs: config.sync.searchLagSeconds * 1000 },
       }),
       concurrency: config.sync.concurrency,
@@ -221,6 +223,7 @@ async function main(): Promise<void> {
       await app?.close();
       await metricsServer?.close();
       await queue.stop(30_000);
+      await analysis.close();
       await sandbox?.close();
       await db.close();
       process.exit(0);

@@ -46,12 +46,16 @@ export const actionItemSchema = z.object({
 });
 export type ActionItem = z.infer<typeof actionItemSchema>;
 
+/** The most an analysis holds: a longer list is cut to this, earliest first, by the analyser. */
+export const MAX_ACTION_ITEMS = 50;
+export const MAX_NEXT_STEPS = 20;
+
 export const analysisSchema = z.object({
   summary: z.string().min(1).max(4000),
-  action_items: z.array(actionItemSchema).max(50),
+  action_items: z.array(actionItemSchema).max(MAX_ACTION_ITEMS),
   sentiment: z.enum(['positive', 'neutral', 'negative', 'mixed']),
   buyer_intent: z.enum(['high', 'medium', 'low']),
-  next_steps: z.array(z.string().min(1)).max(20),
+  next_steps: z.array(z.string().min(1)).max(MAX_NEXT_STEPS),
   stage_suggestion: z
     .object({
       stage: z

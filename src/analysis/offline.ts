@@ -1,6 +1,14 @@
 import model from 'wink-eng-lite-web-model';
 import winkNLP from 'wink-nlp';
-import type { ActionItem, Analysis, AnalysisInput, Analyzer, Priority } from './analysis.ts';
+import {
+  type ActionItem,
+  type Analysis,
+  type AnalysisInput,
+  type Analyzer,
+  MAX_ACTION_ITEMS,
+  MAX_NEXT_STEPS,
+  type Priority,
+} from './analysis.ts';
 import { dueFromUrgency, localDate, statedDue } from './due-dates.ts';
 import { intentFrom, sentimentFrom, toneSignals } from './tone.ts';
 import { priorityFromText } from './urgency.ts';
@@ -429,7 +437,9 @@ export function createOfflineAnalyzer(): Analyzer {
     name: 'offline',
     async analyze(input) {
       const sentences = sentencesOf(input);
-      const action_items = findItems(sentences, input);
+      // A meeting's items beyond what an analysis holds are cut, earliest kept: a very long
+      // transcript yields a smaller analysis, never one the schema refuses (and a failed event).
+      const action_items = findItems(sentences, input).slice(0, MAX_ACTION_ITEMS);
       const tone = toneSignals(sentences);
       const sentiment = sentimentFrom(tone);
       const buyer_intent = intentFrom(tone);
@@ -438,7 +448,10 @@ export function createOfflineAnalyzer(): Analyzer {
         action_items,
         sentiment,
         buyer_intent,
-        next_steps: action_items.filter((i) => !i.due_inferred).map((i) => `${i.text} by ${i.due}`),
+        next_steps: action_items
+          .filter((i) => !i.due_inferred)
+          .map((i) => `${i.text} by ${i.due}`)
+          .slice(0, MAX_NEXT_STEPS),
         stage_suggestion: stageOf(sentences, input),
       };
     },

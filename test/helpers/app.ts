@@ -174,14 +174,15 @@ export async function startTestApp(options: {
   });
   const queue = options.sync ? await startQueue({ db: t.db as QueueDatabase, logger }) : undefined;
   if (queue) await createSyncQueues(queue, options.syncRetry);
-  if (queue && options.worker !== false)
+  const analysis = queue && options.worker !== false ? buildAnalysis(options.openai, logger) : undefined;
+  if (queue && analysis)
     await startSyncWorker({
       db: t.db,
       queue,
       logger,
       eventSync: createEventSync({
         ...deps,
-        analyze: buildAnalysis(options.openai, logger).analyze,
+        analyze: analysis.analyze,
         ...(options.claimTiming ? { claimTiming: options.claimTiming } : {}),
       }),
       ...(options.syncRetry ? { retry: options.syncRetry } : {}),
@@ -246,6 +247,7 @@ export async function startTestApp(options: {
     async close() {
       await app.close();
       await queue?.stop();
+      await analysis?.close();
       await t.close();
     },
   };
