@@ -35,7 +35,7 @@ export interface OpenAiAnalyzerOptions {
   maxRetries?: number | undefined;
   maxTranscriptChars?: number | undefined;
   logger: Logger;
-  /** The HTTP client's fetch (default: the global one); the evaluation meters tokens through it. */
+  /** The SDK client's fetch function, the global one unless given; the evaluation meters tokens through it. */
   fetch?: typeof fetch | undefined;
 }
 

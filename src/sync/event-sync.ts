@@ -1,4 +1,5 @@
 import type { AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
+import { AnalysisTimeout } from '../analysis/offline-thread.ts';
 import type { Clock } from '../clock.ts';
 import { liveTokensFrom, liveTokensJson } from '../connections/repo.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
@@ -182,7 +183,7 @@ export function createEventSync(
         err,
       );
       const cause =
-        err instanceof ZohoError || err instanceof ClaimBusy
+        err instanceof ZohoError || err instanceof ClaimBusy || err instanceof AnalysisTimeout
           ? err.message
           : 'an internal error (see the service log)';
       await db.query(

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { AnalysisTimeout } from '../analysis/offline-thread.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import { createLogger } from '../log.ts';
 import { ZohoError } from '../zoho/errors.ts';
@@ -120,6 +121,7 @@ describe('R6: failed syncs in the service log', () => {
     [new ZohoError('rate_limit', 'x', { status: 429 }), { errorCode: 'rate_limit', status: 429 }],
     [new ConnectionUnavailableError('reconnect_needed', 'x'), { errorCode: 'connection_reconnect_needed' }],
     [new TypeError('x'), { errorCode: 'internal' }],
+    [new AnalysisTimeout(30_000, '6,000 turns'), { errorCode: 'analysis_timeout' }],
   ])('facts of %s', (err, facts) => {
     expect(failureFacts(err)).toEqual(facts);
   });

@@ -1,3 +1,4 @@
+import { AnalysisTimeout } from '../analysis/offline-thread.ts';
 import { type Clock, systemClock } from '../clock.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import type { Logger } from '../log.ts';
@@ -34,6 +35,7 @@ export function failureFacts(err: unknown): FailureFacts | undefined {
   // An attempt that stalled and was fenced out by the next one: worth an operator's look.
   if (err instanceof ClaimLost) return { errorCode: 'claim_lost' };
   if (err instanceof ClaimBusy) return undefined;
+  if (err instanceof AnalysisTimeout) return { errorCode: 'analysis_timeout' };
   return { errorCode: 'internal' };
 }
 
