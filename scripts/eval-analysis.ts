@@ -1,7 +1,15 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analyzer } from '../src/analysis/analysis.ts';
-import { type Evaluation, evaluate, type Fixture, loadFixtures, type Scores } from '../src/analysis/eval.ts';
+import {
+  CONFIDENT,
+  confidentMoves,
+  type Evaluation,
+  evaluate,
+  type Fixture,
+  loadFixtures,
+  type Scores,
+} from '../src/analysis/eval.ts';
 import { createOfflineAnalyzer } from '../src/analysis/offline.ts';
 import { createOpenAiAnalyzer, OPENAI_DEFAULT_BASE_URL } from '../src/analysis/openai.ts';
 import { meteredFetch, type TokenUsage } from '../src/analysis/token-usage.ts';
@@ -162,7 +170,9 @@ function runLines(run: Run): string[] {
   const { evaluation: e } = run;
   const failed = e.failed.length;
   const lines = [run.heading, '', ...tableLines(run), ''];
-  if (failed === 0) return [...lines, ...metricLines(e.scores), ...usageLine(run.usage)];
+  const moves = confidentMoves(e.outcomes);
+  const movesLine = `Stage moves suggested at ≥ ${CONFIDENT * 100}%     ${moves.made ? `${pct(moves.share!)} right (${moves.right} of ${moves.made})` : 'none'}`;
+  if (failed === 0) return [...lines, ...metricLines(e.scores), movesLine, ...usageLine(run.usage)];
   const which = e.failed.map((f) => `${f.file} (${f.reason})`).join(', ');
   return [
     ...lines,
@@ -226,6 +236,7 @@ function jsonOf(run: Run) {
     failed: e.failed,
     with_failures: e.withFailures,
     usage: run.usage,
+    confident_stage_moves: confidentMoves(e.outcomes),
   };
 }
 

@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
-import { loadFixtures, matchItems, similarity } from './eval.ts';
+import { confidentMoves, loadFixtures, matchItems, similarity } from './eval.ts';
 
 /**
  * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
@@ -34,7 +34,16 @@ describe('npm run eval:analysis', () => {
     // The scores' keys as they always were, then who produced them (the OpenAI path's own
     // test, eval-openai.int.test.ts, covers what they hold for it).
     expect(Object.keys(scores).sort()).toEqual(
-      [...scoreKeys, 'analyser', 'base_url', 'failed', 'model', 'usage', 'with_failures'].sort(),
+      [
+        ...scoreKeys,
+        'analyser',
+        'base_url',
+        'confident_stage_moves',
+        'failed',
+        'model',
+        'usage',
+        'with_failures',
+      ].sort(),
     );
     expect(scores).toMatchObject({
       analyser: 'offline',
@@ -119,3 +128,32 @@ function localDate(f: { meeting: { start_time: string; timezone: string } }): st
     new Date(f.meeting.start_time),
   );
 }
+
+describe('confident stage moves', () => {
+  it('counts moves at confidence ≥ 0.6 and how many named the labelled stage; keeping the stage is no move', () => {
+    const [one] = loadFixtures('fixtures/transcripts');
+    const fixture = {
+      ...one!.fixture,
+      current_stage: 'A',
+      pipeline_stages: ['A', 'B', 'C'],
+      labels: { ...one!.fixture.labels, expected_stage: 'B' },
+    };
+    const analysis = (stage: string, confidence: number) => ({
+      summary: 's',
+      action_items: [],
+      sentiment: 'neutral' as const,
+      buyer_intent: 'medium' as const,
+      next_steps: [],
+      stage_suggestion: { stage, confidence, rationale: 'r', evidence: [] },
+    });
+    const outcomes = [
+      { file: 'a', fixture, analysis: analysis('B', 0.9) },
+      { file: 'b', fixture, analysis: analysis('C', 0.6) },
+      { file: 'c', fixture, analysis: analysis('B', 0.59) },
+      { file: 'd', fixture, analysis: analysis('A', 0.95) },
+      { file: 'e', fixture, failure: 'timed out' },
+    ];
+    expect(confidentMoves(outcomes)).toEqual({ made: 2, right: 1, share: 0.5 });
+    expect(confidentMoves([])).toEqual({ made: 0, right: 0, share: null });
+  });
+});

@@ -300,3 +300,28 @@ export async function evaluate(
   }
   return { outcomes, perFixture, scores: summarise(perFixture), failed, withFailures: summarise(all) };
 }
+
+/** A suggested move at or above this confidence is one the product would put before the user. */
+export const CONFIDENT = 0.6;
+
+/**
+ * How often a confident stage move is right: of the analyses that suggested moving the deal
+ * (a stage other than the current one) with confidence ≥ CONFIDENT, how many named the labelled
+ * stage. `share` is null when none was made.
+ */
+export function confidentMoves(outcomes: readonly Outcome[]): {
+  made: number;
+  right: number;
+  share: number | null;
+} {
+  let made = 0;
+  let right = 0;
+  for (const o of outcomes) {
+    if (!('analysis' in o)) continue;
+    const s = o.analysis.stage_suggestion;
+    if (!s || s.stage === o.fixture.current_stage || s.confidence < CONFIDENT) continue;
+    made += 1;
+    if (s.stage === o.fixture.labels.expected_stage) right += 1;
+  }
+  return { made, right, share: made ? Math.round((right / made) * 1000) / 1000 : null };
+}
