@@ -245,7 +245,11 @@ export async function startTestApp(options: {
       return s;
     },
     async close() {
-      await app.close();
+      // A browser still open on the app (a test's Chromium closes after this) keeps keep-alive
+      // sockets and sends late requests (the favicon) on them: at teardown every connection goes.
+      const closed = app.close();
+      app.server.closeAllConnections();
+      await closed;
       await queue?.stop();
       await analysis?.close();
       await t.close();
