@@ -88,16 +88,15 @@ export function buildWebApp(deps: WebDeps) {
     secureCookies: deps.publicUrl.startsWith('https:'),
   });
   app.setErrorHandler(async (err: Error, req, reply) => {
-    if (wantsPage(req) && !(err instanceof AppError && err.httpStatus < 500)) {
-      const status = (err as { statusCode?: number }).statusCode;
-      if (!status || status >= 500) {
-        req.log.error({ err }, 'unhandled error');
-        return sendProblemPage(auth, req, reply, {
-          status: 500,
-          title: 'Something went wrong',
-          text: 'PepoSmart could not show this page. Nothing you entered was lost; try again in a moment.',
-        });
-      }
+    const httpStatus =
+      err instanceof AppError ? err.httpStatus : ((err as { statusCode?: number }).statusCode ?? 500);
+    if (wantsPage(req) && httpStatus >= 500) {
+      req.log.error({ err }, 'unhandled error');
+      return sendProblemPage(auth, req, reply, {
+        status: 500,
+        title: 'Something went wrong',
+        text: 'PepoSmart could not show this page. Nothing you entered was lost; try again in a moment.',
+      });
     }
     if (err instanceof AppError) {
       if (err.httpStatus >= 500) req.log.error({ err }, 'request failed');
@@ -105,9 +104,10 @@ export function buildWebApp(deps: WebDeps) {
         .code(err.httpStatus)
         .send({ error: { code: err.code, message: err.message, details: err.details } });
     }
-    const status = (err as { statusCode?: number }).statusCode;
-    if (status && status < 500)
-      return reply.code(status).send({ error: { code: 'invalid_input', message: err.message, details: [] } });
+    if (httpStatus < 500)
+      return reply
+        .code(httpStatus)
+        .send({ error: { code: 'invalid_input', message: err.message, details: [] } });
     req.log.error({ err }, 'unhandled error');
     return reply.code(500).send({ error: { code: 'internal', message: 'Internal error', details: [] } });
   });
