@@ -14,6 +14,20 @@ export interface ConnectionSettings {
   onlyExisting: boolean;
   /** Let the org's workflow rules fire on our writes (Zoho's `trigger`). */
   fireWorkflows: boolean;
+  /** Also write each booking as a Meeting in Zoho's Events module (needs the Events scopes). */
+  syncMeetings: boolean;
+  /** Leave out attendees of the host's own email domain and of `internalDomains`. */
+  skipInternal: boolean;
+  /** Domains the user counts as internal besides the host's: lower case, no '@'. */
+  internalDomains: string[];
+  /** The event types whose meetings are synced (the platform's `event_type`); null: all. */
+  eventTypes: EventTypeChoice[] | null;
+}
+
+/** An event type as the platform sent it: its id decides, its name is for the card. */
+export interface EventTypeChoice {
+  id: string;
+  name: string;
 }
 
 export interface Connection {
@@ -61,6 +75,10 @@ function toConnection(r: Row): Connection {
       suggestDealStages: Boolean(r['suggest_deal_stages']),
       onlyExisting: Boolean(r['only_existing']),
       fireWorkflows: Boolean(r['fire_workflows']),
+      syncMeetings: Boolean(r['sync_meetings']),
+      skipInternal: r['skip_internal'] === undefined ? true : Boolean(r['skip_internal']),
+      internalDomains: (r['internal_domains'] as string[] | null) ?? [],
+      eventTypes: (r['event_types'] as EventTypeChoice[] | null) ?? null,
     },
     problem: r['problem_code']
       ? {
@@ -180,7 +198,8 @@ export async function markDisconnected(q: Queryable, workspaceId: string, id: st
 export async function updateSettings(q: Queryable, workspaceId: string, id: string, s: ConnectionSettings) {
   await q.query(
     `UPDATE connections SET new_attendee_module = $3, sync_bookings = $4, sync_notes = $5, sync_tasks = $6,
-            suggest_deal_stages = $7, only_existing = $8, fire_workflows = $9, updated_at = now()
+            suggest_deal_stages = $7, only_existing = $8, fire_workflows = $9, sync_meetings = $10,
+            skip_internal = $11, internal_domains = $12, event_types = $13::jsonb, updated_at = now()
       WHERE workspace_id = $1 AND id = $2`,
     [
       workspaceId,
@@ -192,6 +211,10 @@ export async function updateSettings(q: Queryable, workspaceId: string, id: stri
       s.suggestDealStages,
       s.onlyExisting,
       s.fireWorkflows,
+      s.syncMeetings,
+      s.skipInternal,
+      s.internalDomains,
+      s.eventTypes === null ? null : JSON.stringify(s.eventTypes),
     ],
   );
 }

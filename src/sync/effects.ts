@@ -6,6 +6,7 @@ import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity } from './activity-repo.ts';
 import { type Claim, ClaimLost, type ClaimTiming, createClaims, fenced } from './claims.ts';
 import { type BookingEvent, bookingIdOf, type PlatformEvent } from './event-schema.ts';
+import type { FieldRow } from './field-values.ts';
 import { createPeople } from './people.ts';
 
 /**
@@ -32,6 +33,15 @@ export interface Settings {
   suggestDealStages: boolean;
   /** Zoho's `trigger`: `[]` keeps the org's workflow rules from firing; undefined lets them. */
   trigger: string[] | undefined;
+  /** Write each booking as a Meeting (Events) too. */
+  syncMeetings: boolean;
+  /** Leave out internal attendees (the host's domain, `internalDomains`). */
+  skipInternal: boolean;
+  internalDomains: string[];
+  /** The event type ids synced; null: all. */
+  eventTypes: string[] | null;
+  /** Values written on create (src/sync/field-values.ts). */
+  fieldRows: FieldRow[];
 }
 
 export type SyncDeps = Pick<ConnectionDeps, 'db' | 'records' | 'deals' | 'tokens' | 'logger'> & {

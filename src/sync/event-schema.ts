@@ -64,6 +64,26 @@ const booking = z
     video_url: oneLine(z.url()).optional(),
     location: text().max(500).optional(),
     event_type: z.object({ id: oneLine(z.string()), name: text() }).optional(),
+    /**
+     * Optional beyond DESIGN §2.3: the booking form's answers, question label to answer, for
+     * field values chosen on the Zoho card (src/sync/field-values.ts).
+     */
+    responses: z
+      .record(text().min(1).max(200), text().max(5000))
+      .refine((r) => Object.keys(r).length <= 100, 'must hold at most 100 answers')
+      .optional()
+      .describe('The booking form’s answers: question label → answer (at most 100)'),
+    /** Optional beyond DESIGN §2.3: the booking page's UTM parameters, for field values. */
+    utm: z
+      .object({
+        source: text().max(200).optional(),
+        medium: text().max(200).optional(),
+        campaign: text().max(200).optional(),
+        term: text().max(200).optional(),
+        content: text().max(200).optional(),
+      })
+      .optional()
+      .describe('UTM parameters of the booking page the attendee booked from'),
     attendees: z.array(attendee).min(1).max(100),
     cancel_reason: text().max(2000).optional(),
   })

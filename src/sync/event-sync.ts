@@ -9,6 +9,7 @@ import { ClaimBusy } from './claims.ts';
 import { createSyncEffects, type EventRow, type Settings, type SyncDeps } from './effects.ts';
 import type { BookingEvent } from './event-schema.ts';
 import { createFailureLog, type FailedAttempt, failureFacts } from './failure-log.ts';
+import type { FieldRow } from './field-values.ts';
 import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
 
 /**
@@ -73,6 +74,11 @@ export function createEventSync(
     fire_workflows: boolean | null;
     sync_tasks: boolean | null;
     suggest_deal_stages: boolean | null;
+    sync_meetings: boolean | null;
+    skip_internal: boolean | null;
+    internal_domains: string[] | null;
+    event_types: Array<{ id: string }> | null;
+    field_rows: FieldRow[] | null;
   };
   function settingsOf(c: SettingsRow): Settings {
     return {
@@ -82,6 +88,11 @@ export function createEventSync(
       syncTasks: c.sync_tasks ?? true,
       suggestDealStages: c.suggest_deal_stages ?? true,
       trigger: c.fire_workflows ? undefined : [],
+      syncMeetings: c.sync_meetings ?? false,
+      skipInternal: c.skip_internal ?? true,
+      internalDomains: c.internal_domains ?? [],
+      eventTypes: c.event_types ? c.event_types.map((t) => t.id) : null,
+      fieldRows: c.field_rows ?? [],
     };
   }
 
@@ -110,7 +121,8 @@ export function createEventSync(
     const { rows } = await db.query<EventRow & SettingsRow & { live: Record<string, unknown> | null }>(
       `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
                 c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
-                c.suggest_deal_stages, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
+                c.suggest_deal_stages, c.sync_meetings, c.skip_internal, c.internal_domains, c.event_types,
+                c.field_rows, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
            FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id
           WHERE e.id = $1 AND ($2::text IS NULL OR e.workspace_id = $2) ORDER BY e.received_at LIMIT 1`,
       [eventId, workspaceId ?? null],

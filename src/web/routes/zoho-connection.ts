@@ -93,6 +93,7 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
     const f = form.data;
     const conn = await ensureConnection(ctx.db, user.workspaceId, user.id);
     await updateSettings(ctx.db, user.workspaceId, conn.id, {
+      ...conn.settings,
       newAttendeeModule: f.new_attendee_module,
       syncBookings: f.sync_bookings === 'on',
       syncNotes: f.sync_notes === 'on',
