@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Edition, editionOf } from './editions.ts';
 import { ZohoError } from './errors.ts';
+import { createZohoFields } from './fields.ts';
 import type { AuthSource, ZohoTransport } from './transport.ts';
 
 /** Endpoint functions over the transport; each parses what it reads (ZOHO-API.md §5). */
@@ -235,6 +236,7 @@ export function createZohoRecords(transport: ZohoTransport) {
   }
 
   return {
+    ...createZohoFields(transport),
     /**
      * The module's records Zoho's search finds for this email; [] on 204. Zoho matches loosely
      * (an address that only contains this one, any email field; ZOHO-API.md §8): the caller
