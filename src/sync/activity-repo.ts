@@ -85,6 +85,28 @@ export async function addActivity(q: Queryable, a: ActivityEntry): Promise<void>
   );
 }
 
+/**
+ * The line, unless the event already has this very line: what an attempt says before its first
+ * write (an attendee left out, a value skipped) is said once however often the job is retried.
+ */
+export async function addActivityOnce(q: Queryable, a: ActivityEntry): Promise<void> {
+  await q.query(
+    `INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
+     SELECT $1, $2, $3, $4, $5, $6, $7
+      WHERE NOT EXISTS (SELECT 1 FROM activity
+                         WHERE workspace_id = $1 AND event_id = $2 AND action = $4 AND message = $7)`,
+    [
+      a.workspaceId,
+      a.eventId,
+      a.bookingId,
+      a.action,
+      a.record?.module ?? null,
+      a.record?.id ?? null,
+      a.message,
+    ],
+  );
+}
+
 /** Events shown at most: the most recent of the scope (and status). */
 export const EVENTS_SHOWN = 50;
 

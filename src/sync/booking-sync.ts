@@ -1,11 +1,13 @@
 import type { Database } from '../db/port.ts';
 import type { AuthSource } from '../zoho/transport.ts';
+import { attendeesToSync, eventTypeExcluded, leftOutMessage, onlyInternalMessage } from './attendees.ts';
 import type { EventRow, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent } from './event-schema.ts';
 import { bookingNote } from './note-content.ts';
+import { SkipEvent } from './notes-sync.ts';
 
 /**
- * A booking event in Zoho: for each attendee (not the host) find the Contact, else the Lead,
+ * A booking event in Zoho: for each attendee (not the host, nor a colleague: attendeesToSync) find the Contact, else the Lead,
  * else create one in the module the user chose, then log a Note on it saying what happened
  * (booked; rescheduled, with the time before; cancelled, with the reason).
  */
@@ -16,9 +18,14 @@ export async function syncBooking(
   settings: Settings,
 ): Promise<void> {
   const booking = e.payload.data.booking;
+  const excluded = eventTypeExcluded(booking, settings);
+  if (excluded) throw new SkipEvent(excluded);
+  const { synced, leftOut } = attendeesToSync(booking, settings);
+  if (!synced.length && leftOut.length) throw new SkipEvent(onlyInternalMessage(leftOut));
+  const internal = leftOutMessage(leftOut);
+  if (internal) await deps.fx.activityOnce(e, 'skipped', internal);
   const note = bookingNote(e.payload.type, booking, await previousBooking(deps.db, e));
-  const host = booking.host.email.toLowerCase();
-  for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
+  for (const a of synced) {
     const person = await deps.fx.findOrCreate(e, auth, settings, a);
     if (!person) continue;
     const key = `${e.payload.type}:${booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;

@@ -3,7 +3,7 @@ import type { Queryable } from '../db/port.ts';
 import { noteContent, type RecordResult } from '../zoho/api.ts';
 import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
-import { type ActivityEntry, addActivity } from './activity-repo.ts';
+import { type ActivityEntry, addActivity, addActivityOnce } from './activity-repo.ts';
 import { type Claim, ClaimLost, type ClaimTiming, createClaims, fenced } from './claims.ts';
 import { type BookingEvent, bookingIdOf, type PlatformEvent } from './event-schema.ts';
 import type { FieldRow } from './field-values.ts';
@@ -74,6 +74,17 @@ function createSyncCore(deps: SyncDeps) {
       action,
       message,
       record,
+    });
+  }
+
+  /** As `activity`, said once per event however often its job is retried (addActivityOnce). */
+  function activityOnce(e: EventRow, action: ActivityEntry['action'], message: string) {
+    return addActivityOnce(db, {
+      workspaceId: e.workspace_id,
+      eventId: e.id,
+      bookingId: bookingOf(e),
+      action,
+      message,
     });
   }
 
@@ -263,7 +274,7 @@ function createSyncCore(deps: SyncDeps) {
     });
   }
 
-  return { activity, ref, keep, replaceRef, failure, claimed, claimedAll, noteOnce };
+  return { activity, activityOnce, ref, keep, replaceRef, failure, claimed, claimedAll, noteOnce };
 }
 
 export type SyncCore = ReturnType<typeof createSyncCore>;

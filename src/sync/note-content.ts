@@ -1,4 +1,5 @@
 import type { ActionItem } from '../analysis/analysis.ts';
+import { domainOf, isFreeMail } from './email-domains.ts';
 import type { BookingEvent } from './event-schema.ts';
 import { singleLine } from './names.ts';
 
@@ -134,39 +135,13 @@ export function taskDescription(b: Booking, item: ActionItem): string {
     .join('\n');
 }
 
-/** Free-mail domains: their domain names no company, so a new Lead's Company comes from elsewhere. */
-const freeMail = new Set([
-  'gmail.com',
-  'googlemail.com',
-  'yahoo.com',
-  'yahoo.co.uk',
-  'hotmail.com',
-  'outlook.com',
-  'live.com',
-  'msn.com',
-  'icloud.com',
-  'me.com',
-  'aol.com',
-  'proton.me',
-  'protonmail.com',
-  'gmx.de',
-  'gmx.net',
-  'web.de',
-  'mail.com',
-  'yandex.ru',
-  'qq.com',
-  '163.com',
-  'zoho.com',
-  'zohomail.com',
-]);
-
 /**
  * Zoho requires Company on Leads. The email's domain ("acme-corp.com" → "Acme Corp") unless it
  * is a free-mail domain; then the person's own name, as Zoho's web forms do for individuals.
  */
 export function leadCompany(email: string, fullName: string): string {
-  const domain = (email.split('@')[1] ?? '').toLowerCase();
-  if (!domain || freeMail.has(domain)) return singleLine(fullName);
+  const domain = email.includes('@') ? domainOf(email) : '';
+  if (!domain || isFreeMail(domain)) return singleLine(fullName);
   const label = domain.split('.').slice(0, -1).join(' ') || domain;
   return label
     .split(/[-_.\s]+/)

@@ -7,6 +7,7 @@ import { createSuggestion, proposedMove } from '../deals/suggestions.ts';
 import { MAX_RECORDS_PER_WRITE, type RecordResult, type ZohoRecords } from '../zoho/api.ts';
 import type { ZohoDeals } from '../zoho/deals.ts';
 import type { AuthSource } from '../zoho/transport.ts';
+import { attendeesToSync, eventTypeExcluded, leftOutMessage, onlyInternalMessage } from './attendees.ts';
 import { fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent, PlatformEvent } from './event-schema.ts';
@@ -52,9 +53,14 @@ export async function syncNotes(
     throw new SkipEvent(
       'No booking with this id has reached PepoSmart’s Zoho sync, so there is no attendee to log it on.',
     );
-  const host = booking.host.email.toLowerCase();
+  const excluded = eventTypeExcluded(booking, settings);
+  if (excluded) throw new SkipEvent(excluded);
+  const { synced, leftOut } = attendeesToSync(booking, settings);
+  if (!synced.length && leftOut.length) throw new SkipEvent(onlyInternalMessage(leftOut));
+  const internal = leftOutMessage(leftOut);
+  if (internal) await fx.activityOnce(e, 'skipped', internal);
   const people: Array<{ attendee: Attendee; email: string; person: Person }> = [];
-  for (const a of booking.attendees.filter((x) => x.email.toLowerCase() !== host)) {
+  for (const a of synced) {
     const person = await fx.findOrCreate(e, auth, settings, a);
     if (person) people.push({ attendee: a, email: a.email, person });
   }
