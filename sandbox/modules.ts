@@ -3,7 +3,7 @@
  * them (`/settings/fields?module=…`). Lengths follow Zoho's defaults for standard fields.
  */
 // New modules go last: a module's id is derived from its place in this list.
-export const moduleNames = ['Contacts', 'Leads', 'Notes', 'Tasks', 'Deals', 'Accounts'] as const;
+export const moduleNames = ['Contacts', 'Leads', 'Notes', 'Tasks', 'Deals', 'Accounts', 'Events'] as const;
 export type ModuleName = (typeof moduleNames)[number];
 
 export type FieldType =
@@ -15,13 +15,17 @@ export type FieldType =
   | { kind: 'datetime' }
   | { kind: 'currency' }
   | { kind: 'integer' }
+  | { kind: 'boolean' }
+  | { kind: 'url' }
   | { kind: 'picklist'; values: readonly string[] }
   | { kind: 'lookup'; module: ModuleName }
   /** Tasks' What_Id: the module is named by `$se_module` beside it. */
   | { kind: 'multi_lookup'; modules: readonly ModuleName[] }
   /** Notes' Parent_Id: `{ module: { api_name }, id }` in v8. */
   | { kind: 'parent' }
-  | { kind: 'owner' };
+  | { kind: 'owner' }
+  /** Events' Participants: `[{ type: contact|lead|user|email, participant: id or address }]`. */
+  | { kind: 'participants' };
 
 export interface FieldDef {
   api_name: string;
@@ -30,6 +34,8 @@ export interface FieldDef {
   mandatory?: boolean;
   /** Not writable through the API (system fields). */
   read_only?: boolean;
+  /** Added by the org's administrator (per org, sandbox/crm/custom-fields.ts). */
+  custom?: boolean;
 }
 
 export const taskStatuses = [
@@ -119,19 +125,53 @@ export const moduleFields: Record<ModuleName, FieldDef[]> = {
     { api_name: 'Industry', label: 'Industry', type: { kind: 'text', max: 120 } },
     { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
   ],
+  // Meetings: field api names as the official SDK's Field.Events lists them; Event_Title and
+  // both datetimes are the fields every v8 insert sample sends (Kaizen #8, v8 insert samples).
+  Events: [
+    { api_name: 'Owner', label: 'Host', type: { kind: 'owner' } },
+    { api_name: 'Event_Title', label: 'Title', type: { kind: 'text', max: 255 }, mandatory: true },
+    { api_name: 'Start_DateTime', label: 'From', type: { kind: 'datetime' }, mandatory: true },
+    { api_name: 'End_DateTime', label: 'To', type: { kind: 'datetime' }, mandatory: true },
+    { api_name: 'All_day', label: 'All day', type: { kind: 'boolean' } },
+    { api_name: 'Venue', label: 'Location', type: { kind: 'text', max: 255 } },
+    { api_name: 'Who_Id', label: 'Contact Name', type: { kind: 'lookup', module: 'Contacts' } },
+    {
+      api_name: 'What_Id',
+      label: 'Related To',
+      type: { kind: 'multi_lookup', modules: ['Leads', 'Deals', 'Accounts'] },
+    },
+    { api_name: 'Participants', label: 'Participants', type: { kind: 'participants' } },
+    { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
+  ],
 };
 
+/** A related list served at `/{module}/{id}/{api_name}`, holding records of `module`. */
+export interface RelatedList {
+  api_name: string;
+  label: string;
+  module: ModuleName;
+}
+
+const list = (module: ModuleName): RelatedList => ({ api_name: module, label: module, module });
 /**
- * Each module's related lists, as `/{module}/{id}/{list}` serves them, and how a related
- * record points at its parent (Zoho's related lists for these standard modules).
+ * The meetings a Contact or Lead takes part in (is a participant of): Zoho's related list
+ * "Invited Events", api_name Invited_Events, module Events (the related-lists sample of
+ * Zoho's embedded-app SDK, ZOHO.CRM.META.getRelatedList for Contacts).
  */
-export const relatedLists: Record<ModuleName, ModuleName[]> = {
-  Contacts: ['Notes', 'Deals', 'Tasks'],
-  Leads: ['Notes', 'Tasks'],
-  Deals: ['Notes', 'Tasks'],
-  Accounts: ['Contacts', 'Deals', 'Notes', 'Tasks'],
+const invitedEvents: RelatedList = { api_name: 'Invited_Events', label: 'Invited Events', module: 'Events' };
+
+/**
+ * Each module's related lists, and how a related record points at its parent (Zoho's
+ * related lists for these standard modules).
+ */
+export const relatedLists: Record<ModuleName, RelatedList[]> = {
+  Contacts: [list('Notes'), list('Deals'), list('Tasks'), invitedEvents],
+  Leads: [list('Notes'), list('Tasks'), invitedEvents],
+  Deals: [list('Notes'), list('Tasks')],
+  Accounts: [list('Contacts'), list('Deals'), list('Notes'), list('Tasks')],
   Notes: [],
   Tasks: [],
+  Events: [],
 };
 
 /** Zoho's scope names use the lower-case module name. */

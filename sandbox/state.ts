@@ -302,6 +302,7 @@ export function loadState(file: string): SandboxState | undefined {
   const usageAt = usageFile(file);
   // A state saved before the split holds its calls and credits itself.
   const usage: Partial<Usage> = fs.existsSync(usageAt) ? JSON.parse(fs.readFileSync(usageAt, 'utf8')) : {};
+  grantNewModules(state);
   return {
     ...state,
     calls: usage.calls ?? state.calls ?? {},
@@ -309,6 +310,16 @@ export function loadState(file: string): SandboxState | undefined {
     call_counts: usage.call_counts ?? countLoggedCalls(usage.calls ?? state.calls ?? {}),
     credits: usage.credits ?? state.credits ?? {},
   };
+}
+
+/**
+ * Orgs saved before Events existed: their profiles name no Events access, which would read
+ * as none. Each profile gets full access to it, as orgs made since do.
+ */
+function grantNewModules(state: SandboxState): void {
+  for (const org of Object.values(state.orgs))
+    for (const profile of Object.values(org.profiles))
+      profile.Events ??= ['view', 'create', 'edit', 'delete'];
 }
 
 function countLoggedCalls(calls: Record<string, CallLog[]>): Record<string, CallCounts> {

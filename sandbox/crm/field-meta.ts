@@ -24,6 +24,12 @@ function dataType(t: FieldType): string {
     case 'parent':
     case 'multi_lookup':
       return 'lookup';
+    case 'url':
+      return 'website';
+    // Sandbox guess: no source shows Participants' data_type; the official SDK types the
+    // field by its api_name in Events (Utility.setDataType), whatever the data_type says.
+    case 'participants':
+      return 'multiselectlookup';
     default:
       return t.kind;
   }
@@ -36,6 +42,10 @@ function jsonType(t: FieldType): string {
       return 'double';
     case 'integer':
       return 'integer';
+    case 'boolean':
+      return 'boolean';
+    case 'participants':
+      return 'jsonarray';
     case 'owner':
     case 'lookup':
     case 'parent':

@@ -2,6 +2,7 @@ import type { SandboxCore } from '../core.ts';
 import { type RecordError, recordError } from '../errors.ts';
 import { type FieldDef, findModule, type ModuleName, moduleFields, moduleNames } from '../modules.ts';
 import type { SbOrg } from '../state.ts';
+import { checkParticipants } from './participants.ts';
 
 /**
  * Checks one field value the way Zoho does on a write; returns the per-record error, or
@@ -12,7 +13,13 @@ export type FieldCheck = { ok: true; value: unknown } | { ok: false; error: Reco
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const PHONE = /^[0-9+()\-.\s x]{1,30}$/;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
+/**
+ * Zoho's datetime: yyyy-MM-ddTHH:mm:ss±HH:mm (v8 insert samples). Without an offset it is
+ * refused; a `Z` is taken as +00:00 (sandbox guess: ISO 8601 allows it, no source says
+ * Zoho refuses it).
+ */
 const DATETIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}([+-]\d{2}:\d{2}|Z)$/;
+const URL_RE = /^(https?:\/\/)?[^\s/$.?#][^\s]*\.[^\s]+$/i;
 
 function invalid(
   def: FieldDef,
@@ -36,6 +43,10 @@ function validDate(s: string): boolean {
     !Number.isNaN(Date.parse(`${s}T00:00:00Z`)) &&
     new Date(`${s}T00:00:00Z`).toISOString().startsWith(s)
   );
+}
+
+export function validDateTime(s: string): boolean {
+  return DATETIME.test(s) && validDate(s.slice(0, 10)) && !Number.isNaN(Date.parse(s));
 }
 
 function lookupId(value: unknown): string | undefined {
@@ -78,7 +89,7 @@ export function checkField(
         ? { ok: true, value }
         : invalid(def, index, { expected_data_type: 'date' });
     case 'datetime':
-      return typeof value === 'string' && DATETIME.test(value)
+      return typeof value === 'string' && validDateTime(value)
         ? { ok: true, value }
         : invalid(def, index, { expected_data_type: 'datetime' });
     case 'currency':
@@ -89,6 +100,16 @@ export function checkField(
       return Number.isInteger(value)
         ? { ok: true, value }
         : invalid(def, index, { expected_data_type: 'integer' });
+    case 'boolean':
+      return typeof value === 'boolean'
+        ? { ok: true, value }
+        : invalid(def, index, { expected_data_type: 'boolean' });
+    case 'url':
+      return typeof value === 'string' && URL_RE.test(value) && value.length <= 255
+        ? { ok: true, value }
+        : invalid(def, index, { expected_data_type: 'website' });
+    case 'participants':
+      return checkParticipants(core, org, value, index);
     case 'picklist':
       return typeof value === 'string' && t.values.includes(value)
         ? { ok: true, value }

@@ -30,6 +30,8 @@ const labels: Partial<Record<ModuleName, Labels>> = {
   // Zoho still calls Deals "Potentials" inside (module_name), as its samples show.
   Deals: { singular: 'Deal', plural: 'Deals', moduleName: 'Potentials' },
   Accounts: { singular: 'Account', plural: 'Accounts', moduleName: 'Accounts' },
+  // Zoho labels the Events module "Meetings" (the scopes page: "Full access to Meetings module").
+  Events: { singular: 'Meeting', plural: 'Meetings', moduleName: 'Events' },
 };
 
 const labelsOf = (m: ModuleName): Labels =>
@@ -100,11 +102,11 @@ export function renderRelatedLists(org: SbOrg, module: ModuleName) {
   return (relatedLists[module] ?? []).map((related, i) => ({
     id: `${moduleId(org, module).slice(0, -4)}${String(2000 + i)}`,
     sequence_number: String(i),
-    api_name: related,
-    display_label: related,
-    name: related,
-    module: { api_name: related, id: moduleId(org, related) },
-    href: `${module}/{ENTITYID}/${related}`,
+    api_name: related.api_name,
+    display_label: related.label,
+    name: related.label,
+    module: { api_name: related.module, id: moduleId(org, related.module) },
+    href: `${module}/{ENTITYID}/${related.api_name}`,
     type: 'default',
     action: null,
     visible: true,

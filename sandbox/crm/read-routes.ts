@@ -1,10 +1,11 @@
 import type { FastifyRequest } from 'fastify';
 import { crmErrors, type ZohoError } from '../errors.ts';
-import { findModule, type ModuleName, relatedLists, scopeModule } from '../modules.ts';
+import { findModule, type ModuleName, type RelatedList, relatedLists, scopeModule } from '../modules.ts';
 import type { SbOrg, StoredRecord } from '../state.ts';
 import { CriteriaError, conditionFields, matches, parseCriteria } from './criteria.ts';
 import { fieldDefs } from './fields.ts';
 import type { ApiContext, ApiReply, Prepared } from './gate.ts';
+import { takesPart } from './participants.ts';
 import { renderRecord } from './render.ts';
 import { findRemoved, indexedFields, liveRecords, liveTable, removedTable } from './store.ts';
 
@@ -285,16 +286,17 @@ export function prepareSearch(req: FastifyRequest, _org: SbOrg, moduleName: stri
 
 export const SEARCH_SCOPE = 'ZohoSearch.securesearch.READ';
 
-/** Whether `rec` (of the related module) belongs to the parent record. */
+/** Whether `rec` (of the related list's module) belongs to the parent record. */
 export function relatedTo(
   rec: StoredRecord,
   parentModule: ModuleName,
   parentId: string,
-  related: ModuleName,
+  list: RelatedList,
 ): boolean {
   const f = rec.fields;
   const ref = (name: string) => f[name] as { module?: string; id?: string } | undefined;
-  switch (related) {
+  if (list.api_name === 'Invited_Events') return takesPart(f['Participants'], parentModule, parentId);
+  switch (list.module) {
     case 'Notes':
       return ref('Parent_Id')?.module === parentModule && ref('Parent_Id')?.id === parentId;
     case 'Tasks':
@@ -319,9 +321,9 @@ export function prepareRelated(
 ): Prepared | ZohoError {
   const module = moduleOf(moduleName);
   if (typeof module !== 'string') return module;
-  const related = findModule(relatedName);
-  if (!related || !relatedLists[module].includes(related))
-    return crmErrors.invalidParam('related_list', 'the related list name given seems to be invalid');
+  const list = relatedLists[module].find((l) => l.api_name.toLowerCase() === relatedName.toLowerCase());
+  if (!list) return crmErrors.invalidParam('related_list', 'the related list name given seems to be invalid');
+  const related = list.module;
   const q = req.query as Query;
   const fields = parseFields(q);
   if ('body' in fields) return fields;
@@ -338,7 +340,7 @@ export function prepareRelated(
       if (!liveTable(ctx.core, ctx.org.id, module)[id])
         return crmErrors.invalidParam('id', 'the id given seems to be invalid');
       const rows = records(ctx, related)
-        .filter((r) => relatedTo(r, module, id, related))
+        .filter((r) => relatedTo(r, module, id, list))
         .sort(byNewest);
       return pageOf(ctx, related, rows, spec, fields, false);
     },

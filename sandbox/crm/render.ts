@@ -3,6 +3,7 @@ import type { ModuleName } from '../modules.ts';
 import { fullName } from '../orgs.ts';
 import type { RemovedRecord, SbOrg, StoredRecord } from '../state.ts';
 import { fieldDefs } from './fields.ts';
+import { renderParticipant, type StoredParticipant } from './participants.ts';
 
 function userRef(core: SandboxCore, id: unknown, withEmail = false) {
   const user = typeof id === 'string' ? core.state.users[id] : undefined;
@@ -25,6 +26,8 @@ export function recordName(core: SandboxCore, orgId: string, module: ModuleName,
       return String(f['Note_Title'] ?? '');
     case 'Accounts':
       return String(f['Account_Name'] ?? '');
+    case 'Events':
+      return String(f['Event_Title'] ?? '');
   }
 }
 
@@ -84,6 +87,15 @@ export function renderRecord(
         if (def.type.kind === 'multi_lookup') out['$se_module'] = ref?.module ?? null;
         break;
       }
+      case 'participants':
+        out[def.api_name] = ((value as StoredParticipant[] | undefined) ?? []).map((p) =>
+          renderParticipant(core, org, p),
+        );
+        break;
+      case 'datetime':
+        // Zoho answers datetimes in the user's time zone, whatever offset they were written with.
+        out[def.api_name] = typeof value === 'string' ? zohoDateTime(Date.parse(value), org.time_zone) : null;
+        break;
       default:
         out[def.api_name] = value ?? null;
     }

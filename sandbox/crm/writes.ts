@@ -6,6 +6,7 @@ import type { ModuleName } from '../modules.ts';
 import { fullName } from '../orgs.ts';
 import type { Condition, SbOrg, SbUser, StoredRecord } from '../state.ts';
 import { checkDealStage } from './deals.ts';
+import { checkEventTimes } from './events.ts';
 import { checkField, fieldDefs, isEmpty, moduleId } from './fields.ts';
 import { liveTable, reindex } from './store.ts';
 
@@ -100,6 +101,10 @@ function validate(
   if (ctx.module === 'Deals') {
     const stageError = checkDealStage(ctx.org, fields, input, index, existing);
     if (stageError) return { error: stageError };
+  }
+  if (ctx.module === 'Events') {
+    const timesError = checkEventTimes(fields, index);
+    if (timesError) return { error: timesError };
   }
   for (const rule of ctx.org.validation_rules.filter((r) => r.module === ctx.module)) {
     if (conditionHolds(rule.condition, fields[rule.condition.field])) {

@@ -19,10 +19,14 @@ const columns: Record<ModuleName, string[]> = {
   Tasks: ['Subject', 'Priority', 'Status', 'Due_Date', 'Who_Id', 'What_Id'],
   Deals: ['Deal_Name', 'Pipeline', 'Stage', 'Amount', 'Contact_Name'],
   Accounts: ['Account_Name', 'Phone', 'Website', 'Industry'],
+  Events: ['Event_Title', 'Start_DateTime', 'End_DateTime', 'Venue', 'Who_Id', 'What_Id', 'Participants'],
 };
 
 function cell(value: unknown): string {
   if (value === null || value === undefined) return '';
+  // Events' Participants: who takes part, by name or address.
+  if (Array.isArray(value))
+    return value.map((p: { name?: unknown; Email?: unknown }) => String(p.name ?? p.Email ?? '')).join(', ');
   if (typeof value === 'object') return String((value as { name?: unknown }).name ?? JSON.stringify(value));
   const s = String(value);
   return s.length > 160 ? `${s.slice(0, 157)}…` : s;

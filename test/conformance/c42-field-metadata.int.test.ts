@@ -35,9 +35,13 @@ const sdkTypes = [
   'datetime',
   'currency',
   'integer',
+  'boolean',
+  'website',
   'picklist',
   'lookup',
   'ownerlookup',
+  // Events' Participants; the SDK types that field by its api_name (Utility.setDataType).
+  'multiselectlookup',
 ];
 
 describe('conformance 42: field metadata types every field as the official SDK reads it; Stage and Pipeline are picklists', () => {
