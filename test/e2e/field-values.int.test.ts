@@ -115,7 +115,9 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
       question: 'Your role',
     });
     const event = richBooking();
-    event.data.booking.responses = { 'Your role': 'Vice President of Worldwide Strategic Partnerships' };
+    Object.assign(event.data.booking, {
+      responses: { 'Your role': 'Vice President of Worldwide Strategic Partnerships' },
+    });
     await sendEvent(c.app.url, event);
     expect(await settled(c.app.db, event.id)).toBe('done');
     const [contact] = await records(c.org, 'Contacts');
