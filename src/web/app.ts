@@ -27,6 +27,7 @@ import { registerHandoff } from './routes/handoff.ts';
 import { type MetricsRoute, registerMetricsRoute } from './routes/metrics.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
+import { registerZohoFieldRoutes } from './routes/zoho-fields.ts';
 import { notFound, sendProblemPage } from './views/error-page.ts';
 import { logoSvg } from './views/ui.ts';
 
@@ -151,6 +152,7 @@ export function buildWebApp(deps: WebDeps) {
   registerIntegrationsPage(app, ctx);
   registerPermissionsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
+  registerZohoFieldRoutes(app, ctx);
   if (deps.events) {
     registerEventsApi(app, {
       db: deps.db,
