@@ -1,11 +1,12 @@
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { describeProblem, type ProblemCode } from '../../connections/problems.ts';
 import { type Connection, findConnection, listWorkspaceConnections } from '../../connections/repo.ts';
+import { knownEventTypes } from '../../connections/sync-choices.ts';
 import { connectionSyncStats } from '../../sync/activity-stats.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
-import { connectionBadge, zohoCard } from '../views/zoho-card.ts';
+import { connectionBadge, type SettingsProblem, zohoCard } from '../views/zoho-card.ts';
 import { sandboxOrgUrl, tryItPanel } from './try-it.ts';
 
 const notices: Record<string, string> = {
@@ -24,28 +25,45 @@ const oneOffProblems: readonly ProblemCode[] = ['state_invalid'];
 
 /** `/integrations`: the CRM section with the Zoho CRM card; admins also see their team. */
 export function registerIntegrationsPage(app: FastifyInstance, ctx: WebContext) {
-  app.get('/integrations', { preHandler: ctx.auth.requireUser }, async (req, reply) => {
-    const user = req.user!;
-    const conn = await findConnection(ctx.db, user.workspaceId, user.id);
-    const stats =
-      conn && conn.status !== 'not_connected'
-        ? await connectionSyncStats(ctx.db, conn, ctx.clock.now())
-        : undefined;
-    const query = req.query as Record<string, unknown>;
-    const notice = notices[String(query['done'] ?? '')];
-    const failed = oneOffProblems.find((code) => code === query['failed']);
-    const problem = failed ? describeProblem(failed) : undefined;
-    const pageUser = ctx.auth.pageUser(req);
-    const body = html`<h1>Integrations</h1>
+  app.get('/integrations', { preHandler: ctx.auth.requireUser }, async (req, reply) =>
+    reply.type('text/html').send(await integrationsPage(ctx, req)),
+  );
+}
+
+/**
+ * The page for the signed-in user; `settingsProblem`: a settings form refused, shown on its
+ * field with what was typed (routes/zoho-connection.ts answers it with a 400).
+ */
+export async function integrationsPage(
+  ctx: WebContext,
+  req: FastifyRequest,
+  options: { settingsProblem?: SettingsProblem } = {},
+): Promise<string> {
+  const user = req.user!;
+  const conn = await findConnection(ctx.db, user.workspaceId, user.id);
+  const connected = conn && conn.status !== 'not_connected';
+  const stats = connected ? await connectionSyncStats(ctx.db, conn, ctx.clock.now()) : undefined;
+  const eventTypes = connected
+    ? await knownEventTypes(ctx.db, user.workspaceId, user.id, conn.settings.eventTypes)
+    : [];
+  const query = req.query as Record<string, unknown>;
+  const notice = options.settingsProblem ? undefined : notices[String(query['done'] ?? '')];
+  const failed = oneOffProblems.find((code) => code === query['failed']);
+  const problem = failed ? describeProblem(failed) : undefined;
+  const pageUser = ctx.auth.pageUser(req);
+  const body = html`<h1>Integrations</h1>
 ${notice ? html`<div class="notice" id="notice" role="status">${notice}</div>` : ''}
 ${problem ? html`<div class="problem" id="connect-notice" role="alert"><strong>${problem.title}</strong><br>What to do: ${problem.check}</div>` : ''}
+${options.settingsProblem ? html`<div class="problem" id="settings-notice" role="alert">Settings not saved: ${options.settingsProblem.message}</div>` : ''}
 <h2>CRM</h2>
-${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf, stats)}
+${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf, stats, {
+  eventTypes,
+  ...(options.settingsProblem ? { settingsProblem: options.settingsProblem } : {}),
+})}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}
 ${ctx.tryIt && ctx.sandbox && conn?.status === 'connected' ? tryIt(ctx, conn, pageUser.csrf) : ''}
 ${user.role === 'admin' ? await teamTable(ctx, user.workspaceId) : ''}`;
-    return reply.type('text/html').send(layout('Integrations', pageUser, '/integrations', body));
-  });
+  return layout('Integrations', pageUser, '/integrations', body);
 }
 
 function tryIt(ctx: WebContext, conn: Connection, csrf: string): Html {

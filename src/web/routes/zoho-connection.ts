@@ -3,11 +3,19 @@ import { z } from 'zod';
 import { checkConnection } from '../../connections/check.ts';
 import { completeConnect, startConnect } from '../../connections/connect.ts';
 import { disconnect } from '../../connections/disconnect.ts';
-import { ensureConnection, findConnection, updateSettings } from '../../connections/repo.ts';
+import {
+  type EventTypeChoice,
+  ensureConnection,
+  findConnection,
+  updateSettings,
+} from '../../connections/repo.ts';
+import { knownEventTypes, parseInternalDomains } from '../../connections/sync-choices.ts';
 import { resumeWaiting, skipWaiting } from '../../sync/activity-repo.ts';
 import type { WebContext } from '../context.ts';
+import { integrationsPage } from '../pages/integrations.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
+import type { SettingsProblem } from '../views/zoho-card.ts';
 
 /**
  * A repeated parameter arrives as an array; joined, it matches no state, data centre or code,
@@ -76,14 +84,19 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
     return reply.redirect(result === 'ok' ? '/integrations?done=checked' : '/integrations', 303);
   });
 
+  const checkbox = z.literal('on').optional();
   const settingsForm = z.object({
     new_attendee_module: z.enum(['Contacts', 'Leads']),
-    sync_bookings: z.literal('on').optional(),
-    sync_notes: z.literal('on').optional(),
-    sync_tasks: z.literal('on').optional(),
-    suggest_deal_stages: z.literal('on').optional(),
-    only_existing: z.literal('on').optional(),
-    fire_workflows: z.literal('on').optional(),
+    sync_bookings: checkbox,
+    sync_notes: checkbox,
+    sync_tasks: checkbox,
+    suggest_deal_stages: checkbox,
+    only_existing: checkbox,
+    fire_workflows: checkbox,
+    skip_internal: checkbox,
+    internal_domains: z.string().max(5000).optional(),
+    event_types_mode: z.enum(['all', 'chosen']).optional(),
+    event_type: z.union([z.string(), z.array(z.string())]).optional(),
   });
   app.post('/integrations/zoho/settings', signedIn, async (req, reply) => {
     const user = req.user!;
@@ -92,6 +105,31 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
       return reply.code(400).type('text/plain').send('Choose Contacts or Leads for new attendees.');
     const f = form.data;
     const conn = await ensureConnection(ctx.db, user.workspaceId, user.id);
+    const refuse = async (problem: SettingsProblem) =>
+      reply
+        .code(400)
+        .type('text/html')
+        .send(await integrationsPage(ctx, req, { settingsProblem: problem }));
+    const domains = parseInternalDomains(f.internal_domains ?? '');
+    if (!domains.ok)
+      return refuse({
+        field: 'internal_domains',
+        message: domains.message,
+        internalDomains: f.internal_domains ?? '',
+      });
+    let eventTypes: EventTypeChoice[] | null = null;
+    if (f.event_types_mode === 'chosen') {
+      const ids = new Set([f.event_type ?? []].flat());
+      // Only types the card offered: their names come from the bookings, never from the form.
+      const known = await knownEventTypes(ctx.db, user.workspaceId, user.id, conn.settings.eventTypes);
+      eventTypes = known.filter((t) => ids.has(t.id));
+      if (!eventTypes.length)
+        return refuse({
+          field: 'event_types',
+          message: 'Tick at least one event type, or choose All event types.',
+          internalDomains: f.internal_domains ?? '',
+        });
+    }
     await updateSettings(ctx.db, user.workspaceId, conn.id, {
       ...conn.settings,
       newAttendeeModule: f.new_attendee_module,
@@ -101,6 +139,9 @@ Meetings will no longer be logged. Contacts, Leads, Notes and Tasks already in Z
       suggestDealStages: f.suggest_deal_stages === 'on',
       onlyExisting: f.only_existing === 'on',
       fireWorkflows: f.fire_workflows === 'on',
+      skipInternal: f.skip_internal === 'on',
+      internalDomains: domains.domains,
+      eventTypes,
     });
     return reply.redirect('/integrations?done=saved', 303);
   });

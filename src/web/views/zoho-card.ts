@@ -1,5 +1,10 @@
 import { describeProblem } from '../../connections/problems.ts';
-import type { Connection, ConnectionStatus } from '../../connections/repo.ts';
+import type {
+  Connection,
+  ConnectionSettings,
+  ConnectionStatus,
+  EventTypeChoice,
+} from '../../connections/repo.ts';
 import { STATS_DAYS, type SyncStats } from '../../sync/activity-stats.ts';
 import type { DataCentres } from '../../zoho/datacentres.ts';
 import { type Html, html } from './html.ts';
@@ -23,7 +28,29 @@ export const connectionBadge = (status: ConnectionStatus, attrs: { id?: string }
  * what to do next, and the user's sync settings. `stats`: the connection's figures, when it has
  * a Zoho account to show them for.
  */
-export function zohoCard(c: Connection | undefined, dcs: DataCentres, csrf: string, stats?: SyncStats): Html {
+export interface CardExtras {
+  /** The event types the user's bookings named (connections/sync-choices.ts knownEventTypes). */
+  eventTypes?: readonly EventTypeChoice[];
+  /** A refused settings form: the message per field and what was typed. */
+  settingsProblem?: SettingsProblem;
+  /** Sections placed after the settings (Meetings, field values), each its own form. */
+  sections?: readonly Html[];
+}
+
+export interface SettingsProblem {
+  field: 'internal_domains' | 'event_types';
+  message: string;
+  /** The internal domains as typed, kept for correcting. */
+  internalDomains?: string;
+}
+
+export function zohoCard(
+  c: Connection | undefined,
+  dcs: DataCentres,
+  csrf: string,
+  stats?: SyncStats,
+  extras: CardExtras = {},
+): Html {
   const status = c?.status ?? 'not_connected';
   const problem = c?.problem ? describeProblem(c.problem.code) : undefined;
   const dc = c?.dataCentre ? dcs.byId(c.dataCentre) : undefined;
@@ -48,7 +75,7 @@ export function zohoCard(c: Connection | undefined, dcs: DataCentres, csrf: stri
   }
   ${account && stats ? syncFigures(stats) : ''}
   <div class="actions">${actions(status, csrf)}</div>
-  ${c && status !== 'not_connected' ? settingsForm(c, csrf) : ''}
+  ${c && status !== 'not_connected' ? html`${settingsForm(c, csrf, extras)}${extras.sections ?? []}` : ''}
 </section>`;
 }
 
@@ -91,8 +118,9 @@ function actions(status: ConnectionStatus, csrf: string): Html {
   return html`<form method="post" action="/integrations/zoho/check"><input type="hidden" name="_csrf" value="${csrf}"><button type="submit" class="secondary" id="zoho-check">Check connection</button></form>${disconnect}${permissions}`;
 }
 
-function settingsForm(c: Connection, csrf: string): Html {
+function settingsForm(c: Connection, csrf: string, extras: CardExtras): Html {
   const s = c.settings;
+  const problem = extras.settingsProblem;
   const check = (name: string, on: boolean, text: string) =>
     html`<label><input type="checkbox" name="${name}" value="on"${on ? html` checked` : ''}> ${text}</label>`;
   return html`<form method="post" action="/integrations/zoho/settings" id="zoho-settings">
@@ -111,6 +139,58 @@ function settingsForm(c: Connection, csrf: string): Html {
     ${check('only_existing', s.onlyExisting, 'Only log on people already in Zoho CRM; never add anyone')}
     ${check('fire_workflows', s.fireWorkflows, 'Let my Zoho workflow rules run on records PepoSmart writes')}
   </fieldset>
+  ${internalFieldset(s, problem)}
+  ${eventTypesFieldset(s, extras.eventTypes ?? [], problem)}
   <button type="submit" id="zoho-save-settings">Save settings</button>
 </form>`;
+}
+
+/** A field's error message and the attributes that tie its control to it. */
+function fieldError(problem: SettingsProblem | undefined, field: SettingsProblem['field']) {
+  const id = `${field.replace('_', '-')}-error`;
+  return problem?.field === field
+    ? {
+        attrs: html` aria-invalid="true" aria-describedby="${id}"`,
+        message: html`<p class="field-error" id="${id}" role="alert">${problem.message}</p>`,
+      }
+    : { attrs: '', message: '' };
+}
+
+/** Who counts as a colleague: left out of Zoho CRM (sync/attendees.ts). */
+function internalFieldset(s: ConnectionSettings, problem: SettingsProblem | undefined): Html {
+  const err = fieldError(problem, 'internal_domains');
+  const typed = problem?.internalDomains ?? s.internalDomains.join(', ');
+  return html`<fieldset id="internal-attendees"><legend>Internal attendees</legend>
+    <label><input type="checkbox" name="skip_internal" value="on"${s.skipInternal ? html` checked` : ''}> Leave out colleagues: attendees with the meeting host’s own email domain, or one listed below</label>
+    <label for="internal_domains">Other internal domains</label>
+    <input type="text" id="internal_domains" name="internal_domains" value="${typed}" placeholder="subsidiary.com, partner-agency.com" autocomplete="off"${err.attrs}>
+    ${err.message}
+    <p class="meta">Separate with commas; subdomains count too. Free-mail domains such as gmail.com never count as internal. Who was left out is shown on the Activity page.</p>
+  </fieldset>`;
+}
+
+/** Which event types are synced: all, or the chosen ones (sync/attendees.ts eventTypeExcluded). */
+function eventTypesFieldset(
+  s: ConnectionSettings,
+  known: readonly EventTypeChoice[],
+  problem: SettingsProblem | undefined,
+): Html {
+  const err = fieldError(problem, 'event_types');
+  const chosen = new Set((s.eventTypes ?? []).map((t) => t.id));
+  const all = s.eventTypes === null;
+  const radio = (value: string, on: boolean, text: string) =>
+    html`<label><input type="radio" name="event_types_mode" value="${value}"${on ? html` checked` : ''}${err.attrs}> ${text}</label>`;
+  return html`<fieldset id="event-types"><legend>Event types</legend>
+    ${radio('all', all, 'All event types')}
+    ${
+      known.length
+        ? html`${radio('chosen', !all, 'Only these event types:')}
+    <div class="choices">${known.map(
+      (t) =>
+        html`<label><input type="checkbox" name="event_type" value="${t.id}"${chosen.has(t.id) ? html` checked` : ''}> ${t.name}</label>`,
+    )}</div>`
+        : html`<p class="meta">Event types appear here to choose from once meetings of them are booked.</p>`
+    }
+    ${err.message}
+  </fieldset>`;
 }
