@@ -27,6 +27,9 @@ import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 
 const back = '/integrations#field-rows';
+/** Where a change lands: the card, with a `done` code the Integrations page may say in words. */
+const done = (code: 'field_value_added' | 'field_value_removed' | 'fields_read') =>
+  `/integrations?done=${code}#field-rows`;
 
 /** "Contacts.Lead_Source" → the module and the field, when the org's cached list offers it. */
 function offered(cache: FieldCache, ref: unknown): { module: FieldTarget; field: ZohoField } | undefined {
@@ -141,7 +144,7 @@ export function registerZohoFieldRoutes(app: FastifyInstance, ctx: WebContext) {
             ? 'This field already has a value: remove that one on the Integrations page first'
             : 'The list is full: remove a field value first',
       });
-    return reply.redirect(back, 303);
+    return reply.redirect(done('field_value_added'), 303);
   });
 
   app.post<{ Params: { id: string } }>(
@@ -150,8 +153,8 @@ export function registerZohoFieldRoutes(app: FastifyInstance, ctx: WebContext) {
     async (req, reply) => {
       const user = req.user!;
       const conn = await findConnection(ctx.db, user.workspaceId, user.id);
-      if (conn) await removeFieldRow(ctx.db, user.workspaceId, conn.id, req.params.id);
-      return reply.redirect(back, 303);
+      const removed = conn ? await removeFieldRow(ctx.db, user.workspaceId, conn.id, req.params.id) : false;
+      return reply.redirect(removed ? done('field_value_removed') : back, 303);
     },
   );
 
@@ -173,7 +176,7 @@ few minutes; if it keeps failing, use Check connection on the Integrations page.
         .type('text/html')
         .send(layout('Fields not read', ctx.auth.pageUser(req), '/integrations', body));
     }
-    return reply.redirect(back, 303);
+    return reply.redirect(done('fields_read'), 303);
   });
 }
 
