@@ -8,6 +8,7 @@ import { registerAccounts } from './accounts/routes.ts';
 import { registerAuthAdmin, registerClient } from './admin/auth.ts';
 import { AdminError, sendAdminError } from './admin/common.ts';
 import { registerControlAdmin } from './admin/control.ts';
+import { registerFieldAdmin } from './admin/fields.ts';
 import { registerOrgAdmin } from './admin/orgs.ts';
 import { createCore, type SandboxCore } from './core.ts';
 import { registerCrm } from './crm/routes.ts';
@@ -115,6 +116,7 @@ export async function createSandbox(options: SandboxOptions = {}): Promise<Sandb
     registerCrm(app, core, dc);
   }
   registerOrgAdmin(app, core);
+  registerFieldAdmin(app, core);
   registerAuthAdmin(app, core);
   registerControlAdmin(app, core, () => {
     core.state = emptyState(core.state.cookie_secret);

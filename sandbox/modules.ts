@@ -36,6 +36,8 @@ export interface FieldDef {
   read_only?: boolean;
   /** Added by the org's administrator (per org, sandbox/crm/custom-fields.ts). */
   custom?: boolean;
+  /** A custom field's own id (standard fields' ids follow their place in the module). */
+  id?: string;
 }
 
 export const taskStatuses = [
@@ -47,6 +49,28 @@ export const taskStatuses = [
 ] as const;
 export const taskPriorities = ['Highest', 'High', 'Normal', 'Low', 'Lowest'] as const;
 
+/**
+ * Lead Source, a picklist on Contacts and Leads, with the values a new Zoho org has (Zoho's
+ * help on the Leads module's standard fields; an org may edit them, sandbox/crm/custom-fields.ts).
+ */
+export const leadSources = [
+  '-None-',
+  'Advertisement',
+  'Cold Call',
+  'Employee Referral',
+  'External Referral',
+  'Online Store',
+  'Partner',
+  'Public Relations',
+  'Sales Email Alias',
+  'Seminar Partner',
+  'Internal Seminar',
+  'Trade Show',
+  'Web Download',
+  'Web Research',
+  'Chat',
+] as const;
+
 const person = (extra: FieldDef[]): FieldDef[] => [
   { api_name: 'Owner', label: 'Owner', type: { kind: 'owner' } },
   { api_name: 'First_Name', label: 'First Name', type: { kind: 'text', max: 40 } },
@@ -56,7 +80,7 @@ const person = (extra: FieldDef[]): FieldDef[] => [
   { api_name: 'Phone', label: 'Phone', type: { kind: 'phone' } },
   { api_name: 'Mobile', label: 'Mobile', type: { kind: 'phone' } },
   { api_name: 'Description', label: 'Description', type: { kind: 'textarea', max: 32000 } },
-  { api_name: 'Lead_Source', label: 'Lead Source', type: { kind: 'text', max: 120 } },
+  { api_name: 'Lead_Source', label: 'Lead Source', type: { kind: 'picklist', values: leadSources } },
   ...extra,
 ];
 

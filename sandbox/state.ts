@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { privateDirMode, privateFileMode } from '../src/files/private-dir.ts';
 import type { DataCenter } from './dc.ts';
-import type { ModuleName } from './modules.ts';
+import type { FieldDef, ModuleName } from './modules.ts';
 
 /**
  * The sandbox's whole state as plain JSON, so it can be saved to the data folder and
@@ -132,6 +132,10 @@ export interface SbOrg {
   workflow_rules: WorkflowRule[];
   blueprints: Blueprint[];
   deal_layouts: Layout[];
+  /** Custom fields the org's administrator added, per module (absent in older states). */
+  custom_fields?: Partial<Record<ModuleName, FieldDef[]>>;
+  /** The org's own values for standard picklists, per module and field (e.g. Lead_Source). */
+  picklist_values?: Partial<Record<ModuleName, Record<string, string[]>>>;
 }
 
 export interface SbClient {

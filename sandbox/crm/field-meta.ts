@@ -145,7 +145,7 @@ function fieldId(org: SbOrg, module: ModuleName, index: number): string {
 }
 
 export function renderField(org: SbOrg, module: ModuleName, def: FieldDef, index: number) {
-  const id = fieldId(org, module, index);
+  const id = def.id ?? fieldId(org, module, index);
   const values = pickList(org, module, def, id);
   const unique = (org.unique_fields[module] ?? []).includes(def.api_name);
   return {
@@ -158,7 +158,7 @@ export function renderField(org: SbOrg, module: ModuleName, def: FieldDef, index
     system_mandatory: Boolean(def.mandatory) || (org.mandatory_fields[module] ?? []).includes(def.api_name),
     read_only: Boolean(def.read_only),
     field_read_only: Boolean(def.read_only),
-    custom_field: false,
+    custom_field: Boolean(def.custom),
     visible: true,
     sequence_number: index + 1,
     length: 'max' in def.type ? def.type.max : 255,
@@ -178,7 +178,7 @@ export function prepareFields(req: FastifyRequest, org: SbOrg): Prepared | ZohoE
     scopes: ['ZohoCRM.settings.fields.READ'],
     run: () => ({
       status: 200,
-      body: { fields: fieldDefs(module).map((d, i) => renderField(org, module, d, i)) },
+      body: { fields: fieldDefs(module, org).map((d, i) => renderField(org, module, d, i)) },
     }),
   };
 }

@@ -1,7 +1,8 @@
 import type { SandboxCore } from '../core.ts';
 import { type RecordError, recordError } from '../errors.ts';
-import { type FieldDef, findModule, type ModuleName, moduleFields, moduleNames } from '../modules.ts';
+import { type FieldDef, findModule, type ModuleName, moduleNames } from '../modules.ts';
 import type { SbOrg } from '../state.ts';
+import { orgFieldDefs } from './custom-fields.ts';
 import { checkParticipants } from './participants.ts';
 
 /**
@@ -149,8 +150,9 @@ export function moduleId(org: SbOrg, module: ModuleName): string {
   return `${org.id_prefix}${String(moduleNames.indexOf(module) + 2).padStart(19 - org.id_prefix.length, '0')}`;
 }
 
-export function fieldDefs(module: ModuleName): FieldDef[] {
-  return moduleFields[module];
+/** The module's fields; with an org, as that org has them (its custom fields and picklist values). */
+export function fieldDefs(module: ModuleName, org?: SbOrg): FieldDef[] {
+  return orgFieldDefs(org, module);
 }
 
 export function isEmpty(value: unknown): boolean {

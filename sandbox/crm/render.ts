@@ -62,7 +62,7 @@ export function renderRecord(
   fields?: readonly string[],
 ): Record<string, unknown> {
   const out: Record<string, unknown> = {};
-  for (const def of fieldDefs(module)) {
+  for (const def of fieldDefs(module, org)) {
     const value = rec.fields[def.api_name];
     switch (def.type.kind) {
       case 'owner':

@@ -70,7 +70,7 @@ function validate(
 ): { fields: Record<string, unknown> } | { error: RecordError } {
   const fields: Record<string, unknown> = { ...(existing?.fields ?? {}) };
   const mandatory = new Set([
-    ...fieldDefs(ctx.module)
+    ...fieldDefs(ctx.module, ctx.org)
       .filter((d) => d.mandatory)
       .map((d) => d.api_name),
     ...(ctx.org.mandatory_fields[ctx.module] ?? []),
@@ -86,7 +86,8 @@ function validate(
       };
     }
   }
-  for (const def of fieldDefs(ctx.module)) {
+  // A key naming no field of the module (a deleted custom field, a typo) is dropped silently.
+  for (const def of fieldDefs(ctx.module, ctx.org)) {
     if (!(def.api_name in input)) continue;
     const value = input[def.api_name];
     if (value === null && !mandatory.has(def.api_name)) {

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, expect } from 'vitest';
 import { createSandbox, type Sandbox } from '../../sandbox/app.ts';
+import type { CustomFieldType } from '../../sandbox/crm/custom-fields.ts';
 import { loggedCount } from './logs.ts';
 
 /**
@@ -218,6 +219,45 @@ export class SandboxClient {
   /** Deletes a record as a person in Zoho's UI would (to the recycle bin): `200 { deleted }`. */
   deleteRecord(org: Pick<CreatedOrg, 'org_id'>, module: string, id: string) {
     return this.json<{ deleted: string }>('DELETE', `/__sandbox/orgs/${org.org_id}/records/${module}/${id}`);
+  }
+
+  /**
+   * Adds a custom field as the org's administrator would: `201 { field }`, the field as
+   * `/settings/fields` gives it (`api_name` made from the label unless given).
+   */
+  addField(
+    org: Pick<CreatedOrg, 'org_id'>,
+    field: {
+      module: string;
+      label: string;
+      type: CustomFieldType;
+      api_name?: string;
+      values?: string[];
+      mandatory?: boolean;
+    },
+  ) {
+    return this.json<{ field: { api_name: string; id: string; data_type: string; custom_field: boolean } }>(
+      'POST',
+      `/__sandbox/orgs/${org.org_id}/fields`,
+      field,
+    );
+  }
+
+  /** Deletes a custom field: `200 { deleted }`; a standard field is refused (400). */
+  deleteField(org: Pick<CreatedOrg, 'org_id'>, module: string, apiName: string) {
+    return this.json<{ deleted: string }>(
+      'DELETE',
+      `/__sandbox/orgs/${org.org_id}/fields/${module}/${apiName}`,
+    );
+  }
+
+  /** Replaces a picklist's values for this org (a custom picklist or a standard one like Lead_Source). */
+  setPicklistValues(org: Pick<CreatedOrg, 'org_id'>, module: string, apiName: string, values: string[]) {
+    return this.json<{ field: { pick_list_values: Array<{ display_value: string }> } }>(
+      'PUT',
+      `/__sandbox/orgs/${org.org_id}/fields/${module}/${apiName}/values`,
+      { values },
+    );
   }
 
   /** A fault for the org's API calls matching `method` and `path` (a regular expression). */
