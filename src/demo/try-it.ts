@@ -57,6 +57,9 @@ export const tryEventIds = (tryId: string) => ({
   notes: `evt_try_${tryId}_notes`,
 });
 
+/** The event type of the demo's bookings, for the event-type choice on the card. */
+export const TRY_IT_EVENT_TYPE = { id: 'try_it', name: 'Try it demo' };
+
 export async function tryIt(deps: TryItDeps, host: TryItHost, input: TryItInput): Promise<TryItResult> {
   const { sample, attendee, tryId } = input;
   const eventIds = tryEventIds(tryId);
@@ -91,7 +94,7 @@ export async function tryIt(deps: TryItDeps, host: TryItHost, input: TryItInput)
         end_time: new Date(end).toISOString(),
         timezone: sample.meeting.timezone,
         video_url: `https://meet.example.com/try-${tryId}`,
-        event_type: { id: 'try_it', name: 'Try it demo' },
+        event_type: TRY_IT_EVENT_TYPE,
         attendees: [attendee],
       },
     },

@@ -44,6 +44,16 @@ export function attendeesToSync(
   return { synced, leftOut };
 }
 
+/** Why this address would be left out of a booking `hostEmail` hosts; undefined: it would sync. */
+export function internalAttendee(
+  email: string,
+  hostEmail: string,
+  s: Pick<Settings, 'skipInternal' | 'internalDomains'>,
+): LeftOut | undefined {
+  const booking = { host: { email: hostEmail }, attendees: [{ email }] } as Booking;
+  return attendeesToSync(booking, s).leftOut[0];
+}
+
 /** The Activity line for the attendees left out as internal; undefined when there are none. */
 export function leftOutMessage(leftOut: readonly LeftOut[]): string | undefined {
   if (!leftOut.length) return undefined;

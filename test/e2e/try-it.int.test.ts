@@ -253,6 +253,15 @@ describe.each(databaseKinds)('Try it panel on %s', (kind) => {
     );
     expect(host.status).toBe(400);
     expect(textOf(host.html)).toContain('That is you, the host');
+    // A colleague would be left out of Zoho CRM (internal attendees, on by default).
+    const colleague = await c.session.post(
+      '/integrations/try-it',
+      await tryForm(c, { sample: 'f01', name: 'Jo', email: 'jo@eu.peposmart.test' }),
+    );
+    expect(colleague.status).toBe(400);
+    expect(textOf(colleague.html)).toContain(
+      'That address counts as a colleague (the host’s own email domain (peposmart.test)), and internal attendees are left out of Zoho CRM',
+    );
     expect(await eventsOf(c)).toEqual([]);
 
     const sam = await c.app.signIn('usr_sam');

@@ -2,7 +2,15 @@ import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { type Connection, type ConnectionSettings, findConnection } from '../../connections/repo.ts';
 import { type SampleMeeting, sampleAttendee } from '../../demo/samples.ts';
-import { type DealOutcome, newTryId, tryEventIds, tryIdPattern, tryIt } from '../../demo/try-it.ts';
+import {
+  type DealOutcome,
+  newTryId,
+  TRY_IT_EVENT_TYPE,
+  tryEventIds,
+  tryIdPattern,
+  tryIt,
+} from '../../demo/try-it.ts';
+import { internalAttendee } from '../../sync/attendees.ts';
 import { SIGNATURE_HEADER, signEvent } from '../../sync/signature.ts';
 import { controlCharsMessage, storable } from '../../text.ts';
 import type { WebContext } from '../context.ts';
@@ -37,6 +45,9 @@ function settingsOff(s: ConnectionSettings): string[] {
     s.syncNotes && !s.syncTasks && 'follow-up Tasks',
     s.syncNotes && !s.suggestDealStages && 'deal-stage suggestions',
     s.onlyExisting && 'creating attendees (“only log on existing records” is on)',
+    s.eventTypes !== null &&
+      !s.eventTypes.some((t) => t.id === TRY_IT_EVENT_TYPE.id) &&
+      `everything: only chosen event types are synced, and the demo’s (“${TRY_IT_EVENT_TYPE.name}”) is not one of them`,
   ].filter((x): x is string => Boolean(x));
 }
 
@@ -167,6 +178,9 @@ function ownAddress(
   const zoho = conn?.zohoUser?.email;
   if (zoho && e === zoho.toLowerCase())
     return `That is the Zoho CRM user you connected as (${zoho}): the meeting would be logged on yourself. Choose someone else as the attendee`;
+  const colleague = conn ? internalAttendee(e, user.email, conn.settings) : undefined;
+  if (colleague)
+    return `That address counts as a colleague (${colleague.why}), and internal attendees are left out of Zoho CRM: choose someone outside your company`;
   return undefined;
 }
 
