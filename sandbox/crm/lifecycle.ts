@@ -3,6 +3,7 @@ import { type RecordError, recordError } from '../errors.ts';
 import type { ModuleName } from '../modules.ts';
 import type { SbOrg, SbUser, StoredRecord } from '../state.ts';
 import { isEmpty } from './fields.ts';
+import { repointParticipants } from './participants.ts';
 import { type RecordRef, referencesTo, repoint } from './references.ts';
 import { findRemoved, liveTable, removeRecord } from './store.ts';
 import { insertRecords, updateRecords } from './writes.ts';
@@ -135,8 +136,9 @@ function makeConverted(
 }
 
 /**
- * The Lead's Notes move to the Contact; its Tasks to the Contact (`Who_Id`) and to the new
- * Deal or Account (`What_Id`), as Zoho carries a converted Lead's activities over.
+ * The Lead's Notes move to the Contact; its Tasks and Events to the Contact (`Who_Id`) and
+ * to the new Deal or Account (`What_Id`), as Zoho carries a converted Lead's activities
+ * over; the meetings it took part in name the Contact instead.
  */
 function carryOver(actor: Actor, leadId: string, converted: Converted): void {
   for (const ref of referencesTo(actor.core, actor.org.id, { module: 'Leads', id: leadId })) {
@@ -144,7 +146,7 @@ function carryOver(actor: Actor, leadId: string, converted: Converted): void {
       repoint(ref, { module: 'Contacts', id: converted.Contacts });
       continue;
     }
-    if (ref.module !== 'Tasks') continue;
+    if (ref.module !== 'Tasks' && ref.module !== 'Events') continue;
     ref.rec.fields['Who_Id'] = converted.Contacts;
     const what: RecordRef | null = converted.Deals
       ? { module: 'Deals', id: converted.Deals }
@@ -154,6 +156,12 @@ function carryOver(actor: Actor, leadId: string, converted: Converted): void {
     if (what) ref.rec.fields['What_Id'] = what;
     else delete ref.rec.fields['What_Id'];
   }
+  repointParticipants(
+    actor.core,
+    actor.org.id,
+    { module: 'Leads', id: leadId },
+    { module: 'Contacts', id: converted.Contacts },
+  );
 }
 
 export function convertLead(
@@ -214,6 +222,7 @@ export function mergeRecords(
   const master: RecordRef = { module, id: masterId };
   for (const id of ids) {
     for (const ref of referencesTo(core, org.id, { module, id })) repoint(ref, master);
+    repointParticipants(core, org.id, { module, id }, master);
     removeRecord(core, org.id, module, id, {
       at_ms: core.now(),
       reason: 'merged',
@@ -226,8 +235,9 @@ export function mergeRecords(
 
 /**
  * To the recycle bin (sandbox guess, no source settles it): the record's Notes and the Tasks
- * linked to it go with it; other records keep existing with the lookup emptied (a Deal
- * whose Contact was deleted has no Contact_Name).
+ * and Events linked to it go with it; other records keep existing with the lookup emptied (a
+ * Deal whose Contact was deleted has no Contact_Name); meetings it only took part in lose it
+ * from their participants.
  */
 export function deleteRecord(
   actor: Actor,
@@ -239,10 +249,11 @@ export function deleteRecord(
   const at = core.now();
   removeRecord(core, org.id, module, id, { at_ms: at, reason: 'deleted' });
   for (const ref of referencesTo(core, org.id, { module, id })) {
-    if (ref.module === 'Notes' || ref.module === 'Tasks')
+    if (ref.module === 'Notes' || ref.module === 'Tasks' || ref.module === 'Events')
       removeRecord(core, org.id, ref.module, ref.rec.id, { at_ms: at, reason: 'deleted' });
     else delete ref.rec.fields[ref.field];
   }
+  repointParticipants(core, org.id, { module, id }, null);
   core.changed();
   return { deleted: id };
 }

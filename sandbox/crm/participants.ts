@@ -94,3 +94,35 @@ export function takesPart(value: unknown, parentModule: ModuleName, parentId: st
         (p.type === 'lead' && parentModule === 'Leads')),
   );
 }
+
+const typeOfModule = (m: ModuleName): 'contact' | 'lead' | undefined =>
+  m === 'Contacts' ? 'contact' : m === 'Leads' ? 'lead' : undefined;
+
+/**
+ * Where a Contact or Lead leaves its module (converted, merged away, deleted), the meetings
+ * it takes part in follow: its entry then names `to` (the Contact it became, the master it
+ * merged into), or is dropped when there is none (deleted). Sandbox guess: Zoho says a
+ * converted Lead's activities move to the Contact, not what becomes of participant entries.
+ */
+export function repointParticipants(
+  core: SandboxCore,
+  orgId: string,
+  from: { module: ModuleName; id: string },
+  to: { module: ModuleName; id: string } | null,
+): void {
+  const fromType = typeOfModule(from.module);
+  if (!fromType) return;
+  const toType = to ? typeOfModule(to.module) : undefined;
+  for (const rec of Object.values(core.state.records[orgId]?.Events ?? {})) {
+    const list = rec.fields['Participants'] as StoredParticipant[] | undefined;
+    if (!list?.some((p) => p.type === fromType && p.participant === from.id)) continue;
+    const moved = list.flatMap((p) => {
+      if (p.type !== fromType || p.participant !== from.id) return [p];
+      return to && toType ? [{ ...p, type: toType, participant: to.id }] : [];
+    });
+    // One entry per person: a merge may leave the master named twice.
+    rec.fields['Participants'] = moved.filter(
+      (p, i) => moved.findIndex((q) => q.type === p.type && q.participant === p.participant) === i,
+    );
+  }
+}

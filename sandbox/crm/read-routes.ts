@@ -193,8 +193,8 @@ export function prepareGet(
 }
 
 const textKinds = new Set(['text', 'textarea', 'email', 'phone', 'picklist']);
-const fieldsOfKind = (module: ModuleName, kinds: Set<string>) =>
-  fieldDefs(module)
+const fieldsOfKind = (org: SbOrg, module: ModuleName, kinds: Set<string>) =>
+  fieldDefs(module, org)
     .filter((d) => kinds.has(d.type.kind))
     .map((d) => d.api_name);
 
@@ -205,6 +205,7 @@ const fieldsOfKind = (module: ModuleName, kinds: Set<string>) =>
  */
 function searchPredicate(
   q: Query,
+  org: SbOrg,
   module: ModuleName,
 ): ((fields: Record<string, unknown>) => boolean) | ZohoError {
   if (q['criteria']) {
@@ -212,7 +213,7 @@ function searchPredicate(
       const criteria = parseCriteria(q['criteria']);
       if (conditionFields(criteria).some((f) => !/^[A-Za-z_][\w$]*$/.test(f)))
         return crmErrors.invalidParam('criteria', 'invalid query formed');
-      const text = new Set(fieldsOfKind(module, textKinds));
+      const text = new Set(fieldsOfKind(org, module, textKinds));
       return (f) => matches(criteria, f, (name) => text.has(name));
     } catch (err) {
       if (err instanceof CriteriaError)
@@ -231,7 +232,7 @@ function searchPredicate(
   const lower = (v: unknown) => String(v ?? '').toLowerCase();
   if (q['email'] !== undefined) {
     const email = q['email'].trim().toLowerCase();
-    const emailFields = fieldsOfKind(module, new Set(['email']));
+    const emailFields = fieldsOfKind(org, module, new Set(['email']));
     return (f) => email !== '' && emailFields.some((name) => lower(f[name]).includes(email));
   }
   if (q['phone'] !== undefined) {
@@ -254,11 +255,11 @@ function searchPredicate(
   return crmErrors.requiredParam('criteria');
 }
 
-export function prepareSearch(req: FastifyRequest, _org: SbOrg, moduleName: string): Prepared | ZohoError {
+export function prepareSearch(req: FastifyRequest, org: SbOrg, moduleName: string): Prepared | ZohoError {
   const module = moduleOf(moduleName);
   if (typeof module !== 'string') return module;
   const q = req.query as Query;
-  const predicate = searchPredicate(q, module);
+  const predicate = searchPredicate(q, org, module);
   if ('body' in predicate) return predicate;
   const spec = pageSpec(q, false);
   if ('body' in spec) return spec;

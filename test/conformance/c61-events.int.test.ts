@@ -297,6 +297,63 @@ describe('conformance 61: Events (Meetings)', () => {
     expect(byName.has('Participants')).toBe(true);
   });
 
+  it('carries a converted Lead’s meetings to the Contact, as participant and as Who_Id', async () => {
+    const { org, tokens, leadId } = await orgWithPeople();
+    const id = await create(
+      tokens,
+      'Events',
+      meeting({
+        What_Id: { id: leadId },
+        $se_module: 'Leads',
+        Participants: [{ type: 'lead', participant: leadId }],
+      }),
+    );
+    const converted = await s.client.convertLead(org, leadId, { account: false });
+    expect(converted.status).toBe(200);
+    const contactId = converted.body.Contacts;
+    const got = await s.client.api(tokens, 'GET', `/Events/${id}`);
+    expect(got.body.data[0]).toMatchObject({ Who_Id: { id: contactId }, What_Id: null });
+    expect(got.body.data[0].Participants).toEqual([
+      expect.objectContaining({ type: 'contact', participant: contactId, name: 'Lou Lead' }),
+    ]);
+    const invited = await s.client.api(
+      tokens,
+      'GET',
+      `/Contacts/${contactId}/Invited_Events?fields=Event_Title`,
+    );
+    expect(invited.body.data.map((e: { id: string }) => e.id)).toEqual([id]);
+  });
+
+  it('follows a merge to the master and drops a deleted participant; a deleted Contact’s linked meetings go', async () => {
+    const { org, tokens, contactId, leadId } = await orgWithPeople();
+    const [twin] = await s.client.seed(org, 'Contacts', [{ First_Name: 'Ada', Last_Name: 'Twin' }]);
+    const shared = await create(
+      tokens,
+      'Events',
+      meeting({
+        Participants: [
+          { type: 'contact', participant: contactId },
+          { type: 'contact', participant: twin },
+          { type: 'lead', participant: leadId },
+        ],
+      }),
+    );
+    expect((await s.client.mergeRecords(org, 'Contacts', contactId, { ids: [twin!] })).status).toBe(200);
+    let got = await s.client.api(tokens, 'GET', `/Events/${shared}`);
+    expect(got.body.data[0].Participants.map((p: { participant: string }) => p.participant)).toEqual([
+      contactId,
+      leadId,
+    ]);
+
+    const linked = await create(tokens, 'Events', meeting({ Who_Id: { id: contactId } }));
+    expect((await s.client.deleteRecord(org, 'Contacts', contactId)).status).toBe(200);
+    expect((await s.client.api(tokens, 'GET', `/Events/${linked}`)).status).toBe(204);
+    got = await s.client.api(tokens, 'GET', `/Events/${shared}`);
+    expect(got.body.data[0].Participants.map((p: { participant: string }) => p.participant)).toEqual([
+      leadId,
+    ]);
+  });
+
   it('shows an org’s meetings on its sandbox page: title, times and participants', async () => {
     const { org, tokens, contactId } = await orgWithPeople();
     await create(
