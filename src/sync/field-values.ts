@@ -167,7 +167,8 @@ export function describeSource(source: ValueSource): string {
   }
 }
 
-const recordWord: Record<FieldTarget, string> = {
+/** How warnings name the record a row writes into. */
+export const recordWord: Record<FieldTarget, string> = {
   Contacts: 'the new Contact',
   Leads: 'the new Lead',
   Events: 'the Meeting',

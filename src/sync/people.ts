@@ -1,10 +1,8 @@
-import { fieldsForSync } from '../connections/zoho-fields.ts';
-import type { RecordResult } from '../zoho/api.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type Claim, fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncCore, SyncDeps } from './effects.ts';
-import { type FieldValues, parseRows, valueContextOf, valuesFor } from './field-values.ts';
+import { createWithRowValues, rowValuesFor } from './field-write.ts';
 import { personName, singleLine } from './names.ts';
 import { leadCompany } from './note-content.ts';
 import { pickPerson } from './person-match.ts';
@@ -38,24 +36,6 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
       : '';
   }
 
-  /**
-   * The card's field rows for a new `module` record (field-values.ts), checked against the org's
-   * cached field list (read again only when a field is missing from it, at most hourly).
-   */
-  async function rowValues(
-    e: EventRow,
-    auth: AuthSource,
-    s: Settings,
-    module: Person['module'],
-  ): Promise<Pick<FieldValues, 'values' | 'warnings'> & { labels: Map<string, string> }> {
-    const rows = parseRows(s.fieldRows).filter((r) => r.module === module);
-    if (!rows.length || !e.connection_id) return { values: {}, warnings: [], labels: new Map() };
-    const wanted = rows.map((r) => r.field);
-    const fields = await fieldsForSync(deps, auth, e.workspace_id, e.connection_id, module, wanted);
-    const labels = new Map(rows.map((r) => [r.field, r.label || r.field]));
-    return { ...valuesFor(rows, module, valueContextOf(e.payload), fields), labels };
-  }
-
   async function create(
     e: EventRow,
     auth: AuthSource,
@@ -69,10 +49,10 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
     const full = [name.firstName, name.lastName].filter(Boolean).join(' ');
     // One-line fields (L9): Zoho refuses a Phone holding a line break, for good.
     const phone = singleLine(a.phone ?? '');
-    const extra = await rowValues(e, auth, s, module);
+    const rows = await rowValuesFor(deps, e, auth, s.fieldRows, module);
     // The rows' values first: PepoSmart's own fields are never a row's (reservedFields).
     const record: Record<string, unknown> = {
-      ...extra.values,
+      ...rows.values,
       ...(name.firstName ? { First_Name: name.firstName } : {}),
       Last_Name: name.lastName,
       Email: a.email,
@@ -81,21 +61,13 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
       ...(module === 'Leads' ? { Company: singleLine(a.company ?? leadCompany(a.email, full)) } : {}),
       ...(s.zohoUserId ? { Owner: { id: s.zohoUserId } } : {}),
     };
-    const warnings = [...extra.warnings];
     // The send is marked on the claim inside the call's slot, just before it leaves (fenced).
     sent.value = true;
-    let result = await deps.records.insert(fenced(auth, [claim]), module, record, s.trigger);
-    // Zoho refuses a value it will not take naming the field (INVALID_DATA, details.api_name,
-    // ZOHO-API.md §4): a row's field is left out and the record written again, never the sync failed.
-    for (let bad = refusedRowField(result, extra.values); bad; bad = refusedRowField(result, extra.values)) {
-      delete record[bad];
-      delete extra.values[bad];
-      const why = result.ok ? '' : result.message;
-      warnings.push(
-        `Field “${extra.labels.get(bad) ?? bad}” of the new ${one(module)} left empty: Zoho CRM refused its value (${why}).`,
-      );
-      result = await deps.records.insert(fenced(auth, [claim]), module, record, s.trigger);
-    }
+    const { result, warnings } = await createWithRowValues(
+      (r) => deps.records.insert(fenced(auth, [claim]), module, r, s.trigger),
+      record,
+      rows,
+    );
     if (result.ok) {
       const person: Person = { module, id: result.id };
       for (const w of warnings) await fx.activity(e, 'skipped', w, person);
@@ -284,13 +256,6 @@ export function createPeople(deps: SyncDeps, fx: SyncCore) {
  * really is gone is then asked of Zoho (one GET, only after a refusal), never read from the
  * message: a validation rule refuses with INVALID_DATA too.
  */
-/** The row field a refused create names (INVALID_DATA on a field a row set), if any. */
-function refusedRowField(result: RecordResult, rowValues: Record<string, unknown>): string | undefined {
-  if (result.ok || result.code !== 'INVALID_DATA') return undefined;
-  const field = result.details['api_name'];
-  return typeof field === 'string' && field in rowValues ? field : undefined;
-}
-
 export function mayBeGone(err: unknown): boolean {
   return err instanceof ZohoError && (err.kind === 'invalid' || err.kind === 'not_found');
 }

@@ -22,7 +22,11 @@ const activityLines = async (c: Connected, eventId: string) =>
 function richBooking() {
   const event = bookingEvent();
   Object.assign(event.data.booking, {
-    responses: { 'Your role': 'Head of Sales', 'Company website': 'https://analytical.example' },
+    responses: {
+      'Your role': 'Head of Sales',
+      'Company website': 'https://analytical.example',
+      Stage: 'contacted',
+    },
     utm: { source: 'newsletter', campaign: 'winter-2026' },
   });
   return event;
@@ -49,13 +53,13 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     c = undefined;
   });
 
-  it('each value source lands in the new Lead: fixed picklist value, event type, answer, UTM; no Lead Source by default', async () => {
+  it('each value source lands in the new Lead: fixed picklist value, answers, UTM; no Lead Source by default', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await withRows(c, [
-      { field: 'Leads.Lead_Status', source: 'fixed', fixed_value: 'Contacted' },
-      { field: 'Leads.Title', source: 'response', question: 'your role' },
-      { field: 'Leads.Website', source: 'response', question: 'Company website' },
-      { field: 'Leads.Lead_Source', source: 'utm', utm_key: 'source' },
+      { field: 'Leads.Lead_Source', source: 'fixed', fixed_value: 'Web Download' },
+      { field: 'Leads.Lead_Status', source: 'response', question: 'Stage' },
+      { field: 'Leads.Title', source: 'utm', utm_key: 'campaign' },
+      { field: 'Leads.Website', source: 'response', question: 'company website' },
     ]);
     const event = richBooking();
     await sendEvent(c.app.url, event);
@@ -63,10 +67,10 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     const [lead] = await records(c.org, 'Leads');
     expect(lead).toMatchObject({
       Last_Name: 'Lovelace',
+      Lead_Source: 'Web Download',
       Lead_Status: 'Contacted',
-      Title: 'Head of Sales',
+      Title: 'winter-2026',
       Website: 'https://analytical.example',
-      Lead_Source: 'newsletter',
     });
     expect((await activityLines(c, event.id)).filter((l) => l.action === 'skipped')).toEqual([]);
 
@@ -82,7 +86,7 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     expect(grace.Title ?? null).toBeNull();
   });
 
-  it('the event type name goes to a Contact’s field; the fields are read once, not per booking', async () => {
+  it('the event type name goes to a Contact’s field; the fields are read once, not per booking, and again once a day', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
     const reads = await fieldReads(c);
@@ -99,6 +103,20 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     const contacts = await records(c.org, 'Contacts');
     expect(contacts.map((x) => x.Department)).toEqual(['30 min intro', '30 min intro']);
     expect(await fieldReads(c)).toBe(reads);
+
+    // A day later the lists are read again once (a field deleted since would otherwise go unseen).
+    await c.app.db.query(
+      "UPDATE connections SET zoho_fields_read_at = now() - interval '25 hours' WHERE id = $1",
+      [c.connectionId],
+    );
+    for (const email of ['c@three.example', 'd@four.example']) {
+      const event = bookingEvent({ attendees: [{ email, name: 'Someone Else' }] });
+      await sendEvent(c.app.url, event);
+      expect(await settled(c.app.db, event.id)).toBe('done');
+    }
+    const dayLater = await fieldReads(c);
+    expect(dayLater).toBeGreaterThan(reads);
+    expect(dayLater - reads).toBeLessThanOrEqual(3);
   });
 
   it('a value that does not fit its field is left out with a warning, and the booking syncs', async () => {
@@ -140,7 +158,7 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     });
     await withRows(c, [
       { field: 'Leads.Title', source: 'response', question: 'Your role' },
-      { field: 'Leads.Lead_Source', source: 'utm', utm_key: 'source' },
+      { field: 'Leads.Website', source: 'response', question: 'Company website' },
     ]);
     const event = richBooking();
     await sendEvent(c.app.url, event);
@@ -148,7 +166,7 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     const leads = await records(c.org, 'Leads');
     expect(leads).toHaveLength(1);
     expect(leads[0].Title ?? null).toBeNull();
-    expect(leads[0].Lead_Source).toBe('newsletter');
+    expect(leads[0].Website).toBe('https://analytical.example');
     expect(await records(c.org, 'Notes')).toHaveLength(1);
     const skipped = (await activityLines(c, event.id)).filter((l) => l.action === 'skipped');
     expect(skipped.map((l) => l.message)).toEqual([
