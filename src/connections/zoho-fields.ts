@@ -19,15 +19,13 @@ export interface FieldCache {
   readAt: Date | null;
 }
 
-/** How long a sync leaves the lists be before reading them again for a field missing from them. */
-export const SYNC_REFRESH_INTERVAL = '1 hour';
 /**
- * How old the lists may grow while every field a sync needs is in them. Zoho is not known to
- * refuse a key naming no field (undocumented; the sandbox drops it silently): a field deleted
- * since the last read is noticed, and its row warned about, within this time, for 3 credits a
- * day at most.
+ * How old a sync lets the lists grow before it reads them again (3 calls, one per module; only
+ * when it creates a record with rows, so 72 credits a day at the very most). Zoho is not known to
+ * refuse a key naming no field (undocumented; the sandbox drops it silently): a field deleted in
+ * Zoho is noticed, and its row warned about, within this time.
  */
-export const SYNC_STALE_AFTER = '24 hours';
+export const SYNC_REFRESH_INTERVAL = '1 hour';
 
 /** The cached lists; a list that does not parse (an older shape) counts as not read. */
 export async function readFieldCache(
@@ -75,28 +73,24 @@ export async function refreshFieldCache(
 
 /**
  * Claims a sync's read of the lists: true for the one caller that may read them now (never read,
- * or read longer than `after` ago). Stamped before the read so that concurrent jobs make one call.
+ * or read over SYNC_REFRESH_INTERVAL ago).
+ * Stamped before the read so that concurrent jobs make one call.
  */
-async function claimSyncRefresh(
-  q: Queryable,
-  workspaceId: string,
-  connectionId: string,
-  after: string,
-): Promise<boolean> {
+async function claimSyncRefresh(q: Queryable, workspaceId: string, connectionId: string): Promise<boolean> {
   const { rows } = await q.query(
     `UPDATE connections SET zoho_fields_read_at = now()
       WHERE workspace_id = $1 AND id = $2
         AND (zoho_fields_read_at IS NULL OR zoho_fields_read_at < now() - $3::interval)
       RETURNING 1`,
-    [workspaceId, connectionId, after],
+    [workspaceId, connectionId, SYNC_REFRESH_INTERVAL],
   );
   return rows.length > 0;
 }
 
 /**
- * The module's fields for a sync that writes `wanted`: the cache, read again from Zoho when a
- * wanted field is not in it (at most hourly) or when it is a day old. Undefined when never read and Zoho
- * cannot be asked now; a failed read leaves the cache as it was (the caller warns, never fails).
+ * The module's fields for a sync that writes rows: the cache, read again from Zoho when over an
+ * hour old. Undefined when never read and Zoho cannot be asked now; a failed read leaves the
+ * cache as it was (the caller warns, never fails).
  */
 export async function fieldsForSync(
   deps: { db: Queryable; records: ZohoFields },
@@ -104,13 +98,12 @@ export async function fieldsForSync(
   workspaceId: string,
   connectionId: string,
   module: FieldTarget,
-  wanted: readonly string[],
+  /** The fields the rows write: no longer decides anything (the lists are read hourly); kept for callers. */
+  _wanted?: readonly string[],
 ): Promise<ZohoField[] | undefined> {
   const cache = await readFieldCache(deps.db, workspaceId, connectionId);
   const list = cache.lists[module];
-  const complete = list !== undefined && wanted.every((f) => list.some((x) => x.apiName === f));
-  const after = complete ? SYNC_STALE_AFTER : SYNC_REFRESH_INTERVAL;
-  if (!(await claimSyncRefresh(deps.db, workspaceId, connectionId, after))) return list;
+  if (!(await claimSyncRefresh(deps.db, workspaceId, connectionId))) return list;
   try {
     return (await refreshFieldCache(deps, auth, workspaceId, connectionId))[module];
   } catch (err) {

@@ -35,8 +35,7 @@ export async function rowValuesFor(
   const rows = parseRows(stored).filter((r) => r.module === target);
   const labels = new Map(rows.map((r) => [r.field, r.label || r.field]));
   if (!rows.length || !e.connection_id) return { values: {}, warnings: [], missing: [], target, labels };
-  const wanted = rows.map((r) => r.field);
-  const fields = await fieldsForSync(deps, auth, e.workspace_id, e.connection_id, target, wanted);
+  const fields = await fieldsForSync(deps, auth, e.workspace_id, e.connection_id, target);
   return { ...valuesFor(rows, target, valueContextOf(e.payload), fields), target, labels };
 }
 

@@ -86,7 +86,7 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     expect(grace.Title ?? null).toBeNull();
   });
 
-  it('the event type name goes to a Contact’s field; the fields are read once, not per booking, and again once a day', async () => {
+  it('the event type name goes to a Contact’s field; the fields are read once, not per booking, and again once an hour later', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
     const reads = await fieldReads(c);
@@ -104,9 +104,9 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     expect(contacts.map((x) => x.Department)).toEqual(['30 min intro', '30 min intro']);
     expect(await fieldReads(c)).toBe(reads);
 
-    // A day later the lists are read again once (a field deleted since would otherwise go unseen).
+    // An hour later the lists are read again once (a field deleted since would otherwise go unseen).
     await c.app.db.query(
-      "UPDATE connections SET zoho_fields_read_at = now() - interval '25 hours' WHERE id = $1",
+      "UPDATE connections SET zoho_fields_read_at = now() - interval '61 minutes' WHERE id = $1",
       [c.connectionId],
     );
     for (const email of ['c@three.example', 'd@four.example']) {
