@@ -11,10 +11,12 @@ import type { Priority } from './analysis.ts';
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
-/** The wall-clock time of `iso` in `timeZone`, as a Date whose UTC fields hold it ("floating"). */
-export function floatingLocal(iso: string, timeZone: string): Date {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-US', {
+// Building an Intl.DateTimeFormat is costly and every stated date is read through one: one per zone.
+const formats = new Map<string, Intl.DateTimeFormat>();
+function formatIn(timeZone: string): Intl.DateTimeFormat {
+  let f = formats.get(timeZone);
+  if (!f) {
+    f = new Intl.DateTimeFormat('en-US', {
       timeZone,
       year: 'numeric',
       month: '2-digit',
@@ -23,7 +25,16 @@ export function floatingLocal(iso: string, timeZone: string): Date {
       minute: '2-digit',
       second: '2-digit',
       hourCycle: 'h23',
-    })
+    });
+    formats.set(timeZone, f);
+  }
+  return f;
+}
+
+/** The wall-clock time of `iso` in `timeZone`, as a Date whose UTC fields hold it ("floating"). */
+export function floatingLocal(iso: string, timeZone: string): Date {
+  const parts = Object.fromEntries(
+    formatIn(timeZone)
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );

@@ -1,0 +1,218 @@
+import type { ActionItem, AnalysisInput, Priority } from './analysis.ts';
+import { dueFromUrgency, localDate, statedDue } from './due-dates.ts';
+import type { Sentence } from './sentence.ts';
+import { actionText, lemma, name, request, resolve } from './task-text.ts';
+import { priorityFromText } from './urgency.ts';
+
+// --- Commitments -----------------------------------------------------------------------
+
+/** Verbs that make a task; "I'll think about it" or "we'll see" are not tasks. */
+const taskVerbs =
+  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back)\b/i;
+const notTasks =
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through)\b/i;
+
+const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
+/** Ordered: the first that matches a clause makes its task ({verb} {object}). */
+const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOnly?: boolean }> = [
+  // "I'll have her send them to you tonight" → "send them".
+  {
+    re: new RegExp(
+      String.raw`\b${future}\s+have\s+(?:her|him|them|\w+)\s+(send|call|email|forward|share|pull|write)\s+(.*)`,
+      'i',
+    ),
+    make: (m) => `${m[1]} ${m[2]}`,
+  },
+  // "I'll have it to you by Monday" → "send it"; "I'll have the workspace connected by Thursday" → "get the workspace connected".
+  {
+    re: new RegExp(String.raw`\b${future}\s+have\s+(.+?)\s+(?:to you|over to you|over)\b(.*)`, 'i'),
+    make: (m) => `send ${m[1]}${m[2]}`,
+  },
+  {
+    re: new RegExp(
+      String.raw`\b${future}\s+have\s+(.+?\s+(?:connected|ready|set up|done|finished|sorted))\b(.*)`,
+      'i',
+    ),
+    make: (m) => `get ${m[1]}${m[2]}`,
+  },
+  // Host: "you'll have the revised proposal before the 15th"; "they'll have responses back to you by…".
+  {
+    re: /\b(?:you|they)(?:'ll| will)\s+have\s+(.*?)(?:\s+back)?(?:\s+to you)?(\s+(?:by|before|on)\b.*)?$/i,
+    make: (m) => `send ${m[1]}${m[2] ?? ''}`,
+    hostOnly: true,
+  },
+  // "I'm escalating this to our VP today" → "escalate this to our VP today".
+  {
+    re: /\bi'm\s+(escalating|sending|setting up|scheduling|booking|preparing|drafting|writing|looping in|forwarding|sharing)\s+(.*)/i,
+    make: (m) => `${lemma(m[1]!)} ${m[2]}`,
+  },
+  // "I can send them tomorrow": an offer with a date is a commitment.
+  {
+    re: /\b(?:i|we) can\s+(\w[^.?!]*?\b(?:by|before|tomorrow|today|tonight|this afternoon|monday|tuesday|wednesday|thursday|friday)\b[^.?!]*)/i,
+    make: (m) => m[1]!,
+  },
+  // "I'll send…", "we will set up…", "let me check…".
+  {
+    re: new RegExp(
+      String.raw`\b(?:${future}|let me|i need to|we need to)\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
+      'i',
+    ),
+    make: (m) => m[1]!,
+  },
+];
+
+/** "Sure", "I can pull that", "Will do": an answer that takes on what the other side asked. */
+const takesOn = /^(sure|yes|of course|will do|happy to|absolutely|no problem|i can)\b/i;
+/** "I'll let you know", "I'll come back to you": an answer owed on what was asked. */
+const answerOwed = new RegExp(
+  String.raw`\b(?:${future})\s+(?:let you know|come back to you|get back to you)\b`,
+  'i',
+);
+/** An offer from one side accepted by the other: "I can put a quote together." — "Please do." */
+const offer = /\b(?:i|we) can\s+(\w[^.?!]*)/i;
+const acceptance =
+  /^(please do|yes,? please|that would be (great|helpful)|sounds good|perfect|great,? thanks|yes)\b/i;
+
+export function findItems(sentences: Sentence[], input: AnalysisInput): ActionItem[] {
+  const day = localDate(input.meeting.start_time, input.meeting.timezone);
+  const atRisk = sentences.filter((s) => s.role === 'attendee' && riskCues.test(s.text)).length >= 2;
+  const items: ActionItem[] = [];
+  const turnsWithItems = new Set<number>();
+  const add = (s: Sentence, raw: string, index: number) => {
+    const before = sentences.slice(Math.max(0, index - 4), index);
+    const text = actionText(resolve(actionText(raw), s, before));
+    if (!taskVerbs.test(text) || notTasks.test(text) || text.split(' ').length < 2) return;
+    if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
+    const rest = sentences.filter((c) => c.turn === s.turn && sentences.indexOf(c) > index);
+    const prev = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
+    const askedWithDate = prev.filter((c) => /\b(need|by|before|ideally|until)\b/i.test(c.text));
+    const said =
+      statedDue(s.text, input.meeting) ??
+      rest.map((c) => statedDue(c.text, input.meeting)).find(Boolean) ??
+      askedWithDate.map((c) => statedDue(c.text, input.meeting)).find(Boolean) ??
+      inheritedDue(text, items);
+    const priority = priorityOf(s, rest, atRisk);
+    items.push({
+      text: text.slice(0, 255),
+      owner: s.role,
+      priority,
+      due: said ?? dueFromUrgency(day, priority),
+      due_inferred: !said,
+      quote: s.text,
+    });
+    turnsWithItems.add(s.turn);
+  };
+  sentences.forEach((s, index) => {
+    if (
+      /\?\s*$/.test(s.text) ||
+      /^\s*if\b/i.test(s.text) ||
+      /\b(won't|will not|can't|cannot|right now)\b/i.test(s.text)
+    )
+      return;
+    const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
+    const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
+    for (const clause of s.text.split(/,\s+and\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
+      // "I'll come back to you by Wednesday" after "Can you extend us sixty days at the current rate?".
+      if (asked?.[1] && answerOwed.test(clause)) {
+        if (!turnsWithItems.has(s.turn))
+          add(s, `answer whether we can ${asked[1].replace(/^(\w+) us\b/i, '$1')}`, index);
+        continue;
+      }
+      const p = patterns.find((x) => (!x.hostOnly || s.role === 'host') && x.re.test(clause));
+      if (p) {
+        add(s, p.make(p.re.exec(clause)!), index);
+        continue;
+      }
+      // "Could you send me X?" — "Sure, I can pull that": the request is the task.
+      if (asked?.[1] && takesOn.test(clause) && !turnsWithItems.has(s.turn)) {
+        add(s, asked[1].replace(/^(\w+)\s+me\s+/i, '$1 '), index);
+        continue;
+      }
+      const o = offer.exec(clause);
+      const next = sentences.find((c) => c.turn === s.turn + 1);
+      if (o?.[1] && next && next.role !== s.role && acceptance.test(next.text)) add(s, o[1], index);
+    }
+  });
+  return merged(items, sentences);
+}
+
+/**
+ * One commitment said twice ("I can put a quote together." … "I'll send the quote by Monday";
+ * "I'll loop in our CFO, Mark Haddad." … "I'll talk to Mark today") is one task: the more
+ * specific words, the date that was said. Same side, within three turns, sharing a name or
+ * most of their words.
+ */
+function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
+  const turnOf = (i: ActionItem) => sentences.find((s) => s.text === i.quote)?.turn ?? 0;
+  const names = (t: string) =>
+    new Set(
+      [...t.matchAll(name)]
+        .map((x) => x[1]!.split(' ')[0]!)
+        .filter(
+          (n) =>
+            !/^(I|The|A|An|Send|Get|Set|Loop|Talk|Put|Find|Check|Ask|Give|Write|Take|Escalate|Include|Attach)$/.test(
+              n,
+            ),
+        ),
+    );
+  const content = (t: string) =>
+    new Set(
+      t
+        .toLowerCase()
+        .split(/[^a-z0-9]+/)
+        .filter((w) => w.length > 3),
+    );
+  const out: ActionItem[] = [];
+  for (const item of items) {
+    const twin = out.find((o) => {
+      if (o.owner !== item.owner || Math.abs(turnOf(o) - turnOf(item)) > 3) return false;
+      const shared = [...names(o.text)].some((n) => names(item.text).has(n));
+      const a = content(o.text);
+      const b = content(item.text);
+      const common = [...a].filter(
+        (w) => b.has(w) && /quote|proposal|contract|invite|deck|report|guide/.test(w),
+      ).length;
+      const makes = (t: string) => /^(send|put|prepare|draft|get|write)\b/i.test(t);
+      return shared || (common > 0 && makes(o.text) && makes(item.text));
+    });
+    if (!twin) {
+      out.push(item);
+      continue;
+    }
+    const keepText = twin.text.length >= item.text.length ? twin.text : item.text;
+    const dated = !twin.due_inferred ? twin : !item.due_inferred ? item : twin;
+    Object.assign(twin, {
+      text: keepText,
+      due: dated.due,
+      due_inferred: dated.due_inferred,
+      quote: dated.quote,
+    });
+  }
+  return out;
+}
+
+/** "…with the quote": a task that goes with another one is due with it. */
+function inheritedDue(text: string, items: readonly ActionItem[]): string | undefined {
+  const m = /\bwith the (\w+)/i.exec(text);
+  if (!m) return undefined;
+  return items.find((i) => !i.due_inferred && new RegExp(`\\b${m[1]}\\b`, 'i').test(i.text))?.due;
+}
+
+/** An account at risk of leaving. */
+const riskCues =
+  /\b(outages?|churn|cancel(?:led)? this call|not renew\w*|leaning towards|frustrat\w*|unacceptable|migrate away|switch(?:ing)? to)\b/i;
+
+/** Commercial stakes make a task High; explicit urgency words decide first. */
+const commercial =
+  /\b(quote|proposal|pricing|price|rate|discount|contract|renewal|payment terms|net[- ](?:\d+|thirty|forty-five|sixty|ninety)|credit|invoice|approval|sign-?off|extension)\b/i;
+
+function priorityOf(s: Sentence, rest: Sentence[], atRisk: boolean): Priority {
+  const own = priorityFromText(s.text);
+  if (own) return own;
+  const after = rest.map((c) => priorityFromText(c.text)).find((x) => x === 'Low' || x === 'Highest');
+  if (after) return after;
+  if (commercial.test(s.text)) return 'High';
+  // An account at risk: everything the seller owes it is urgent.
+  if (atRisk && s.role === 'host') return 'High';
+  return 'Normal';
+}

@@ -1,0 +1,83 @@
+import type { Sentence } from './sentence.ts';
+
+/**
+ * A Task's subject from the words of a commitment: pronouns replaced by what they stand for,
+ * the date and the reason left out (the date is the Task's due date), an imperative that
+ * names the object ("Send the revised quote to Linda").
+ */
+const lemmas: Record<string, string> = { setting: 'set', looping: 'loop' };
+export function lemma(verbPhrase: string): string {
+  const [first = '', ...rest] = verbPhrase.toLowerCase().split(' ');
+  const base =
+    lemmas[first] ??
+    (/(at|iz|ar|ur|ib)ing$/.test(first) ? first.replace(/ing$/, 'e') : first.replace(/ing$/, ''));
+  return [base, ...rest].join(' ');
+}
+
+export const request = /\b(?:could|can|would) you\s+(?:please\s+)?(\w[^?]*)\?/i;
+
+const pronoun = /^(\w+)(\s+(?:up|in|over|out))?\s+(it|them|that|those|these|both|her|him)\b/i;
+/** A noun phrase: a determiner, a few words, up to a clause boundary; "A and the B" kept whole. */
+const nounPhrase =
+  /\b((?:the|a|an|our|your|their|those|these|last month's|its)\s+(?:[\w'’%-]+\s+){0,6}?[\w'’%-]+?(?:\s+(?:and|or)\s+(?:the|a|an|our|your|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?)(?=\s+(?:you|that|which|so|for|to|before|if|on|in|at|from|with|directly)\b|\s*[,.?!]|\s*$)/gi;
+export const name = /\b(?!I\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/g;
+
+/**
+ * Replaces a pronoun object ("send them", "write those up") with what it stands for: the
+ * noun phrase of the words just before, a question first ("when can I see the quote?").
+ */
+export function resolve(text: string, current: Sentence, before: Sentence[]): string {
+  const m = pronoun.exec(text);
+  if (!m) return text;
+  const verb = m[1]!;
+  const particle = m[2] ?? '';
+  const p = m[3]!.toLowerCase();
+  const rest = text.slice(m[0].length);
+  const trailing = /^\s+(up|in|over|out)\b/i.exec(rest);
+  const restAfter = trailing ? rest.slice(trailing[0].length) : rest;
+  const withParticle = `${verb}${particle}${trailing ? ` ${trailing[1]}` : ''}`;
+  const nearest = [...before].reverse();
+  const asks = (x: Sentence) => /\?\s*$/.test(x.text);
+  const candidates = [
+    ...(p === 'both' ? [current] : []),
+    ...nearest.filter((x) => x.turn === current.turn),
+    ...nearest.filter((x) => x.turn !== current.turn && asks(x)),
+    ...nearest.filter((x) => x.turn !== current.turn && !asks(x)),
+  ];
+  for (const s of candidates) {
+    if (p === 'her' || p === 'him') {
+      const names = [...s.text.matchAll(name)].map((x) => x[1]!).filter((n) => !s.text.startsWith(n));
+      const who = names.find((n) => !s.speaker.includes(n) && !current.speaker.includes(n));
+      if (who) return `${withParticle} ${who}${restAfter}`;
+      continue;
+    }
+    // In a request ("could you send me the list of…?") the thing asked for is the object.
+    const where = (request.exec(s.text)?.[1] ?? s.text).replace(/\bor so\b\s*/gi, '');
+    const phrases = [...where.matchAll(nounPhrase)]
+      .map((x) => x[1]!.trim())
+      .filter((x) => !/^(those|these)$/i.test(x));
+    const plural = p === 'them' || p === 'those' || p === 'these' || p === 'both';
+    let pick = plural ? (phrases.find((x) => / and |s$/i.test(x)) ?? phrases[0]) : phrases[0];
+    // "a short session for those two teams": a plural pronoun means the last plural phrase in it.
+    if (pick && plural && !/ and /i.test(pick))
+      pick = /.*\b((?:the|those|these|our|your|their)\s+.*)$/i.exec(pick)?.[1] ?? pick;
+    if (pick) return `${withParticle} ${pick}${restAfter}`;
+  }
+  return text;
+}
+
+const timeTail =
+  /\s+(?:(?:by|before|on|until|for)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
+
+export function actionText(raw: string): string {
+  const cleaned = raw
+    .replace(/\s+(?:so|so that|because|since|once)\s+.*$/i, '')
+    .replace(timeTail, '')
+    .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
+    .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
+    .replace(/^(\w+(?: up| in| over| out)?)\s+you\s+/i, '$1 ')
+    .replace(/\s+(?:to you|over to you|your way|to them)\b/gi, '')
+    .replace(/[,\s]+$/, '')
+    .trim();
+  return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
+}
