@@ -166,7 +166,7 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
     expect(await sb.client.records(c.org, 'Notes')).toHaveLength(1);
     // The card marks the row for the user to remove.
     const conn = { id: c.connectionId, workspaceId: 'ws_demo' };
-    const section = fieldRowsSection(await loadFieldRowsView(c.app, conn as never), 'csrf').value;
+    const section = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
     expect(section).toMatch(/Budget <span class="badge failed">No longer in Zoho CRM<\/span>/);
   });
 
@@ -176,7 +176,7 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
     await useLeads(c);
     expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
     const conn = { id: c.connectionId, workspaceId: 'ws_demo' };
-    const section = fieldRowsSection(await loadFieldRowsView(c.app, conn as never), 'csrf').value;
+    const section = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
     expect(section).toContain('Your Lead Source list has “PepoSmart”');
     // The hint's form, as the card posts it.
     const added = await c.session.post('/integrations/zoho/field-rows', {
@@ -193,7 +193,7 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
         source: { kind: 'fixed', value: 'PepoSmart' },
       },
     ]);
-    const after = fieldRowsSection(await loadFieldRowsView(c.app, conn as never), 'csrf').value;
+    const after = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
     expect(after).not.toContain('id="lead-source-hint"');
     const event = bookingEvent();
     await sendEvent(c.app.url, event);

@@ -22,7 +22,13 @@ import { controlCharsMessage, storable } from '../../text.ts';
 import { ZohoError } from '../../zoho/errors.ts';
 import type { ZohoField } from '../../zoho/fields.ts';
 import type { WebContext } from '../context.ts';
-import { offeredFields, type ValueFormErrors, type ValueFormInput, valueForm } from '../views/field-rows.ts';
+import {
+  type FieldRowsView,
+  offeredFields,
+  type ValueFormErrors,
+  type ValueFormInput,
+  valueForm,
+} from '../views/field-rows.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 
@@ -181,7 +187,10 @@ few minutes; if it keeps failing, use Check connection on the Integrations page.
 }
 
 /** The card section's data (views/field-rows.ts `fieldRowsSection`). */
-export async function loadFieldRowsView(ctx: Pick<WebContext, 'db'>, conn: Connection) {
+export async function loadFieldRowsView(
+  ctx: Pick<WebContext, 'db'>,
+  conn: Pick<Connection, 'id' | 'workspaceId'>,
+): Promise<FieldRowsView> {
   const [rows, cache] = await Promise.all([
     readFieldRows(ctx.db, conn.workspaceId, conn.id),
     readFieldCache(ctx.db, conn.workspaceId, conn.id),
