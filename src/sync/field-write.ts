@@ -4,11 +4,13 @@ import type { RecordResult } from '../zoho/api.ts';
 import type { ZohoFields } from '../zoho/fields.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import type { EventRow } from './effects.ts';
+import { bookingIdOf, type PlatformEvent } from './event-schema.ts';
 import {
   type FieldTarget,
   type FieldValues,
   parseRows,
   recordWord,
+  type ValueContext,
   valueContextOf,
   valuesFor,
 } from './field-values.ts';
@@ -24,6 +26,21 @@ export interface RowValues extends FieldValues {
   labels: Map<string, string>;
 }
 
+/**
+ * What the booking offers the rows. Meeting notes carry no booking: a person first added then
+ * (their booking synced before the setting was on) takes the values of the booking's own event.
+ */
+async function contextOf(db: Queryable, e: EventRow): Promise<ValueContext> {
+  if ('booking' in e.payload.data) return valueContextOf(e.payload);
+  const { rows } = await db.query<{ payload: PlatformEvent }>(
+    `SELECT payload FROM events
+      WHERE workspace_id = $1 AND booking_id = $2 AND type IN ('booking.created', 'booking.rescheduled')
+      ORDER BY type = 'booking.created' DESC, received_at DESC LIMIT 1`,
+    [e.workspace_id, bookingIdOf(e.payload)],
+  );
+  return rows[0] ? valueContextOf(rows[0].payload) : {};
+}
+
 /** The values of the connection's rows (`stored`: Settings.fieldRows) for a new `target` record. */
 export async function rowValuesFor(
   deps: { db: Queryable; records: ZohoFields },
@@ -36,7 +53,7 @@ export async function rowValuesFor(
   const labels = new Map(rows.map((r) => [r.field, r.label || r.field]));
   if (!rows.length || !e.connection_id) return { values: {}, warnings: [], missing: [], target, labels };
   const fields = await fieldsForSync(deps, auth, e.workspace_id, e.connection_id, target);
-  return { ...valuesFor(rows, target, valueContextOf(e.payload), fields), target, labels };
+  return { ...valuesFor(rows, target, await contextOf(deps.db, e), fields), target, labels };
 }
 
 /** The row field a refused create names (INVALID_DATA on a field a row set), if any. */

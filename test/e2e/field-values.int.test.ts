@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { readFieldCache, readFieldRows } from '../../src/connections/zoho-fields.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
-import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
+import { bookingEvent, notesEvent, sendEvent, settled } from '../helpers/events.ts';
 import { useSandbox } from '../helpers/sandbox.ts';
 
 const sb = useSandbox();
@@ -172,6 +172,24 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     expect(skipped.map((l) => l.message)).toEqual([
       'Field “Title” of the new Lead left empty: Zoho CRM refused its value (Titles are set by the sales team).',
     ]);
+  });
+
+  it('a Lead first added with the meeting notes takes the values of its booking', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await withRows(c, [
+      { field: 'Leads.Title', source: 'event_type' },
+      { field: 'Leads.Website', source: 'response', question: 'Company website' },
+    ]);
+    // Bookings not synced: the attendee is added only when the notes arrive.
+    await c.session.post('/integrations/zoho/settings', { new_attendee_module: 'Leads', sync_notes: 'on' });
+    const booking = richBooking();
+    await sendEvent(c.app.url, booking);
+    expect(await settled(c.app.db, booking.id)).toBe('skipped');
+    const notes = notesEvent(booking.data.booking.id, { summary: 'We talked about the rollout.' });
+    await sendEvent(c.app.url, notes);
+    expect(await settled(c.app.db, notes.id)).toBe('done');
+    const [lead] = await records(c.org, 'Leads');
+    expect(lead).toMatchObject({ Title: '30 min intro', Website: 'https://analytical.example' });
   });
 
   it('a field deleted in Zoho since the row was saved: read the fields again once, warn, and sync the booking', async () => {
