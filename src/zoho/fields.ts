@@ -40,7 +40,13 @@ const fieldsReply = z.object({
       system_mandatory: z.boolean().nullish(),
       operation_type: z.object({ api_create: z.boolean().nullish() }).nullish(),
       pick_list_values: z
-        .array(z.object({ display_value: z.string(), actual_value: z.string().nullish() }))
+        .array(
+          z.object({
+            display_value: z.string(),
+            actual_value: z.string().nullish(),
+            type: z.string().nullish(),
+          }),
+        )
         .nullish(),
     }),
   ),
@@ -58,11 +64,14 @@ function toField(f: FieldMeta): ZohoField {
     length: f.length ?? null,
     decimalPlace: f.decimal_place ?? null,
     picklist: picklist
-      ? (f.pick_list_values ?? []).map((v) => ({
-          display: v.display_value,
-          // The API writes a picklist's actual value (v8 fields description: actual_value).
-          actual: v.actual_value ?? v.display_value,
-        }))
+      ? (f.pick_list_values ?? [])
+          // An `unused` value was retired from the list: not for new records (v8 fields: type used|unused).
+          .filter((v) => v.type !== 'unused')
+          .map((v) => ({
+            display: v.display_value,
+            // The API writes a picklist's actual value (v8 fields description: actual_value).
+            actual: v.actual_value ?? v.display_value,
+          }))
       : null,
     // `operation_type.api_create` is false for fields only the UI may set (v8 fields description).
     creatable: !f.read_only && !f.field_read_only && f.operation_type?.api_create !== false,
