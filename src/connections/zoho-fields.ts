@@ -27,18 +27,26 @@ export interface FieldCache {
  */
 export const SYNC_REFRESH_INTERVAL = '1 hour';
 
-/** The cached lists; a list that does not parse (an older shape) counts as not read. */
+/**
+ * The cached lists. They name the org they were read from (`_org`): after a reconnect to another
+ * org they count as not read, as does a list of another shape.
+ */
 export async function readFieldCache(
   q: Queryable,
   workspaceId: string,
   connectionId: string,
 ): Promise<FieldCache> {
-  const { rows } = await q.query<{ zoho_fields: unknown; zoho_fields_read_at: Date | string | null }>(
-    'SELECT zoho_fields, zoho_fields_read_at FROM connections WHERE workspace_id = $1 AND id = $2',
+  const { rows } = await q.query<{
+    zoho_fields: unknown;
+    zoho_fields_read_at: Date | string | null;
+    zoho_org_id: string | null;
+  }>(
+    'SELECT zoho_fields, zoho_fields_read_at, zoho_org_id FROM connections WHERE workspace_id = $1 AND id = $2',
     [workspaceId, connectionId],
   );
   const row = rows[0];
   const stored = (row?.zoho_fields ?? {}) as Record<string, unknown>;
+  if (!row || stored['_org'] !== row.zoho_org_id) return { lists: {}, readAt: null };
   const lists: FieldLists = {};
   for (const t of fieldTargets) if (Array.isArray(stored[t])) lists[t] = stored[t] as ZohoField[];
   const at = row?.zoho_fields_read_at;
@@ -64,7 +72,8 @@ export async function refreshFieldCache(
     }
   }
   await deps.db.query(
-    `UPDATE connections SET zoho_fields = $3::jsonb, zoho_fields_read_at = now(), updated_at = now()
+    `UPDATE connections SET zoho_fields = $3::jsonb || jsonb_build_object('_org', zoho_org_id),
+            zoho_fields_read_at = now(), updated_at = now()
       WHERE workspace_id = $1 AND id = $2`,
     [workspaceId, connectionId, JSON.stringify(lists)],
   );
@@ -73,14 +82,15 @@ export async function refreshFieldCache(
 
 /**
  * Claims a sync's read of the lists: true for the one caller that may read them now (never read,
- * or read over SYNC_REFRESH_INTERVAL ago).
+ * read from another org, or read over SYNC_REFRESH_INTERVAL ago).
  * Stamped before the read so that concurrent jobs make one call.
  */
 async function claimSyncRefresh(q: Queryable, workspaceId: string, connectionId: string): Promise<boolean> {
   const { rows } = await q.query(
     `UPDATE connections SET zoho_fields_read_at = now()
       WHERE workspace_id = $1 AND id = $2
-        AND (zoho_fields_read_at IS NULL OR zoho_fields_read_at < now() - $3::interval)
+        AND (zoho_fields_read_at IS NULL OR zoho_fields_read_at < now() - $3::interval
+             OR zoho_fields->>'_org' IS DISTINCT FROM zoho_org_id)
       RETURNING 1`,
     [workspaceId, connectionId, SYNC_REFRESH_INTERVAL],
   );

@@ -114,9 +114,22 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
       await sendEvent(c.app.url, event);
       expect(await settled(c.app.db, event.id)).toBe('done');
     }
-    const dayLater = await fieldReads(c);
-    expect(dayLater).toBeGreaterThan(reads);
-    expect(dayLater - reads).toBeLessThanOrEqual(3);
+    const hourLater = await fieldReads(c);
+    expect(hourLater).toBeGreaterThan(reads);
+    expect(hourLater - reads).toBeLessThanOrEqual(3);
+
+    // Lists read from another org (the connection reconnected elsewhere) are not this org's.
+    await c.app.db.query("UPDATE connections SET zoho_org_id = 'another-org' WHERE id = $1", [
+      c.connectionId,
+    ]);
+    expect((await readFieldCache(c.app.db, 'ws_demo', c.connectionId)).readAt).toBeNull();
+    const other = bookingEvent({ attendees: [{ email: 'e@five.example', name: 'Someone Else' }] });
+    await sendEvent(c.app.url, other);
+    expect(await settled(c.app.db, other.id)).toBe('done');
+    expect(await fieldReads(c)).toBeGreaterThan(hourLater);
+    expect(
+      (await readFieldCache(c.app.db, 'ws_demo', c.connectionId)).lists.Contacts?.length,
+    ).toBeGreaterThan(0);
   });
 
   it('a value that does not fit its field is left out with a warning, and the booking syncs', async () => {
