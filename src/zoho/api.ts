@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { type Edition, editionOf } from './editions.ts';
 import { ZohoError } from './errors.ts';
+import { createZohoEvents } from './events.ts';
 import { createZohoFields } from './fields.ts';
 import type { AuthSource, ZohoTransport } from './transport.ts';
 
@@ -237,6 +238,8 @@ export function createZohoRecords(transport: ZohoTransport) {
 
   return {
     ...createZohoFields(transport),
+    /** Meetings (the Events module), used when the user turned Meetings on (events.ts). */
+    events: createZohoEvents(transport),
     /**
      * The module's records Zoho's search finds for this email; [] on 204. Zoho matches loosely
      * (an address that only contains this one, any email field; ZOHO-API.md §8): the caller
