@@ -7,11 +7,12 @@ import type { AuthSource } from '../zoho/transport.ts';
 import type { Actor, ConnectionDeps } from './deps.ts';
 import { type ProblemCode, problemForErrorKind } from './problems.ts';
 import * as repo from './repo.ts';
-import { requestedScopes } from './scopes.ts';
+import { scopesToRequest } from './scopes.ts';
 
 /**
  * Connecting Zoho CRM: a single-use `state` bound to the user (and a PKCE verifier), Zoho's
- * consent page, then the callback: the data centre Zoho names is checked against the known
+ * consent page — for the default scopes, plus the Meetings ones while the user has Meetings on
+ * (incremental consent: turning them on sends the user here again) — then the callback: the data centre Zoho names is checked against the known
  * ones before the code (and our client secret) goes there, the API domain likewise, and the
  * account is read once for the card and for record ownership.
  */
@@ -38,7 +39,9 @@ export async function startConnect(deps: ConnectionDeps, actor: Actor): Promise<
     ],
   );
   const codeChallenge = crypto.createHash('sha256').update(verifier).digest('base64url');
-  return deps.accounts.authorizationUrl({ state, scopes: requestedScopes, codeChallenge });
+  // A reconnect asks again for every scope a feature the user turned on needs.
+  const conn = await repo.findConnection(deps.db, actor.workspaceId, actor.userId);
+  return deps.accounts.authorizationUrl({ state, scopes: scopesToRequest(conn?.settings), codeChallenge });
 }
 
 /** Takes the state if it is this user's, unexpired and unused; it can never be taken again. */
@@ -157,7 +160,8 @@ async function exchangeAndVerify(
       dataCentre: dc.id,
       accountsServer: dc.accountsServer,
       apiDomain: apiDc.apiDomain,
-      scopes: tokens.scope ?? requestedScopes.join(','),
+      // Zoho names the granted scopes; without that, what the connection's settings had us ask for.
+      scopes: tokens.scope ?? scopesToRequest(conn.settings).join(','),
       zohoUser: account.user,
       zohoOrg: account.org,
     });

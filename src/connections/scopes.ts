@@ -43,3 +43,51 @@ export const zohoScopes = [
 ] as const;
 
 export const requestedScopes: readonly string[] = zohoScopes.map((s) => s.scope);
+
+/**
+ * Asked for only when the user turns Meetings on (incremental consent, issue 16): each booking
+ * also written as a Meeting in Zoho CRM's calendar (the `Events` module). Zoho's scope names use
+ * the lower-case module name and one operation each (ZohoCRM.modules.{module}.{operation}, Zoho's
+ * OAuth scopes page; crm-oas v8.0/common.json lists `ZohoCRM.Modules.Events.ALL`).
+ */
+export const meetingScopes = [
+  {
+    scope: 'ZohoCRM.modules.events.CREATE',
+    why: "Add each booked meeting to Zoho CRM's calendar, when you turn Meetings on.",
+  },
+  {
+    scope: 'ZohoCRM.modules.events.UPDATE',
+    why: 'Move that meeting when it is rescheduled, and mark it cancelled (never delete it).',
+  },
+  {
+    scope: 'ZohoCRM.modules.events.READ',
+    why: 'Check whether a meeting was already added before adding it again.',
+  },
+] as const;
+
+/** The scopes to ask for: the default ones, plus the Meetings ones when the user turned them on. */
+export function scopesToRequest(settings: { syncMeetings: boolean } | undefined): readonly string[] {
+  return settings?.syncMeetings
+    ? [...requestedScopes, ...meetingScopes.map((s) => s.scope)]
+    : requestedScopes;
+}
+
+/**
+ * Whether a grant (the `scope` Zoho answered with, as stored on the connection: space or comma
+ * separated) covers every Meetings scope: each one itself, or its module's or every module's ALL.
+ * Zoho treats scope names without regard to case (its own lists spell `ZohoCRM.Modules.Events.ALL`).
+ */
+export function grantsMeetings(granted: string | null | undefined): boolean {
+  const have = new Set(
+    (granted ?? '')
+      .split(/[\s,]+/)
+      .filter(Boolean)
+      .map((s) => s.toLowerCase()),
+  );
+  const covered = (scope: string) => {
+    const lower = scope.toLowerCase();
+    const module = lower.slice(0, lower.lastIndexOf('.'));
+    return have.has(lower) || have.has(`${module}.all`) || have.has('zohocrm.modules.all');
+  };
+  return meetingScopes.every((s) => covered(s.scope));
+}

@@ -28,6 +28,7 @@ import { type MetricsRoute, registerMetricsRoute } from './routes/metrics.ts';
 import { registerSignIn } from './routes/signin.ts';
 import { registerZohoConnectionRoutes } from './routes/zoho-connection.ts';
 import { registerZohoFieldRoutes } from './routes/zoho-fields.ts';
+import { registerZohoMeetingsRoutes } from './routes/zoho-meetings.ts';
 import { notFound, sendProblemPage } from './views/error-page.ts';
 import { logoSvg } from './views/ui.ts';
 
@@ -153,6 +154,7 @@ export function buildWebApp(deps: WebDeps) {
   registerPermissionsPage(app, ctx);
   registerZohoConnectionRoutes(app, ctx);
   registerZohoFieldRoutes(app, ctx);
+  registerZohoMeetingsRoutes(app, ctx);
   if (deps.events) {
     registerEventsApi(app, {
       db: deps.db,
