@@ -165,7 +165,7 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
     ]);
     expect(await sb.client.records(c.org, 'Notes')).toHaveLength(1);
     // The card marks the row for the user to remove.
-    const conn = { id: c.connectionId, workspaceId: 'ws_demo' };
+    const conn = { id: c.connectionId, workspaceId: 'ws_demo', settings: { syncMeetings: false } };
     const section = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
     expect(section).toMatch(/Budget <span class="badge failed">No longer in Zoho CRM<\/span>/);
   });
@@ -175,7 +175,7 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
     await sb.client.setPicklistValues(c.org, 'Leads', 'Lead_Source', ['-None-', 'Web Download', 'PepoSmart']);
     await useLeads(c);
     expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
-    const conn = { id: c.connectionId, workspaceId: 'ws_demo' };
+    const conn = { id: c.connectionId, workspaceId: 'ws_demo', settings: { syncMeetings: false } };
     const section = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
     expect(section).toContain('Your Lead Source list has “PepoSmart”');
     // The hint's form, as the card posts it.

@@ -189,11 +189,11 @@ few minutes; if it keeps failing, use Check connection on the Integrations page.
 /** The card section's data (views/field-rows.ts `fieldRowsSection`). */
 export async function loadFieldRowsView(
   ctx: Pick<WebContext, 'db'>,
-  conn: Pick<Connection, 'id' | 'workspaceId'>,
+  conn: Pick<Connection, 'id' | 'workspaceId'> & { settings: Pick<Connection['settings'], 'syncMeetings'> },
 ): Promise<FieldRowsView> {
   const [rows, cache] = await Promise.all([
     readFieldRows(ctx.db, conn.workspaceId, conn.id),
     readFieldCache(ctx.db, conn.workspaceId, conn.id),
   ]);
-  return { rows, cache };
+  return { rows, cache, meetingsOn: conn.settings.syncMeetings };
 }

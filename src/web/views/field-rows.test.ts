@@ -50,7 +50,10 @@ const row = (over: Partial<FieldRow> = {}): FieldRow => ({
 
 describe('the card’s field values section', () => {
   it('before the fields are read: says so, offers to read them, no field to choose', () => {
-    const out = fieldRowsSection({ rows: [], cache: { lists: {}, readAt: null } }, 'tok').value;
+    const out = fieldRowsSection(
+      { rows: [], cache: { lists: {}, readAt: null }, meetingsOn: true },
+      'tok',
+    ).value;
     expect(out).toContain('id="field-rows-none"');
     expect(out).toContain('Read fields from Zoho CRM');
     expect(out).toContain('Fields not read yet');
@@ -60,7 +63,7 @@ describe('the card’s field values section', () => {
 
   it('offers writable fields of each module, grouped, never PepoSmart’s own, lookups or read-only ones', () => {
     expect(offeredFields(cache, 'Leads').map((f) => f.apiName)).toEqual(['Budget', 'Lead_Source', 'Title']);
-    const out = fieldRowsSection({ rows: [], cache }, 'tok').value;
+    const out = fieldRowsSection({ rows: [], cache, meetingsOn: true }, 'tok').value;
     expect(out).toContain(
       '<optgroup label="New Contacts"><option value="Contacts.Department">Department</option></optgroup>',
     );
@@ -75,7 +78,7 @@ describe('the card’s field values section', () => {
       row(),
       row({ id: 'row-2', field: 'Budget_c', label: 'Old <budget>', source: { kind: 'fixed', value: '10' } }),
     ];
-    const out = fieldRowsSection({ rows, cache }, 'tok').value;
+    const out = fieldRowsSection({ rows, cache, meetingsOn: false }, 'tok').value;
     expect(out).toContain('action="/integrations/zoho/field-rows/row-1/remove"');
     expect(out).toContain('aria-label="Remove Title of New Leads"');
     expect(out).toContain('<td>the event type’s name</td>');
@@ -83,9 +86,25 @@ describe('the card’s field values section', () => {
     expect(out.match(/No longer in Zoho CRM/g)).toHaveLength(1);
   });
 
+  it('Meetings fields are offered only while Meetings are synced; their rows say when they are off', () => {
+    const withEvents: FieldCache = {
+      ...cache,
+      lists: { ...cache.lists, Events: [field('Agenda', 'textarea')] },
+    };
+    const meetingRow = row({ id: 'row-3', module: 'Events', field: 'Agenda', label: 'Agenda' });
+    const on = fieldRowsSection({ rows: [meetingRow], cache: withEvents, meetingsOn: true }, 'tok').value;
+    expect(on).toContain(
+      '<optgroup label="Meetings"><option value="Events.Agenda">Agenda</option></optgroup>',
+    );
+    expect(on).not.toContain('Meetings are off');
+    const off = fieldRowsSection({ rows: [meetingRow], cache: withEvents, meetingsOn: false }, 'tok').value;
+    expect(off).not.toContain('value="Events.Agenda"');
+    expect(off).toContain('<td>Meetings <span class="badge neutral">Meetings are off</span></td>');
+  });
+
   it('hints at the org’s PepoSmart-like Lead Source value until a row sets Lead Source', () => {
     expect(leadSourceHint([], cache)).toMatchObject({ module: 'Leads', value: { actual: 'PepoSmart' } });
-    const out = fieldRowsSection({ rows: [], cache }, 'tok').value;
+    const out = fieldRowsSection({ rows: [], cache, meetingsOn: true }, 'tok').value;
     expect(out).toContain('id="lead-source-hint"');
     expect(out).toContain('Your Lead Source list has “Pepo Smart &lt;booking&gt;”');
     expect(out).toContain('name="fixed_value" value="PepoSmart"');

@@ -47,6 +47,8 @@ export function leadSourceHint(rows: readonly FieldRow[], cache: FieldCache) {
 export interface FieldRowsView {
   rows: readonly FieldRow[];
   cache: FieldCache;
+  /** Whether Meetings are synced: when not, no Meetings field is offered and their rows say so. */
+  meetingsOn: boolean;
 }
 
 /** The card's section (`id="field-rows"`): the rows with Remove, the Lead Source hint, the first step. */
@@ -77,7 +79,8 @@ function rowsTable(v: FieldRowsView, csrfInput: Html): Html {
 <tbody>${v.rows.map((r) => {
     const list = v.cache.lists[r.module];
     const gone = list && !list.some((f) => f.apiName === r.field);
-    return html`<tr id="field-row-${r.id}" data-field="${r.module}.${r.field}"><td>${targetNames[r.module]}</td>
+    const off = r.module === 'Events' && !v.meetingsOn;
+    return html`<tr id="field-row-${r.id}" data-field="${r.module}.${r.field}"><td>${targetNames[r.module]}${off ? html` <span class="badge neutral">Meetings are off</span>` : ''}</td>
 <td>${r.label || r.field}${gone ? html` <span class="badge failed">No longer in Zoho CRM</span>` : ''}</td>
 <td>${describeSource(r.source)}</td>
 <td><form method="post" action="/integrations/zoho/field-rows/${encodeURIComponent(r.id)}/remove">${csrfInput}
@@ -97,6 +100,7 @@ function hint(v: FieldRowsView, csrfInput: Html): Html {
 
 function addForm(v: FieldRowsView): Html {
   const groups = fieldTargets
+    .filter((t) => t !== 'Events' || v.meetingsOn)
     .map((t) => ({ t, fields: offeredFields(v.cache, t) }))
     .filter((g) => g.fields.length);
   if (!groups.length) return html``;
