@@ -167,7 +167,9 @@ describe.each(databaseKinds)('field values into custom fields on %s', (kind) => 
     // The card marks the row for the user to remove.
     const conn = { id: c.connectionId, workspaceId: 'ws_demo', settings: { syncMeetings: false } };
     const section = fieldRowsSection(await loadFieldRowsView(c.app, conn), 'csrf').value;
-    expect(section).toMatch(/Budget <span class="badge failed">No longer in Zoho CRM<\/span>/);
+    expect(section).toContain(
+      '<strong>Budget</strong> of new leads ← “100” <span class="badge failed">No longer in Zoho CRM</span>',
+    );
   });
 
   it('an org whose Lead Source list has “PepoSmart”: the card offers it, one click adds the row, new Leads get it', async () => {

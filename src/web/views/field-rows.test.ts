@@ -80,9 +80,11 @@ describe('the card’s field values section', () => {
     ];
     const out = fieldRowsSection({ rows, cache, meetingsOn: false }, 'tok').value;
     expect(out).toContain('action="/integrations/zoho/field-rows/row-1/remove"');
-    expect(out).toContain('aria-label="Remove Title of New Leads"');
-    expect(out).toContain('<td>the event type’s name</td>');
-    expect(out).toMatch(/Old &lt;budget&gt; <span class="badge failed">No longer in Zoho CRM<\/span>/);
+    expect(out).toContain('aria-label="Remove Title of new leads"');
+    expect(out).toContain('<strong>Title</strong> of new leads ← the event type’s name</span>');
+    expect(out).toContain(
+      '<strong>Old &lt;budget&gt;</strong> of new leads ← “10” <span class="badge failed">No longer in Zoho CRM</span>',
+    );
     expect(out.match(/No longer in Zoho CRM/g)).toHaveLength(1);
   });
 
@@ -99,7 +101,9 @@ describe('the card’s field values section', () => {
     expect(on).not.toContain('Meetings are off');
     const off = fieldRowsSection({ rows: [meetingRow], cache: withEvents, meetingsOn: false }, 'tok').value;
     expect(off).not.toContain('value="Events.Agenda"');
-    expect(off).toContain('<td>Meetings <span class="badge neutral">Meetings are off</span></td>');
+    expect(off).toContain(
+      'of meetings ← the event type’s name <span class="badge neutral">Meetings are off</span>',
+    );
   });
 
   it('hints at the org’s PepoSmart-like Lead Source value until a row sets Lead Source', () => {

@@ -59,7 +59,7 @@ export function fieldRowsSection(v: FieldRowsView, csrf: string): Html {
   <p class="meta">Fill fields of the Contacts and Leads PepoSmart adds, and of Meetings, with a fixed value, the
   event type, a booking-form answer, a UTM parameter or the booking date. A value that does not fit its field is
   left out and said on the Activity page; the rest of the sync goes ahead.</p>
-  ${v.rows.length ? rowsTable(v, csrfInput) : html`<p id="field-rows-none">No field values yet.</p>`}
+  ${v.rows.length ? rowsList(v, csrfInput) : html`<p id="field-rows-none">No field values yet.</p>`}
   ${hint(v, csrfInput)}
   ${addForm(v)}
   <form method="post" action="/integrations/zoho/fields/refresh" class="actions" id="field-rows-refresh">${csrfInput}
@@ -73,19 +73,23 @@ export function fieldRowsSection(v: FieldRowsView, csrf: string): Html {
 </section>`;
 }
 
-function rowsTable(v: FieldRowsView, csrfInput: Html): Html {
-  return html`<div class="table-wrap" tabindex="0" role="region" aria-labelledby="field-rows-title"><table id="field-rows-list">
-<thead><tr><th scope="col">Record</th><th scope="col">Field</th><th scope="col">Value</th><th scope="col">Remove</th></tr></thead>
-<tbody>${v.rows.map((r) => {
-    const list = v.cache.lists[r.module];
-    const gone = list && !list.some((f) => f.apiName === r.field);
-    const off = r.module === 'Events' && !v.meetingsOn;
-    return html`<tr id="field-row-${r.id}" data-field="${r.module}.${r.field}"><td>${targetNames[r.module]}${off ? html` <span class="badge neutral">Meetings are off</span>` : ''}</td>
-<td>${r.label || r.field}${gone ? html` <span class="badge failed">No longer in Zoho CRM</span>` : ''}</td>
-<td>${describeSource(r.source)}</td>
-<td><form method="post" action="/integrations/zoho/field-rows/${encodeURIComponent(r.id)}/remove">${csrfInput}
-<button type="submit" class="secondary" aria-label="Remove ${r.label || r.field} of ${targetNames[r.module]}">Remove</button></form></td></tr>`;
-  })}</tbody></table></div>`;
+/** Each row as a sentence with its Remove button: a list, as a table cramps a phone's width. */
+function rowsList(v: FieldRowsView, csrfInput: Html): Html {
+  return html`<ul class="entries" id="field-rows-list" aria-labelledby="field-rows-title">${v.rows.map(
+    (r) => {
+      const list = v.cache.lists[r.module];
+      const gone = list && !list.some((f) => f.apiName === r.field);
+      const off = r.module === 'Events' && !v.meetingsOn;
+      const name = r.label || r.field;
+      return html`<li id="field-row-${r.id}" data-field="${r.module}.${r.field}"><div class="actions">
+<span><strong>${name}</strong> of ${targetNames[r.module].toLowerCase()} ← ${describeSource(r.source)}${
+        gone ? html` <span class="badge failed">No longer in Zoho CRM</span>` : ''
+      }${off ? html` <span class="badge neutral">Meetings are off</span>` : ''}</span>
+<form method="post" action="/integrations/zoho/field-rows/${encodeURIComponent(r.id)}/remove">${csrfInput}
+<button type="submit" class="secondary" aria-label="Remove ${name} of ${targetNames[r.module].toLowerCase()}">Remove</button></form>
+</div></li>`;
+    },
+  )}</ul>`;
 }
 
 function hint(v: FieldRowsView, csrfInput: Html): Html {
@@ -105,7 +109,7 @@ function addForm(v: FieldRowsView): Html {
     .filter((g) => g.fields.length);
   if (!groups.length) return html``;
   return html`<form method="get" action="/integrations/zoho/field-rows/new" id="field-rows-add">
-<label for="field-rows-field">Add a field value: field</label>
+<label for="field-rows-field">Add a value for the field</label>
 <select name="field" id="field-rows-field">${groups.map(
     (g) =>
       html`<optgroup label="${targetNames[g.t]}">${g.fields.map(
