@@ -192,6 +192,33 @@ describe.each(databaseKinds)('meetings in Zoho CRM’s calendar on %s', (kind) =
     expect(calls.filter((x) => x.method === 'DELETE')).toEqual([]);
   });
 
+  it('field rows for Meetings land in the Meeting; a value the field cannot take is left out with a warning, the Meeting still written', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    expect(
+      (await sb.client.addField(c.org, { module: 'Events', label: 'Meeting Source', type: 'text' })).status,
+    ).toBe(201);
+    expect(
+      (await sb.client.addField(c.org, { module: 'Events', label: 'Seats', type: 'integer' })).status,
+    ).toBe(201);
+    await turnOnMeetings(c);
+    expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
+    for (const row of [
+      { field: 'Events.Meeting_Source', source: 'event_type' },
+      { field: 'Events.Seats', source: 'response', question: 'Seats' },
+    ]) {
+      const res = await c.session.post('/integrations/zoho/field-rows', row);
+      expect(res.status, `${row.field}: ${res.html}`).toBe(303);
+    }
+    const event = bookingEvent({ attendees: [ada] });
+    Object.assign(event.data.booking, { responses: { Seats: 'a dozen' } });
+    await sync(c, event);
+    const [meeting, ...more] = await events(c);
+    expect(more).toEqual([]);
+    expect(meeting).toMatchObject({ Meeting_Source: '30 min intro', Event_Title: 'Discovery call' });
+    expect(meeting.Seats ?? null).toBeNull();
+    expect((await activity(c, event.id)).join('\n')).toMatch(/Seats/);
+  });
+
   it('a Lead first links the Meeting with What_Id and $se_module Leads', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await sb.client.seed(c.org, 'Leads', [
