@@ -80,6 +80,22 @@ describe.each(databaseKinds)('field value routes on %s', (kind) => {
     expect(await rows(c)).toEqual([]);
   });
 
+  it('Zoho refusing the field list: the card’s Read says so and keeps the lists it had', async () => {
+    c = await connectedApp(sb, kind);
+    await c.session.post('/integrations/zoho/fields/refresh');
+    const before = await readFieldCache(c.app.db, 'ws_demo', c.connectionId);
+    await sb.client.fault(c.org, 'GET', '/settings/fields', {
+      status: 403,
+      count: 1,
+      body: { code: 'NO_PERMISSION', details: {}, message: 'permission denied', status: 'error' },
+    });
+    const res = await c.session.post('/integrations/zoho/fields/refresh');
+    expect(res.status).toBe(502);
+    expect(res.html).toContain('id="fields-problem"');
+    expect(res.html).toContain('Zoho CRM did not give PepoSmart the field list.');
+    expect(await readFieldCache(c.app.db, 'ws_demo', c.connectionId)).toEqual(before);
+  });
+
   it('one row per field; Remove takes it away', async () => {
     c = await connectedApp(sb, kind);
     await c.session.post('/integrations/zoho/fields/refresh');

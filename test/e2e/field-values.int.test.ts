@@ -187,6 +187,32 @@ describe.each(databaseKinds)('field values on create on %s', (kind) => {
     ]);
   });
 
+  it('the field list cannot be read at sync: each row warns and the booking syncs', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await withRows(c, [{ field: 'Leads.Title', source: 'event_type' }]);
+    // Lists never read (or read from another org): the sync must read them, and Zoho refuses.
+    await c.app.db.query(
+      'UPDATE connections SET zoho_fields = NULL, zoho_fields_read_at = NULL WHERE id = $1',
+      [c.connectionId],
+    );
+    await sb.client.fault(c.org, 'GET', '/settings/fields', {
+      status: 403,
+      count: 3,
+      body: { code: 'NO_PERMISSION', details: {}, message: 'permission denied', status: 'error' },
+    });
+    const event = bookingEvent();
+    await sendEvent(c.app.url, event);
+    expect(await settled(c.app.db, event.id)).toBe('done');
+    await sb.client.json('DELETE', '/__sandbox/faults');
+    const [lead] = await records(c.org, 'Leads');
+    expect(lead.Title ?? null).toBeNull();
+    expect(
+      (await activityLines(c, event.id)).filter((l) => l.action === 'skipped').map((l) => l.message),
+    ).toEqual([
+      'Field “Title” of the new Lead left empty: PepoSmart could not read the field list from Zoho CRM.',
+    ]);
+  });
+
   it('a Lead first added with the meeting notes takes the values of its booking', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     await withRows(c, [
