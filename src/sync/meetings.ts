@@ -62,11 +62,10 @@ export async function syncMeeting(
     await fx.activityOnce(
       e,
       'skipped',
-      "Not added to Zoho CRM's calendar: Meetings are on, but Zoho has not granted PepoSmart the permission for meetings yet. Turn Meetings on again on the Integrations page and accept Zoho's request.",
+      "Not added to Zoho CRM's calendar: Meetings are on, but Zoho has not granted PepoSmart the permission for meetings yet. Allow it from the Meetings setting on the Integrations page.",
     );
     return;
   }
-  const b = e.payload.data.booking;
   if (e.payload.type === 'booking.created') {
     await meetingOnce(deps, e, auth, settings, people, { create: true });
     return;
@@ -74,32 +73,56 @@ export async function syncMeeting(
   const known = await meetingOnce(deps, e, auth, settings, people, {
     create: e.payload.type === 'booking.rescheduled',
   });
+  // None for a reschedule: its attendee is gone from Zoho and may not be added again (said so).
   if (!known) {
-    await fx.activityOnce(
-      e,
-      'skipped',
-      `No meeting in Zoho CRM's calendar to mark cancelled: PepoSmart never added one for this booking (Meetings were off when it was booked).`,
-    );
+    if (e.payload.type === 'booking.cancelled')
+      await fx.activityOnce(
+        e,
+        'skipped',
+        `No meeting in Zoho CRM's calendar to mark cancelled: PepoSmart never added one for this booking (Meetings were off, or not yet allowed in Zoho, when it was booked).`,
+      );
     return;
   }
   if (known.made) return;
-  const at = (iso: string) => zohoDateTime(iso, b.timezone);
-  if (e.payload.type === 'booking.rescheduled') {
-    const moved = await update(deps, auth, known.id, rescheduleChanges(b, previous, at), settings, 'move');
-    if (moved) {
-      await fx.activityOnce(
-        e,
-        'logged',
-        `Moved the meeting “${meetingTitle(b)}” in Zoho CRM's calendar to ${formatInZone(b.start_time, b.timezone)} (${b.timezone}).`,
-      );
-      return;
-    }
-    // Deleted in Zoho since: added again at the new time, the reference moved to it.
-    await meetingOnce(deps, e, auth, settings, people, { create: true, stale: known.id });
+  if (e.payload.type === 'booking.rescheduled')
+    await move(deps, e, auth, settings, people, known.id, previous);
+  else await markCancelled(deps, e, auth, settings, known.id);
+}
+
+/** The kept Meeting moved to the booking's new time; added again when deleted in Zoho since. */
+async function move(
+  deps: MeetingDeps,
+  e: EventRow & { payload: BookingEvent },
+  auth: AuthSource,
+  settings: Settings,
+  people: readonly MeetingPeople[],
+  id: string,
+  previous: Booking | undefined,
+): Promise<void> {
+  const b = e.payload.data.booking;
+  const changes = rescheduleChanges(b, previous, (iso) => zohoDateTime(iso, b.timezone));
+  if (await update(deps, auth, id, changes, settings, 'move')) {
+    await deps.fx.activityOnce(
+      e,
+      'logged',
+      `Moved the meeting “${meetingTitle(b)}” in Zoho CRM's calendar to ${formatInZone(b.start_time, b.timezone)} (${b.timezone}).`,
+    );
     return;
   }
-  const marked = await update(deps, auth, known.id, cancelChanges(b), settings, 'mark cancelled');
-  await fx.activityOnce(
+  await meetingOnce(deps, e, auth, settings, people, { create: true, stale: id });
+}
+
+/** The kept Meeting's title and description marked cancelled; it is never deleted. */
+async function markCancelled(
+  deps: MeetingDeps,
+  e: EventRow & { payload: BookingEvent },
+  auth: AuthSource,
+  settings: Settings,
+  id: string,
+): Promise<void> {
+  const b = e.payload.data.booking;
+  const marked = await update(deps, auth, id, cancelChanges(b), settings, 'mark cancelled');
+  await deps.fx.activityOnce(
     e,
     marked ? 'logged' : 'skipped',
     marked
