@@ -8,7 +8,8 @@ import type { AuthSource, ZohoTransport } from './transport.ts';
  * (`Field.Events` in @zohocrm/typescript-sdk-8.0: Event_Title, Start_DateTime, End_DateTime,
  * Venue, Description, Owner, Who_Id, What_Id, Participants); a participant is
  * `{ type: "contact" | "lead" | "user" | "email", participant: id or address }` (the SDK's
- * `record/participants`, crm-oas v8.0/record.json `Participants`, Zoho's Events response page).
+ * `record/participants`, crm-oas v8.0/record.json `Participants`, Zoho's Events response page, and
+ * the insert sample of Zoho's "Kaizen #8: Handling recurrence and participants in the Events module").
  */
 export type MeetingPerson = { module: 'Contacts' | 'Leads'; id: string };
 
