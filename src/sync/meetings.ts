@@ -1,5 +1,4 @@
 import { grantsMeetings } from '../connections/scopes.ts';
-import { fieldsForSync } from '../connections/zoho-fields.ts';
 import type { Database } from '../db/port.ts';
 import type { RecordResult, ZohoRecords } from '../zoho/api.ts';
 import { ZohoError } from '../zoho/errors.ts';
@@ -8,7 +7,7 @@ import type { AuthSource } from '../zoho/transport.ts';
 import { fenced } from './claims.ts';
 import type { Attendee, EventRow, Person, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent } from './event-schema.ts';
-import { parseRows, valueContextOf, valuesFor } from './field-values.ts';
+import { createWithRowValues, rowValuesFor } from './field-write.ts';
 import {
   cancelChanges,
   isMeetingOf,
@@ -210,10 +209,9 @@ function meetingOf(b: Booking, settings: Settings, about: Person, people: readon
 }
 
 /**
- * Adds the Meeting with the values of the user's field rows for Meetings (field-values.ts, checked
- * against the org's cached Events fields). A row's value Zoho refuses (INVALID_DATA naming the
- * field, ZOHO-API.md §4) is left out and the Meeting written again, as people.ts does for a new
- * Contact or Lead; every row left out is a line on the Activity page, never a failed sync.
+ * Adds the Meeting with the values of the user's field rows for Meetings (field-write.ts: checked
+ * against the org's cached Events fields; a value Zoho refuses naming its field is left out and
+ * the Meeting written again). Every row left out is a line on the Activity page, never a failure.
  */
 async function createMeeting(
   deps: MeetingDeps,
@@ -222,40 +220,15 @@ async function createMeeting(
   settings: Settings,
   meeting: Meeting,
 ): Promise<string> {
-  const rows = parseRows(settings.fieldRows).filter((r) => r.module === 'Events');
-  const fields = rows.length
-    ? await fieldsForSync(
-        deps,
-        auth,
-        e.workspace_id,
-        e.connection_id!,
-        'Events',
-        rows.map((r) => r.field),
-      )
-    : undefined;
-  const extra: { values: Record<string, unknown>; warnings: string[] } = rows.length
-    ? valuesFor(rows, 'Events', valueContextOf(e.payload), fields)
-    : { values: {}, warnings: [] };
-  const labels = new Map(rows.map((r) => [r.field, r.label || r.field]));
-  const warnings = [...extra.warnings];
-  let result = await deps.records.events.create(auth, { ...meeting, fields: extra.values }, settings.trigger);
-  for (let bad = refusedRowField(result, extra.values); bad; bad = refusedRowField(result, extra.values)) {
-    delete extra.values[bad];
-    warnings.push(
-      `Field “${labels.get(bad) ?? bad}” of the Meeting left empty: Zoho CRM refused its value (${result.ok ? '' : result.message}).`,
-    );
-    result = await deps.records.events.create(auth, { ...meeting, fields: extra.values }, settings.trigger);
-  }
+  const rv = await rowValuesFor(deps, e, auth, settings.fieldRows, 'Events');
+  const { result, warnings } = await createWithRowValues(
+    (fields) => deps.records.events.create(auth, { ...meeting, fields }, settings.trigger),
+    rv.values,
+    rv,
+  );
   if (!result.ok) throw deps.fx.failure(result, "add the meeting to Zoho CRM's calendar");
   for (const w of warnings) await deps.fx.activity(e, 'skipped', w, { module: 'Events', id: result.id });
   return result.id;
-}
-
-/** The row field a refused create names (INVALID_DATA on a field a row set), if any. */
-function refusedRowField(result: RecordResult, rowValues: Record<string, unknown>): string | undefined {
-  if (result.ok || result.code !== 'INVALID_DATA') return undefined;
-  const field = result.details['api_name'];
-  return typeof field === 'string' && field in rowValues ? field : undefined;
 }
 
 /**
