@@ -1,8 +1,10 @@
 import type { Database } from '../db/port.ts';
+import type { ZohoRecords } from '../zoho/api.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { attendeesToSync, eventTypeExcluded, leftOutMessage, onlyInternalMessage } from './attendees.ts';
 import type { EventRow, Settings, SyncEffects } from './effects.ts';
 import type { BookingEvent } from './event-schema.ts';
+import { type MeetingPeople, syncMeeting } from './meetings.ts';
 import { bookingNote } from './note-content.ts';
 import { SkipEvent } from './notes-sync.ts';
 
@@ -12,7 +14,7 @@ import { SkipEvent } from './notes-sync.ts';
  * (booked; rescheduled, with the time before; cancelled, with the reason).
  */
 export async function syncBooking(
-  deps: { db: Database; fx: SyncEffects },
+  deps: { db: Database; fx: SyncEffects; records: ZohoRecords },
   e: EventRow & { payload: BookingEvent },
   auth: AuthSource,
   settings: Settings,
@@ -24,15 +26,20 @@ export async function syncBooking(
   if (!synced.length && leftOut.length) throw new SkipEvent(onlyInternalMessage(leftOut));
   const internal = leftOutMessage(leftOut);
   if (internal) await deps.fx.activityOnce(e, 'skipped', internal);
-  const note = bookingNote(e.payload.type, booking, await previousBooking(deps.db, e));
+  const previous = await previousBooking(deps.db, e);
+  const note = bookingNote(e.payload.type, booking, previous);
+  const people: MeetingPeople[] = [];
   for (const a of synced) {
     const person = await deps.fx.findOrCreate(e, auth, settings, a);
     if (!person) continue;
     const key = `${e.payload.type}:${booking.id}:${e.payload.id}:${a.email.toLowerCase()}`;
-    await deps.fx.onPerson(e, auth, settings, a, person, (p) =>
+    const logged = await deps.fx.onPerson(e, auth, settings, a, person, (p) =>
       deps.fx.noteOnce(e, auth, p, key, note, settings.trigger),
     );
+    if (logged) people.push({ attendee: a, person: logged.person });
   }
+  // The Meeting in Zoho CRM's calendar, when the user turned Meetings on (meetings.ts).
+  await syncMeeting(deps, e, auth, settings, people, previous);
 }
 
 /** The booking as the last earlier event of it had it (what a reschedule changed). */

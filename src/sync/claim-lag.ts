@@ -6,7 +6,8 @@
  *   moment ago (ZOHO-API.md §5, §8: not documented how long): the search lag;
  * - a Note or Task is looked for among its record's related Notes or Tasks, read directly
  *   (`GET /{module}/{id}/Notes`, `…/Tasks`), not through the search index: only the moment a
- *   write Zoho was still working on when the answer failed may need to finish (`settleMs`).
+ *   write Zoho was still working on when the answer failed may need to finish (`settleMs`);
+ * - a Meeting likewise, among its first attendee's `Invited_Events` (sync/meetings.ts).
  * Any other kind waits the search lag, the safe side.
  */
 export interface LagTiming {
@@ -21,7 +22,7 @@ export interface LagTiming {
  */
 export const DEFAULT_SETTLE_MS = 10_000;
 
-const readDirectly = new Set(['note', 'task']);
+const readDirectly = new Set(['note', 'task', 'meeting']);
 
 export interface Lag {
   ms: number;

@@ -149,7 +149,13 @@ export function createEventSync(
           auth,
           settings,
         );
-      else await syncBooking({ db, fx }, e as EventRow & { payload: BookingEvent }, auth, settings);
+      else
+        await syncBooking(
+          { db, fx, records: deps.records },
+          e as EventRow & { payload: BookingEvent },
+          auth,
+          settings,
+        );
       return await settle(e, 'done', null);
     } catch (err) {
       if (err instanceof SkipEvent) {

@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requestedScopes, zohoScopes } from '../../src/connections/scopes.ts';
+import { meetingScopes, requestedScopes, zohoScopes } from '../../src/connections/scopes.ts';
 import { otherAdmin, startTestApp, type TestApp, zohoEmail } from '../helpers/app.ts';
 import { textOf } from '../helpers/connect-steps.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
@@ -63,14 +63,18 @@ describe('the Data we access page', () => {
 
     const text = textOf(page.html);
     expect(text).toContain(
-      `PepoSmart asks Zoho for the ${requestedScopes.length} permissions below, and only these.`,
+      `PepoSmart asks Zoho for the ${requestedScopes.length} permissions below, and only these — plus ${meetingScopes.length} more only if you turn on Meetings (below).`,
     );
+    // Meetings' scopes: listed apart, with the same explanations as docs/PERMISSIONS.md.
+    const optional = listed(page.html, 'permissions-optional');
+    expect(optional).toEqual(meetingScopes.map((s) => ({ scope: s.scope, why: s.why })));
+    for (const s of optional) expect(doc).toContain(`| \`${s.scope}\` | ${s.why} |`);
     const never = textOf(
       /<ul class="entries" id="permissions-never">([\s\S]*?)<\/ul>/.exec(page.html)?.[1] ?? '',
     );
     expect(never).toContain('Delete anything in your CRM: none of these permissions allows it.');
     expect(never).toContain(
-      'Read or write any CRM module other than Contacts, Leads, Notes, Tasks and Deals.',
+      'Read or write any CRM module other than Contacts, Leads, Notes, Tasks, Deals and Meetings.',
     );
     expect(never).toContain('only a suggestion you approve does');
     expect(text).toContain('Disconnecting deletes them at once and revokes them at Zoho.');

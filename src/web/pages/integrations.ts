@@ -4,8 +4,11 @@ import { type Connection, findConnection, listWorkspaceConnections } from '../..
 import { knownEventTypes } from '../../connections/sync-choices.ts';
 import { connectionSyncStats } from '../../sync/activity-stats.ts';
 import type { WebContext } from '../context.ts';
+import { loadFieldRowsView } from '../routes/zoho-fields.ts';
+import { fieldRowsSection } from '../views/field-rows.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
+import { meetingsSetting } from '../views/meetings-setting.ts';
 import { connectionBadge, type SettingsProblem, zohoCard } from '../views/zoho-card.ts';
 import { sandboxOrgUrl, tryItPanel } from './try-it.ts';
 
@@ -15,6 +18,9 @@ const notices: Record<string, string> = {
     'Zoho CRM is disconnected: PepoSmart’s access was deleted and revoked at Zoho. Records already in Zoho CRM stay.',
   saved: 'Settings saved.',
   checked: 'Zoho CRM answered: the connection works.',
+  field_value_added: 'Field value added: new records and meetings get it from the next booking on.',
+  field_value_removed: 'Field value removed.',
+  fields_read: 'Fields read again from Zoho CRM.',
 };
 
 /**
@@ -58,6 +64,12 @@ ${options.settingsProblem ? html`<div class="problem" id="settings-notice" role=
 <h2>CRM</h2>
 ${zohoCard(conn, ctx.connections.dataCentres, pageUser.csrf, stats, {
   eventTypes,
+  sections: connected
+    ? [
+        meetingsSetting(conn, pageUser.csrf),
+        fieldRowsSection(await loadFieldRowsView(ctx, conn), pageUser.csrf),
+      ]
+    : [],
   ...(options.settingsProblem ? { settingsProblem: options.settingsProblem } : {}),
 })}
 ${ctx.sandbox && conn?.status !== 'connected' ? sandboxHint(ctx.sandbox) : ''}

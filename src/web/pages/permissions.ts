@@ -1,6 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { type ConnectionStatus, findConnection } from '../../connections/repo.ts';
-import { zohoScopes } from '../../connections/scopes.ts';
+import { meetingScopes, zohoScopes } from '../../connections/scopes.ts';
 import type { WebContext } from '../context.ts';
 import { type Html, html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
@@ -13,7 +13,9 @@ import { PERMISSIONS_PATH } from '../views/zoho-card.ts';
  * scope list the connect flow asks Zoho for (connections/scopes.ts), so the page cannot promise
  * other than what is requested.
  */
-type Scope = (typeof zohoScopes)[number];
+type Scope = { scope: string; why: string };
+/** Everything PepoSmart may ever hold: the scopes asked for at connect, and Meetings' optional ones. */
+const everyScope: readonly Scope[] = [...zohoScopes, ...meetingScopes];
 
 /** Zoho scopes end in their operation: READ, CREATE, UPDATE, DELETE or ALL. */
 const operation = (s: Scope) => s.scope.slice(s.scope.lastIndexOf('.') + 1);
@@ -22,13 +24,14 @@ const writes = zohoScopes.filter((s) => operation(s) !== 'READ');
 /** `ZohoCRM.modules.deals.READ` → `Deals`: the CRM modules any requested scope reaches. */
 const modules = [
   ...new Set(
-    zohoScopes.flatMap((s) => {
+    everyScope.flatMap((s) => {
       const m = /^ZohoCRM\.modules\.(\w+)\./.exec(s.scope)?.[1];
-      return m ? [m[0]!.toUpperCase() + m.slice(1)] : [];
+      // Zoho's Events module is labelled Meetings in its CRM.
+      return m ? [m === 'events' ? 'Meetings' : m[0]!.toUpperCase() + m.slice(1)] : [];
     }),
   ),
 ];
-const canDelete = zohoScopes.some((s) => ['DELETE', 'ALL'].includes(operation(s)));
+const canDelete = everyScope.some((s) => ['DELETE', 'ALL'].includes(operation(s)));
 
 const scopeList = (id: string, scopes: readonly Scope[]): Html =>
   html`<dl class="scopes" id="${id}">${scopes.map((s) => html`<dt><code>${s.scope}</code></dt><dd>${s.why}</dd>`)}</dl>`;
@@ -48,8 +51,9 @@ function never(): Html {
 
 const body = (status: ConnectionStatus): Html => html`<h1>Data we access</h1>
 <p class="lede">When you connect Zoho CRM, PepoSmart asks Zoho for the ${zohoScopes.length} permissions below, and only
-these. Each is the narrowest Zoho offers for what it is used for: read or create on one module, read-only search,
-never “all modules” or “all operations”. Zoho lists them again on its consent page before you accept.</p>
+these — plus ${meetingScopes.length} more only if you turn on Meetings (below). Each is the narrowest Zoho offers for
+what it is used for: read or create on one module, read-only search, never “all modules” or “all operations”. Zoho
+lists them again on its consent page before you accept.</p>
 
 <h2>What PepoSmart reads</h2>
 <section class="card" aria-label="What PepoSmart reads">${scopeList('permissions-read', reads)}
@@ -59,6 +63,11 @@ PepoSmart).</p></section>
 
 <h2>What PepoSmart writes</h2>
 <section class="card" aria-label="What PepoSmart writes">${scopeList('permissions-write', writes)}</section>
+
+<h2>Only if you turn on Meetings</h2>
+<section class="card" aria-label="Only if you turn on Meetings"><p class="meta">Off by default. Turning on
+<em>Add meetings to Zoho CRM's calendar</em> on the Zoho CRM card takes you through Zoho’s consent once more for
+these; until then PepoSmart does not have them.</p>${scopeList('permissions-optional', meetingScopes)}</section>
 
 <h2>What PepoSmart never does</h2>
 <section class="card" aria-label="What PepoSmart never does">${never()}</section>
