@@ -108,8 +108,6 @@ export async function fieldsForSync(
   workspaceId: string,
   connectionId: string,
   module: FieldTarget,
-  /** The fields the rows write: no longer decides anything (the lists are read hourly); kept for callers. */
-  _wanted?: readonly string[],
 ): Promise<ZohoField[] | undefined> {
   const cache = await readFieldCache(deps.db, workspaceId, connectionId);
   const list = cache.lists[module];
