@@ -80,6 +80,15 @@ export async function completeConnect(
   }
   if (!outcome.ok) {
     const conn = await repo.ensureConnection(deps.db, actor.workspaceId, actor.userId);
+    // Declining a consent asked again (for Meetings' added scopes) revokes nothing at Zoho: the
+    // grant the connection has still works, so the card keeps no problem; the page says so once.
+    if (outcome.problem === 'denied' && conn.status === 'connected') {
+      deps.logger.info(
+        { problem: outcome.problem, userId: actor.userId },
+        'zoho consent declined, grant kept',
+      );
+      return { ok: false, problem: 'denied_kept' };
+    }
     await repo.setProblem(deps.db, actor.workspaceId, conn.id, {
       code: outcome.problem,
       ...(outcome.detail ? { detail: outcome.detail } : {}),

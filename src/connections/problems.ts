@@ -12,6 +12,7 @@ export const problemCodes = [
   'search_scope_missing',
   'refresh_rejected',
   'state_invalid',
+  'denied_kept',
   'untrusted_server',
   'zoho_unavailable',
   'connect_failed',
@@ -66,6 +67,11 @@ const problems: Record<ProblemCode, Problem> = {
   state_invalid: {
     title: 'That sign-in to Zoho could not be matched to your Connect request.',
     check: 'It expired, was already used, or was started by someone else. Click Connect again.',
+  },
+  denied_kept: {
+    title: 'You declined Zoho’s request: your connection stays as it was.',
+    check:
+      'PepoSmart keeps syncing with the permissions you gave before. Anything that needs the new permissions (Meetings) waits: allow it from the Zoho CRM card when you are ready, or turn it off there.',
   },
   untrusted_server: {
     title: 'Zoho answered from a server outside its known data centres, so PepoSmart refused it.',

@@ -110,6 +110,30 @@ describe.each(databaseKinds)('meetings in Zoho CRM’s calendar on %s', (kind) =
     expect(await events(c)).toHaveLength(1);
   });
 
+  it('declining Zoho’s request for the Meetings permissions keeps the connection as it was: no problem on the card, bookings still sync', async () => {
+    c = await connectedApp(sb, kind, {}, { sync: true });
+    await c.session.post('/integrations/zoho/meetings', { sync_meetings: 'on' });
+    const start = await c.session.get('/integrations/zoho/connect');
+    const back = await authorize(
+      sb.base,
+      Object.fromEntries(start.location!.searchParams),
+      zohoEmail(c.org),
+      'deny',
+    );
+    const done = await c.session.get(back.toString());
+    expect(done.location?.search).toBe('?failed=denied_kept');
+    const page = await c.session.get(`/integrations${done.location!.search}`);
+    expect(page.html).toContain('You declined Zoho’s request: your connection stays as it was.');
+    expect(page.html).toContain('id="zoho-status">Connected</span>');
+    expect(page.html).not.toContain('id="zoho-problem"');
+    const conn = (await findConnection(c.app.db, 'ws_demo', 'usr_alex'))!;
+    expect(conn.problem).toBeNull();
+    expect(conn.status).toBe('connected');
+    await sync(c, bookingEvent({ attendees: [ada] }));
+    expect(await sb.client.records(c.org, 'Notes')).toHaveLength(1);
+    expect(await events(c)).toEqual([]);
+  });
+
   it('the choice is the signed-in user’s own: another user, of this workspace or another, changes nothing of Alex’s', async () => {
     c = await connectedApp(sb, kind, {}, { sync: true });
     for (const other of ['usr_sam', 'usr_olga']) {

@@ -27,7 +27,7 @@ const notices: Record<string, string> = {
  * Problems of a connect attempt that are shown once, where the callback lands, and never kept on
  * the card: a state nobody can match may be someone else's doing (routes/zoho-connection.ts).
  */
-const oneOffProblems: readonly ProblemCode[] = ['state_invalid'];
+export const oneOffProblems: readonly ProblemCode[] = ['state_invalid', 'denied_kept'];
 
 /** `/integrations`: the CRM section with the Zoho CRM card; admins also see their team. */
 export function registerIntegrationsPage(app: FastifyInstance, ctx: WebContext) {

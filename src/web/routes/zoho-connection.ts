@@ -12,7 +12,7 @@ import {
 import { knownEventTypes, parseInternalDomains } from '../../connections/sync-choices.ts';
 import { resumeWaiting, skipWaiting } from '../../sync/activity-repo.ts';
 import type { WebContext } from '../context.ts';
-import { integrationsPage } from '../pages/integrations.ts';
+import { integrationsPage, oneOffProblems } from '../pages/integrations.ts';
 import { html } from '../views/html.ts';
 import { layout } from '../views/layout.ts';
 import type { SettingsProblem } from '../views/zoho-card.ts';
@@ -52,8 +52,8 @@ export function registerZohoConnectionRoutes(app: FastifyInstance, ctx: WebConte
     // A refused state is on no card (connect.ts): the page says so once, by a fixed code.
     const target = outcome.ok
       ? '/integrations?done=connected'
-      : outcome.problem === 'state_invalid'
-        ? '/integrations?failed=state_invalid'
+      : oneOffProblems.includes(outcome.problem)
+        ? `/integrations?failed=${outcome.problem}`
         : '/integrations';
     return reply.redirect(target, 303);
   });
