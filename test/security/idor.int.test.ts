@@ -36,7 +36,17 @@ const idRoutes = [
   'POST /suggestions/:id/approve',
   'POST /suggestions/:id/reject',
   'POST /activity/:id/retry',
+  'POST /integrations/zoho/field-rows/:id/remove',
 ];
+
+/** A field value on Alex's connection (the card's rows, sync/field-values.ts). */
+const alexRow = {
+  id: 'fr_alex_row',
+  module: 'Contacts',
+  field: 'Lead_Source',
+  label: 'Lead Source',
+  source: { kind: 'fixed', value: 'Web Download' },
+};
 
 /** Routes anyone may call, each with the guard it has instead of a session. */
 const publicRoutes: Record<string, string> = {
@@ -142,6 +152,10 @@ describe.each(['pglite'] as const)('IDOR on %s', (kind) => {
     await c.app.db.query(`UPDATE events SET status = 'failed', error_code = 'validation' WHERE id = $1`, [
       olgaEvent.id,
     ]);
+    await c.app.db.query(
+      `UPDATE connections SET field_rows = $1::jsonb WHERE workspace_id = 'ws_demo' AND user_id = 'usr_alex'`,
+      [JSON.stringify([alexRow])],
+    );
     w = {
       ...base,
       alex: c.session,
@@ -320,6 +334,25 @@ describe.each(['pglite'] as const)('IDOR on %s', (kind) => {
       (x) => ({ method: 'POST', path: `/activity/${x.failed.olga}/retry` }),
       404,
     ],
+    // Field values: a row is removed only from the signed-in user's own connection.
+    [
+      'a member removes another member’s field value',
+      'sam',
+      () => ({ method: 'POST', path: `/integrations/zoho/field-rows/${alexRow.id}/remove` }),
+      303,
+    ],
+    [
+      'another workspace’s admin removes a field value',
+      'olga',
+      () => ({ method: 'POST', path: `/integrations/zoho/field-rows/${alexRow.id}/remove` }),
+      303,
+    ],
+    [
+      'a field value id that is a wildcard removes nothing',
+      'alex',
+      () => ({ method: 'POST', path: `/integrations/zoho/field-rows/${encodeURIComponent('%')}/remove` }),
+      303,
+    ],
     [
       'an event id with a wildcard',
       'sam',
@@ -411,6 +444,12 @@ describe.each(['pglite'] as const)('IDOR on %s', (kind) => {
     expect((await as('alex').post(`/activity/${w.failed.sam}/retry`)).status).toBe(303);
     expect((await as('sam').get(`/suggestions/${w.sug.sam}`)).status).toBe(200);
     expect((await as('sam').post(`/suggestions/${w.sug.sam}/reject`)).status).toBe(303);
+    const removed = await as('alex').post(`/integrations/zoho/field-rows/${alexRow.id}/remove`);
+    expect(removed.location?.search).toBe('?done=field_value_removed');
+    const { rows } = await w.app.db.query<{ field_rows: unknown[] }>(
+      `SELECT field_rows FROM connections WHERE workspace_id = 'ws_demo' AND user_id = 'usr_alex'`,
+    );
+    expect(rows[0]?.field_rows).toEqual([]);
   });
 });
 
