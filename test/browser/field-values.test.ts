@@ -16,6 +16,7 @@ describe('field value step in a browser', () => {
     c = undefined;
   });
 
+  // Four axe-core runs over two states: longer than the default timeout on a loaded machine.
   it('adds a picklist value; a missing question is marked in the summary and beside its field; fits 1280 and 390 px', async () => {
     c = await connectedApp(sb, 'pglite');
     expect((await c.session.post('/integrations/zoho/fields/refresh')).status).toBe(303);
@@ -50,5 +51,5 @@ describe('field value step in a browser', () => {
     expect(await readFieldRows(c.app.db, 'ws_demo', c.connectionId)).toMatchObject([
       { module: 'Leads', field: 'Lead_Status', source: { kind: 'fixed', value: 'Contacted' } },
     ]);
-  });
+  }, 180_000);
 });
