@@ -69,9 +69,10 @@ const problems: Record<ProblemCode, Problem> = {
     check: 'It expired, was already used, or was started by someone else. Click Connect again.',
   },
   denied_kept: {
-    title: 'You declined Zoho’s request: your connection stays as it was.',
+    title:
+      'Zoho did not grant that request — you declined on Zoho’s consent page, or Zoho is limiting sign-ins — so your connection stays as it was.',
     check:
-      'PepoSmart keeps syncing with the permissions you gave before. Anything that needs the new permissions (Meetings) waits: allow it from the Zoho CRM card when you are ready, or turn it off there.',
+      'PepoSmart keeps syncing with the permissions you gave before. Anything that needs new permissions (Meetings) waits: allow it from the Zoho CRM card when you are ready (if you did accept, wait ten minutes first: Zoho allows only a few sign-ins to one app within ten minutes), or turn it off there.',
   },
   untrusted_server: {
     title: 'Zoho answered from a server outside its known data centres, so PepoSmart refused it.',

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { requestedScopes } from '../../src/connections/scopes.ts';
+import { meetingScopes, requestedScopes } from '../../src/connections/scopes.ts';
 import { SESSION_COOKIE } from '../../src/users/sessions.ts';
 import { otherAdmin, startTestApp, type TestApp } from '../helpers/app.ts';
 import { useBrowser } from '../helpers/browser.ts';
@@ -136,8 +136,14 @@ describe('Data we access in a browser', { timeout: 120_000 }, () => {
       ['#permissions-read', '#permissions-write', '#permissions-connect'],
       ['Data we access', 'What PepoSmart reads', 'What PepoSmart writes', 'What PepoSmart never does'],
     );
-    const listed = await b.page.locator('dl.scopes dt code').allTextContents();
+    const listed = await b.page
+      .locator('#permissions-read dt code, #permissions-write dt code')
+      .allTextContents();
     expect([...listed].sort()).toEqual([...requestedScopes].sort());
+    // Meetings' permissions apart, asked for only when Meetings are turned on.
+    expect(await b.page.locator('#permissions-optional dt code').allTextContents()).toEqual(
+      meetingScopes.map((s) => s.scope),
+    );
     await b.page.locator('#permissions-connect').click();
     await b.page.waitForURL((u) => u.href.startsWith(`${sb.base}/us/accounts/oauth/v2/auth`));
   });

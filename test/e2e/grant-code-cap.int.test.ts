@@ -25,8 +25,18 @@ describe.each(databaseKinds)('Zoho’s grant-code limit, on %s', (kind) => {
     const session = await app.signIn('usr_alex');
     for (let i = 0; i < 10; i++)
       expect((await session.connect(sb.base, zohoEmail(org))).location?.search).toBe('?done=connected');
+    // Refused while connected: the grant the connection has still works, so the card keeps no
+    // problem; the page says once what may have happened.
     const eleventh = await session.connect(sb.base, zohoEmail(org));
-    expect(eleventh.location?.pathname).toBe('/integrations');
+    expect(eleventh.location?.search).toBe('?failed=denied_kept');
+    const once = await session.get(`/integrations${eleventh.location!.search}`);
+    expect(once.html).toContain('id="zoho-status">Connected</span>');
+    expect(once.html).toContain('or Zoho is limiting sign-ins');
+    expect(describeProblem('denied_kept').check).toContain('wait ten minutes first');
+    // Not connected any more: the refusal is the card's problem.
+    await session.post('/integrations/zoho/disconnect');
+    const twelfth = await session.connect(sb.base, zohoEmail(org));
+    expect(twelfth.location?.pathname).toBe('/integrations');
     await expectProblemOnCard(session, 'denied');
     expect(describeProblem('denied').title).toContain('Zoho is limiting sign-ins');
     expect(describeProblem('denied').check).toContain('wait ten minutes, then connect again');

@@ -123,7 +123,7 @@ describe.each(databaseKinds)('meetings in Zoho CRM’s calendar on %s', (kind) =
     const done = await c.session.get(back.toString());
     expect(done.location?.search).toBe('?failed=denied_kept');
     const page = await c.session.get(`/integrations${done.location!.search}`);
-    expect(page.html).toContain('You declined Zoho’s request: your connection stays as it was.');
+    expect(page.html).toContain('so your connection stays as it was.');
     expect(page.html).toContain('id="zoho-status">Connected</span>');
     expect(page.html).not.toContain('id="zoho-problem"');
     const conn = (await findConnection(c.app.db, 'ws_demo', 'usr_alex'))!;
