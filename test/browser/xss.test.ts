@@ -38,8 +38,9 @@ const shown = (l: string) => `<svg/onload=alert('${l}')>`;
 const secret = crypto.randomBytes(32).toString('hex');
 registerSecret(secret);
 const userEmail = "o'xss+user@xss.test";
-const attendeeEmail = "a'xss+attendee@xss.test";
-const buyerEmail = "b'xss+buyer@xss.test";
+// Attendees on another domain than the user's: colleagues would be left out (internal attendees).
+const attendeeEmail = "a'xss+attendee@xss-client.test";
+const buyerEmail = "b'xss+buyer@xss-client.test";
 
 interface World {
   app: TestApp;
@@ -89,7 +90,7 @@ const host = { user_id: 'usr_xss', email: userEmail };
 
 /** A booking (and its notes) of the XSS user with this contact: the suggestion's id. */
 async function suggestion(app: TestApp, org: CreatedOrg, label: string) {
-  const email = `c'${label}+xss@xss.test`;
+  const email = `c'${label}+xss@xss-client.test`;
   const [contact] = await seedRecords(sb.client, org, 'Contacts', [
     { Last_Name: PS(`${label}c`), Email: email },
   ]);

@@ -20,12 +20,22 @@ function signedInRoutes(): string[] {
   const files = fs
     .readdirSync(dir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts'));
+  const sources = files.map((f) => fs.readFileSync(path.join(dir, f), 'utf8'));
+  // A path may be a constant (`export const MEETINGS_PATH = '/…'`), and a route may carry type
+  // arguments (`app.post<{ Params: … }>(`).
+  const constants = new Map(
+    sources.flatMap((src) =>
+      [...src.matchAll(/export const ([A-Z_]+) = '([^']+)';/g)].map((m) => [m[1]!, m[2]!]),
+    ),
+  );
   const routes: string[] = [];
-  for (const f of files) {
-    const source = fs.readFileSync(path.join(dir, f), 'utf8');
-    for (const m of source.matchAll(/app\.(get|post|put|patch|delete)\(\s*'([^']+)',\s*([^,]+),/g))
-      if (/requireUser|signedIn/.test(m[3]!)) routes.push(`${m[1]!.toUpperCase()} ${m[2]}`);
-  }
+  for (const source of sources)
+    for (const m of source.matchAll(
+      /app\.(get|post|put|patch|delete)(?:<[^>]*>)?\(\s*(?:'([^']+)'|([A-Z_]+)),\s*([^,]+),/g,
+    )) {
+      const url = m[2] ?? constants.get(m[3]!);
+      if (url && /requireUser|signedIn/.test(m[4]!)) routes.push(`${m[1]!.toUpperCase()} ${url}`);
+    }
   return routes.sort();
 }
 
@@ -38,7 +48,14 @@ const requests: Array<[string, string, Record<string, string>?]> = [
   ['GET /integrations/zoho/disconnect', '/integrations/zoho/disconnect'],
   ['GET /integrations/zoho/connect', '/integrations/zoho/connect'],
   ['GET /integrations/zoho/callback', '/integrations/zoho/callback?state=made-up&code=x'],
+  ['GET /integrations/zoho/meetings', '/integrations/zoho/meetings'],
+  ['GET /integrations/zoho/permissions', '/integrations/zoho/permissions'],
+  ['GET /integrations/zoho/field-rows/new', '/integrations/zoho/field-rows/new?field=Contacts.Lead_Source'],
   ['POST /integrations/zoho/check', '/integrations/zoho/check', {}],
+  ['POST /integrations/zoho/meetings', '/integrations/zoho/meetings', {}],
+  ['POST /integrations/zoho/field-rows', '/integrations/zoho/field-rows', { field: 'Contacts.Lead_Source' }],
+  ['POST /integrations/zoho/field-rows/:id/remove', '/integrations/zoho/field-rows/fr_made_up/remove', {}],
+  ['POST /integrations/zoho/fields/refresh', '/integrations/zoho/fields/refresh', {}],
   ['POST /integrations/zoho/settings', '/integrations/zoho/settings', { new_attendee_module: 'Leads' }],
   ['POST /integrations/try-it', '/integrations/try-it', { sample: 'nope' }],
   ['POST /activity/:id/retry', '/activity/00000000-0000-0000-0000-000000000000/retry', {}],
