@@ -53,8 +53,9 @@ describe('the one-process service while a maximum-size transcript is analysed', 
   });
 
   it('answers /healthz within 200 ms, asked fifty times a second from before the analysis starts to after it ends', async () => {
-    // The test app's queue with this test's sync worker, so that the analysis can be watched.
-    c = await connectedApp(sb, 'pglite', {}, { sync: true, worker: false });
+    // The test app's queue with this test's sync worker, so that the analysis can be watched;
+    // PGlite on its own thread, as `npm start` runs it (src/db/open.ts).
+    c = await connectedApp(sb, 'pglite', {}, { sync: true, worker: false, pgliteThread: true });
     const { app } = c;
     const logger = testLogger();
     const built = buildAnalysis(undefined, logger);

@@ -85,6 +85,8 @@ export async function freePort(): Promise<number> {
 
 export async function startTestApp(options: {
   kind: DatabaseKind;
+  /** PGlite on its own thread, as `npm start` runs it (default: on the test's thread). */
+  pgliteThread?: boolean;
   sandbox: Sandbox;
   sandboxBase: string;
   clock?: Clock;
@@ -113,7 +115,7 @@ export async function startTestApp(options: {
   /** With the worker: EVENT_RETENTION_DAYS (default: no retention job). */
   retentionDays?: number;
 }): Promise<TestApp> {
-  const t = await freshDatabase(options.kind);
+  const t = await freshDatabase(options.kind, { thread: options.pgliteThread ?? false });
   await seedDemoWorkspace(t.db);
   await upsertWorkspace(t.db, otherWorkspace);
   await upsertUser(t.db, { ...otherAdmin, workspaceId: otherWorkspace.id });

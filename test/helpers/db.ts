@@ -45,13 +45,15 @@ function migratedTemplate(): Promise<Blob> {
 
 export async function freshDatabase(
   kind: DatabaseKind,
-  options: { migrate?: boolean } = {},
+  /** `thread`: PGlite on its own thread, as `npm start` runs it (src/db/open.ts). */
+  options: { migrate?: boolean; thread?: boolean } = {},
 ): Promise<TestDatabase> {
   if (kind === 'pglite') {
+    const thread = options.thread ? { thread: true } : {};
     const db =
       options.migrate === false
-        ? await openPglite()
-        : await openPglite({ loadDataDir: await migratedTemplate() });
+        ? await openPglite(thread)
+        : await openPglite({ loadDataDir: await migratedTemplate(), ...thread });
     return { db, schema: undefined, close: () => db.close() };
   }
   const schema = `t_${crypto.randomBytes(6).toString('hex')}`;
