@@ -38,7 +38,7 @@ export const zohoScopes = [
   },
   {
     scope: 'ZohoCRM.settings.fields.READ',
-    why: 'Learn which fields your layouts make mandatory before creating records.',
+    why: 'Read your modules’ fields and picklist values: to offer them for field values on the card, check values before writing, and learn which fields your layouts make mandatory.',
   },
 ] as const;
 

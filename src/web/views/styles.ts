@@ -54,6 +54,8 @@ label{display:block;margin:4px 0}
 input[type=text],input[type=email],input[type=datetime-local],input[type=url],select,textarea{font:inherit;padding:6px 8px;border:1px solid #c4ccd4;border-radius:6px;max-width:100%;background:#fff;color:var(--ink)}
 input[aria-invalid=true],select[aria-invalid=true],textarea[aria-invalid=true]{border-color:var(--bad);box-shadow:0 0 0 1px var(--bad)}
 .field-error{color:var(--bad);font-size:13px;font-weight:600;margin:2px 0 8px}
+#internal_domains{width:28em}
+.choices{margin-left:24px}
 .table-wrap{overflow-x:auto;max-width:100%}
 table{border-collapse:collapse;width:100%;background:#fff}td,th{text-align:left;padding:6px 10px;border-bottom:1px solid var(--line);vertical-align:top}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:4px 16px;margin:8px 0}dt{color:var(--muted)}dd{margin:0;overflow-wrap:anywhere}
