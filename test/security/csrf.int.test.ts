@@ -36,7 +36,11 @@ const cases: Record<string, Record<string, string>> = {
   },
   'POST /integrations/zoho/check': {},
   'POST /integrations/zoho/disconnect': {},
-  'POST /integrations/zoho/field-rows': { field: 'Contacts.Lead_Source', source: 'fixed', fixed_value: 'Web' },
+  'POST /integrations/zoho/field-rows': {
+    field: 'Contacts.Lead_Source',
+    source: 'fixed',
+    fixed_value: 'Web',
+  },
   'POST /integrations/zoho/field-rows/:id/remove': {},
   'POST /integrations/zoho/fields/refresh': {},
   'POST /integrations/zoho/meetings': { sync_meetings: 'on' },
