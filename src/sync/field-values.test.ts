@@ -1,14 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { zohoDateTime } from '../zoho/events.ts';
 import type { ZohoField } from '../zoho/fields.ts';
 import { checkValue } from './field-check.ts';
-import {
-  type FieldRow,
-  parseRows,
-  type ValueContext,
-  type ValueSource,
-  valuesFor,
-  zohoDateTime,
-} from './field-values.ts';
+import { type FieldRow, parseRows, type ValueContext, type ValueSource, valuesFor } from './field-values.ts';
 
 const field = (apiName: string, dataType: string, more: Partial<ZohoField> = {}): ZohoField => ({
   apiName,

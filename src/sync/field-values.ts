@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { zohoDateTime } from '../zoho/events.ts';
 import type { ZohoField } from '../zoho/fields.ts';
 import type { PlatformEvent } from './event-schema.ts';
 import { checkValue } from './field-check.ts';
@@ -103,27 +104,6 @@ export function valueContextOf(e: PlatformEvent): ValueContext {
     utm: b.utm,
     bookedAt: { at: e.created_at, timeZone: b.timezone },
   };
-}
-
-/** `at` in `timeZone` as Zoho's datetime: yyyy-MM-ddTHH:mm:ss±HH:mm (ZOHO-API.md §4). */
-export function zohoDateTime(at: string, timeZone: string): string {
-  const parts = Object.fromEntries(
-    new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-      timeZoneName: 'longOffset',
-    })
-      .formatToParts(new Date(at))
-      .map((p) => [p.type, p.value]),
-  );
-  const offset = /([+-]\d{2}:\d{2})/.exec(parts['timeZoneName'] ?? '')?.[1] ?? '+00:00';
-  return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${offset}`;
 }
 
 function answer(responses: Readonly<Record<string, string>>, question: string): string | undefined {

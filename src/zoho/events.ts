@@ -54,8 +54,7 @@ export function zohoDateTime(iso: string, timeZone: string): string {
       .map((p) => [p.type, p.value]),
   );
   // "GMT" at offset zero, else "GMT+05:30"; a historic seconds part is not Zoho's format.
-  const zone = String(parts['timeZoneName']);
-  const offset = zone === 'GMT' ? '+00:00' : zone.slice(3, 9);
+  const offset = /([+-]\d{2}:\d{2})/.exec(String(parts['timeZoneName']))?.[1] ?? '+00:00';
   return `${parts['year']}-${parts['month']}-${parts['day']}T${parts['hour']}:${parts['minute']}:${parts['second']}${offset}`;
 }
 

@@ -1,8 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { readFieldRows } from '../../src/connections/zoho-fields.ts';
-import { zohoDateTime } from '../../src/sync/field-values.ts';
 import { loadFieldRowsView } from '../../src/web/routes/zoho-fields.ts';
 import { fieldRowsSection } from '../../src/web/views/field-rows.ts';
+import { zohoDateTime } from '../../src/zoho/events.ts';
 import { type Connected, connectedApp } from '../helpers/connected.ts';
 import { databaseKinds } from '../helpers/db.ts';
 import { bookingEvent, sendEvent, settled } from '../helpers/events.ts';
