@@ -68,20 +68,22 @@ export interface ActivityEntry {
   record?: { module: string; id: string } | undefined;
 }
 
+const activityValues = (a: ActivityEntry) => [
+  a.workspaceId,
+  a.eventId,
+  a.bookingId,
+  a.action,
+  a.record?.module ?? null,
+  a.record?.id ?? null,
+  a.message,
+];
+
 /** One line of what happened in Zoho for an event. */
 export async function addActivity(q: Queryable, a: ActivityEntry): Promise<void> {
   await q.query(
     `INSERT INTO activity (workspace_id, event_id, booking_id, action, module, zoho_id, message)
      VALUES ($1, $2, $3, $4, $5, $6, $7)`,
-    [
-      a.workspaceId,
-      a.eventId,
-      a.bookingId,
-      a.action,
-      a.record?.module ?? null,
-      a.record?.id ?? null,
-      a.message,
-    ],
+    activityValues(a),
   );
 }
 
@@ -95,15 +97,7 @@ export async function addActivityOnce(q: Queryable, a: ActivityEntry): Promise<v
      SELECT $1, $2, $3, $4, $5, $6, $7
       WHERE NOT EXISTS (SELECT 1 FROM activity
                          WHERE workspace_id = $1 AND event_id = $2 AND action = $4 AND message = $7)`,
-    [
-      a.workspaceId,
-      a.eventId,
-      a.bookingId,
-      a.action,
-      a.record?.module ?? null,
-      a.record?.id ?? null,
-      a.message,
-    ],
+    activityValues(a),
   );
 }
 
