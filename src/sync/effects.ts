@@ -35,6 +35,8 @@ export interface Settings {
   trigger: string[] | undefined;
   /** Write each booking as a Meeting (Events) too. */
   syncMeetings: boolean;
+  /** The connection's grant holds the Meetings scopes (connections/scopes.ts grantsMeetings). */
+  meetingsGranted: boolean;
   /** Leave out internal attendees (the host's domain, `internalDomains`). */
   skipInternal: boolean;
   internalDomains: string[];

@@ -2,6 +2,7 @@ import type { AnalysisInput, AnalysisResult } from '../analysis/analysis.ts';
 import { AnalysisTimeout } from '../analysis/offline-thread.ts';
 import type { Clock } from '../clock.ts';
 import { liveTokensFrom, liveTokensJson } from '../connections/repo.ts';
+import { grantsMeetings } from '../connections/scopes.ts';
 import { ConnectionUnavailableError } from '../connections/tokens.ts';
 import { ZohoError } from '../zoho/errors.ts';
 import { syncBooking } from './booking-sync.ts';
@@ -79,6 +80,7 @@ export function createEventSync(
     internal_domains: string[] | null;
     event_types: Array<{ id: string }> | null;
     field_rows: FieldRow[] | null;
+    scopes: string | null;
   };
   function settingsOf(c: SettingsRow): Settings {
     return {
@@ -89,6 +91,7 @@ export function createEventSync(
       suggestDealStages: c.suggest_deal_stages ?? true,
       trigger: c.fire_workflows ? undefined : [],
       syncMeetings: c.sync_meetings ?? false,
+      meetingsGranted: grantsMeetings(c.scopes),
       skipInternal: c.skip_internal ?? true,
       internalDomains: c.internal_domains ?? [],
       eventTypes: c.event_types ? c.event_types.map((t) => t.id) : null,
@@ -122,7 +125,7 @@ export function createEventSync(
       `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
                 c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
                 c.suggest_deal_stages, c.sync_meetings, c.skip_internal, c.internal_domains, c.event_types,
-                c.field_rows, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
+                c.field_rows, c.scopes, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
            FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id
           WHERE e.id = $1 AND ($2::text IS NULL OR e.workspace_id = $2) ORDER BY e.received_at LIMIT 1`,
       [eventId, workspaceId ?? null],

@@ -1,4 +1,3 @@
-import { grantsMeetings } from '../connections/scopes.ts';
 import type { Database } from '../db/port.ts';
 import type { RecordResult, ZohoRecords } from '../zoho/api.ts';
 import { ZohoError } from '../zoho/errors.ts';
@@ -57,7 +56,7 @@ export async function syncMeeting(
 ): Promise<void> {
   if (!settings.syncMeetings || !people.length) return;
   const { fx } = deps;
-  if (!(await hasMeetingScopes(deps.db, e))) {
+  if (!settings.meetingsGranted) {
     await fx.activityOnce(
       e,
       'skipped',
@@ -128,15 +127,6 @@ async function markCancelled(
       ? `Marked the meeting “${meetingTitle(b)}” cancelled in Zoho CRM's calendar (kept, not deleted).`
       : `The meeting “${meetingTitle(b)}” was deleted in Zoho CRM, so there is nothing to mark cancelled.`,
   );
-}
-
-/** Whether the connection's grant covers the Meetings scopes (the `scope` Zoho answered with). */
-async function hasMeetingScopes(db: Database, e: EventRow): Promise<boolean> {
-  const { rows } = await db.query<{ scopes: string | null }>(
-    'SELECT scopes FROM connections WHERE id = $1 AND workspace_id = $2',
-    [e.connection_id, e.workspace_id],
-  );
-  return grantsMeetings(rows[0]?.scopes);
 }
 
 /**
