@@ -32,13 +32,21 @@ const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
 /** Ids name pages' forms (`/activity/<id>/retry`): "." and ".." would be path steps there. */
 const identifier = (max: number) =>
   oneLine(z.string().min(1).max(max)).refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
+/**
+ * Zones found valid, so each is checked once per process (building an Intl.DateTimeFormat costs
+ * more than the rest of an event's parse: issue 13). Only valid zones are kept — a few hundred at
+ * most — so made-up names cannot grow it.
+ */
+const validZones = new Set<string>();
 const timeZone = z.string().refine((tz) => {
+  if (validZones.has(tz)) return true;
   try {
     new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
   } catch {
     return false;
   }
+  validZones.add(tz);
+  return true;
 }, 'must be an IANA time zone such as Europe/Berlin');
 
 const attendee = z.object({
