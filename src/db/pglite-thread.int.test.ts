@@ -56,6 +56,40 @@ describe('embedded PGlite on a thread of its own', () => {
     expect((await again.query('SELECT id FROM t')).rows).toEqual([{ id: 1 }]);
   });
 
+  it('runs statements sent into a transaction without waiting, in the order sent, and commits them together', async () => {
+    const db = shared;
+    await db.query('CREATE TABLE piped (n int PRIMARY KEY, seen int)');
+    const out = await db.transaction(async (tx) => {
+      // The first statement opens the transaction; the next three go before any answer came back.
+      await tx.query('INSERT INTO piped VALUES (1, 0)');
+      const [, , read] = await Promise.all([
+        tx.query('INSERT INTO piped VALUES (2, (SELECT count(*) FROM piped))'),
+        tx.query('INSERT INTO piped VALUES (3, (SELECT count(*) FROM piped))'),
+        tx.query<{ n: number }>('SELECT count(*)::int AS n FROM piped'),
+      ]);
+      return read.rows[0]!.n;
+    });
+    expect(out).toBe(3);
+    expect((await db.query('SELECT n, seen FROM piped ORDER BY n')).rows).toEqual([
+      { n: 1, seen: 0 },
+      { n: 2, seen: 1 },
+      { n: 3, seen: 2 },
+    ]);
+    // A transaction that sends no statement commits nothing and leaves the database free.
+    expect(await db.transaction(async () => 'none')).toBe('none');
+    // One whose pipelined statement fails rolls back every statement of it.
+    await expect(
+      db.transaction(async (tx) => {
+        await tx.query('INSERT INTO piped VALUES (4, 0)');
+        await Promise.all([
+          tx.query('INSERT INTO piped VALUES (5, 0)'),
+          tx.query('INSERT INTO piped VALUES (1, 0)'),
+        ]);
+      }),
+    ).rejects.toThrow(/duplicate key/);
+    expect((await db.query('SELECT count(*)::int AS n FROM piped')).rows).toEqual([{ n: 3 }]);
+  });
+
   it('commits a transaction, rolls back one that throws, and keeps other statements out of an open one', async () => {
     const db = shared;
     await db.query('CREATE SCHEMA tx; SET search_path = tx');

@@ -7,10 +7,16 @@ import { PGlite, type Transaction } from '@electric-sql/pglite';
  * service's event loop — requests, the sync's Zoho calls — keeps running while the database works.
  * Every request is answered by id; a transaction stays open between messages until told to end.
  */
+/**
+ * A statement with `tx` belongs to that transaction; with `begin` too, it opens it (the first
+ * statement of a transaction carries its BEGIN: one message, one turn of the caller's event loop,
+ * fewer). Transaction ids are the caller's.
+ */
+type Statement =
+  | { id: number; op: 'query'; text: string; values: unknown[]; tx?: number; begin?: true; fg?: boolean }
+  | { id: number; op: 'exec'; text: string; tx?: number; begin?: true; fg?: boolean };
 type Request =
-  | { id: number; op: 'query'; text: string; values: unknown[]; tx?: number; fg?: boolean }
-  | { id: number; op: 'exec'; text: string; tx?: number; fg?: boolean }
-  | { id: number; op: 'begin'; fg?: boolean }
+  | Statement
   | { id: number; op: 'end'; tx: number; commit: boolean }
   | { id: number; op: 'listen'; channel: string }
   | { id: number; op: 'unlisten'; channel: string }
@@ -33,52 +39,84 @@ const reply = (id: number, result: unknown) => port.postMessage({ id, ok: true, 
 const fail = (id: number, err: unknown) => port.postMessage({ id, ok: false, error: plain(err) });
 
 const pglite = await PGlite.create(dataDir, loadDataDir ? { loadDataDir: new Blob([loadDataDir]) } : {});
-const transactions = new Map<number, { tx: Transaction; end: (commit: boolean) => void }>();
+/**
+ * Open transactions: their statements run one after another in arrival order (`chain`), and
+ * `end` commits or rolls back. Statements that arrive before their transaction is open (sent
+ * without waiting for the first one's answer) wait in `early`.
+ */
+const transactions = new Map<
+  number,
+  { tx: Transaction; end: (commit: boolean) => void; chain: Promise<void> }
+>();
+const early = new Map<number, Statement[]>();
 const listeners = new Map<string, () => Promise<void>>();
-let nextTx = 1;
 const ROLLBACK = Symbol('rollback');
+
+async function run(q: Pick<Transaction, 'query' | 'exec'>, m: Statement): Promise<void> {
+  if (m.op === 'query') {
+    const res = await q.query(m.text, m.values);
+    return reply(m.id, { rows: res.rows, affectedRows: res.affectedRows ?? 0 });
+  }
+  const results = await q.exec(m.text);
+  return reply(
+    m.id,
+    results.map((r) => ({ rows: r.rows, affectedRows: r.affectedRows ?? 0 })),
+  );
+}
+
+/** A statement inside an open transaction, after the ones before it. */
+function inTransaction(m: Statement & { tx: number }): void {
+  const t = transactions.get(m.tx);
+  if (!t) {
+    const waiting = early.get(m.tx) ?? [];
+    waiting.push(m);
+    early.set(m.tx, waiting);
+    return;
+  }
+  t.chain = t.chain.then(() => run(t.tx, m).catch((err: unknown) => fail(m.id, err)));
+}
+
+/**
+ * Opens transaction `m.tx` with its first statement, and holds the turn (pump) until it ends;
+ * settles then, never rejecting.
+ */
+async function begin(m: Statement & { tx: number }): Promise<void> {
+  const txId = m.tx;
+  let opened = false;
+  // Open until its `end` arrives; PGlite holds every other statement back meanwhile.
+  await pglite
+    .transaction(async (tx) => {
+      opened = true;
+      const commit = await new Promise<boolean>((end) => {
+        transactions.set(txId, { tx, end, chain: Promise.resolve() });
+        inTransaction(m);
+        for (const later of early.get(txId) ?? []) inTransaction(later as Statement & { tx: number });
+        early.delete(txId);
+      });
+      await transactions.get(txId)?.chain;
+      if (!commit) throw ROLLBACK;
+    })
+    .then(
+      () => endReplies.get(txId)?.(null),
+      (err: unknown) => (opened ? endReplies.get(txId)?.(err === ROLLBACK ? null : err) : fail(m.id, err)),
+    )
+    .finally(() => {
+      transactions.delete(txId);
+      early.delete(txId);
+    });
+}
 
 async function handle(m: Request): Promise<void> {
   switch (m.op) {
-    case 'query': {
-      const q = m.tx === undefined ? pglite : transactions.get(m.tx)!.tx;
-      const res = await q.query(m.text, m.values);
-      return reply(m.id, { rows: res.rows, affectedRows: res.affectedRows ?? 0 });
-    }
+    case 'query':
     case 'exec': {
-      const q = m.tx === undefined ? pglite : transactions.get(m.tx)!.tx;
-      const results = await q.exec(m.text);
-      return reply(
-        m.id,
-        results.map((r) => ({ rows: r.rows, affectedRows: r.affectedRows ?? 0 })),
-      );
-    }
-    case 'begin': {
-      const txId = nextTx++;
-      let opened = false;
-      // Open until its `end` arrives; PGlite holds every other statement back meanwhile.
-      const whole = pglite
-        .transaction(async (tx) => {
-          opened = true;
-          const commit = await new Promise<boolean>((end) => {
-            transactions.set(txId, { tx, end });
-            reply(m.id, txId);
-          });
-          if (!commit) throw ROLLBACK;
-        })
-        .then(
-          () => endReplies.get(txId)?.(null),
-          (err: unknown) =>
-            opened ? endReplies.get(txId)?.(err === ROLLBACK ? null : err) : fail(m.id, err),
-        )
-        .finally(() => transactions.delete(txId));
-      // The transaction holds the turn (pump) until it ends; `whole` settles then, never rejecting.
-      await whole;
-      return;
+      if (m.tx !== undefined) return m.begin ? begin({ ...m, tx: m.tx }) : inTransaction({ ...m, tx: m.tx });
+      return run(pglite, m);
     }
     case 'end': {
       const t = transactions.get(m.tx);
       if (!t) return fail(m.id, new Error('no such transaction'));
+      // After the statements sent before it (a caller may end without waiting for their answers).
       endReplies.set(m.tx, (err) => {
         endReplies.delete(m.tx);
         if (err) fail(m.id, err);
@@ -143,8 +181,7 @@ async function pump(): Promise<void> {
 }
 
 port.on('message', (m: Request) => {
-  const queued =
-    (m.op === 'query' || m.op === 'exec' || m.op === 'begin') && !('tx' in m && m.tx !== undefined);
+  const queued = (m.op === 'query' || m.op === 'exec') && (m.tx === undefined || m.begin === true);
   if (!queued) {
     handle(m).catch((err: unknown) => fail(m.id, err));
     return;
