@@ -186,12 +186,16 @@ export async function startQueue(deps: {
     },
     async sendMany(tx, name, jobs) {
       if (!jobs.length) return;
-      await boss.insert(
-        name,
-        jobs.map((j) => ({ data: j.data, ...(j.options?.group ? { group: j.options.group } : {}) })),
-        { db: inTx(tx) },
-      );
-      await notify(tx, name);
+      // The wake-up is queued behind the insert without waiting for its answer (NOTIFY is delivered
+      // at commit, whatever its place in the transaction): one round trip fewer per batch.
+      await Promise.all([
+        boss.insert(
+          name,
+          jobs.map((j) => ({ data: j.data, ...(j.options?.group ? { group: j.options.group } : {}) })),
+          { db: inTx(tx) },
+        ),
+        notify(tx, name),
+      ]);
     },
     async work<T>(name: string, handler: (job: Job<T>) => Promise<void>, options: WorkOptions = {}) {
       dispatchers.set(

@@ -115,9 +115,8 @@ export async function recordEvent(deps: IntakeDeps, e: PlatformEvent): Promise<I
 }
 
 /**
- * One transaction for the batch: the workspaces (the platform is the source of truth for them:
- * one seen first in an event is kept), the events routed to their host's connection and inserted
- * in one statement, the skipped ones' Activity lines, and the jobs of the rest.
+ * One transaction for the batch: the events recorded (insertRouted: one statement), then the jobs
+ * of those not skipped.
  */
 function recordBatch(
   deps: IntakeDeps,
@@ -127,23 +126,7 @@ function recordBatch(
   return inStatementScope('intake', () =>
     inForeground(() =>
       deps.db.transaction(async (tx) => {
-        await tx.query(
-          'INSERT INTO workspaces (id, name) SELECT DISTINCT w, w FROM unnest($1::text[]) w ON CONFLICT (id) DO NOTHING',
-          [[...new Set(events.map((e) => e.workspace_id))]],
-        );
         const rows = await insertRouted(tx, batch);
-        const skipped = rows.filter((r) => r.inserted && r.skip);
-        if (skipped.length)
-          await tx.query(
-            `INSERT INTO activity (workspace_id, event_id, booking_id, action, message)
-           SELECT w, e, b, 'skipped', m FROM unnest($1::text[], $2::text[], $3::text[], $4::text[]) AS a(w, e, b, m)`,
-            [
-              skipped.map((r) => events[r.ord - 1]!.workspace_id),
-              skipped.map((r) => events[r.ord - 1]!.id),
-              skipped.map((r) => bookingIdOf(events[r.ord - 1]!)),
-              skipped.map((r) => r.skip),
-            ],
-          );
         const jobs = rows
           .filter((r) => r.inserted && !r.skip)
           .map((r) => {
@@ -175,10 +158,12 @@ interface RoutedRow {
 }
 
 /**
- * Routes each event to its host's connection and inserts it, in one statement. The host of a
- * booking is the user it names; of meeting notes, whoever the booking's own events named. Events
- * get their arrival order as a microsecond apart within the batch (`received_at`), which later
- * reads order by.
+ * Records the batch's workspaces, routes each event to its host's connection and inserts it, and
+ * writes the skipped ones' Activity lines, in one statement (each statement of the batch's
+ * transaction waits its turn on a busy event loop: issue 13). The platform is the source of truth
+ * for workspaces: one seen first in an event is kept. The host of a booking is the user it names;
+ * of meeting notes, whoever the booking's own events named. Events get their arrival order as a
+ * microsecond apart within the batch (`received_at`), which later reads order by.
  */
 async function insertRouted(
   tx: Queryable,
@@ -189,6 +174,9 @@ async function insertRouted(
     `WITH input AS (
        SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[])
          WITH ORDINALITY AS i(id, workspace_id, type, booking_id, host, payload, ord)),
+     spaces AS (
+       INSERT INTO workspaces (id, name) SELECT DISTINCT workspace_id, workspace_id FROM input
+       ON CONFLICT (id) DO NOTHING),
      routed AS (
        SELECT i.*, u.user_id, c.id AS conn_id, c.status AS conn_status,
               CASE WHEN i.type = 'meeting.notes_processed' THEN c.sync_notes ELSE c.sync_bookings END AS sync_on,
@@ -217,7 +205,12 @@ async function insertRouted(
               now() + (ord - 1) * interval '1 microsecond'
          FROM decided ORDER BY ord
        ON CONFLICT (id, workspace_id) DO NOTHING
-       RETURNING id, workspace_id)
+       RETURNING id, workspace_id),
+     logged AS (
+       INSERT INTO activity (workspace_id, event_id, booking_id, action, message)
+       SELECT d.workspace_id, d.id, d.booking_id, 'skipped', d.skip
+         FROM decided d JOIN inserted ins ON ins.id = d.id AND ins.workspace_id = d.workspace_id
+        WHERE d.skip IS NOT NULL)
      SELECT d.ord::int AS ord, (ins.id IS NOT NULL) AS inserted, d.skip,
             CASE WHEN d.skip IS NULL THEN d.org_key END AS org_key, d.edition
        FROM decided d LEFT JOIN inserted ins ON ins.id = d.id AND ins.workspace_id = d.workspace_id
