@@ -70,8 +70,22 @@ export async function phaseA(
   const bare = await measureBareCalls(auth, options.bareRounds);
   const idle = await idleBookings(stack, options.idleBookings);
 
+  // A booking is a new attendee's when it is the first of that attendee's the service took up
+  // (its first Zoho call came first): under a burst a later booking may be taken up before an
+  // earlier one of the same person, and then it is the one that finds or creates them.
+  const firstCall = new Map<string, number>();
+  for (const c of stack.observed) if (!firstCall.has(c.eventId)) firstCall.set(c.eventId, c.at);
+  const firstOfAttendee = new Map<string, { id: string; at: number }>();
+  for (const s of run.sent) {
+    const email = s.event.data.booking.attendees[0]!.email;
+    const at = firstCall.get(s.event.id) ?? Number.POSITIVE_INFINITY;
+    const seen = firstOfAttendee.get(email);
+    if (!seen || at < seen.at) firstOfAttendee.set(email, { id: s.event.id, at });
+  }
+  const kindOf = (s: (typeof run.sent)[number]): Kind =>
+    firstOfAttendee.get(s.event.data.booking.attendees[0]!.email)?.id === s.event.id ? 'new' : 'repeat';
   const byKind = (kind: Kind) => {
-    const sent = run.sent.filter((s) => s.kind === kind);
+    const sent = run.sent.filter((s) => kindOf(s) === kind);
     const calls = sent.map((s) => stack.observed.filter((c) => c.eventId === s.event.id));
     const latencies = sent.flatMap((s, i) => {
       const note = calls[i]!.findLast((c) => c.path === '/Notes' && c.status < 300);
