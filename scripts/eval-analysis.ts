@@ -146,13 +146,15 @@ function metricLines(s: Scores): string[] {
 
 function tableLines({ evaluation }: Run): string[] {
   const scored = new Map(evaluation.perFixture.map((f) => [f.file, f]));
+  // The file column as wide as the longest name, so the columns after it line up.
+  const width = Math.max(44, ...evaluation.outcomes.map((o) => o.file.length + 2));
   const rows = evaluation.outcomes.map((o) => {
     const f = scored.get(o.file);
-    if (!f || 'failure' in o) return `${o.file.padEnd(44)}FAILED: ${'failure' in o ? o.failure : ''}`;
-    return `${f.file.padEnd(44)}${`${f.predicted}/${f.labelled}/${f.matched}`.padEnd(26)}${`${f.priorityRight}/${f.matched}`.padEnd(10)}${`${f.dueRight}/${f.matched}`.padEnd(6)}${`${f.sentiment[0]}/${f.sentiment[1]} `.padEnd(23)}${`${f.intent[0]}/${f.intent[1]} `.padEnd(13)}${f.stage[0]} / ${f.stage[1]}`;
+    if (!f || 'failure' in o) return `${o.file.padEnd(width)}FAILED: ${'failure' in o ? o.failure : ''}`;
+    return `${f.file.padEnd(width)}${`${f.predicted}/${f.labelled}/${f.matched}`.padEnd(26)}${`${f.priorityRight}/${f.matched}`.padEnd(10)}${`${f.dueRight}/${f.matched}`.padEnd(6)}${`${f.sentiment[0]}/${f.sentiment[1]} `.padEnd(23)}${`${f.intent[0]}/${f.intent[1]} `.padEnd(13)}${f.stage[0]} / ${f.stage[1]}`;
   });
   return [
-    'file                                        items pred/label/matched  priority  due   sentiment (got/want)   intent       stage (got/want)',
+    `${'file'.padEnd(width)}items pred/label/matched  priority  due   sentiment (got/want)   intent       stage (got/want)`,
     ...rows,
   ];
 }
