@@ -85,11 +85,6 @@ export interface Claim {
    * yet): the claim is freed for the next attempt but stays uncertain, so it looks again.
    */
   unhold(): Promise<void>;
-  /**
-   * The claim went with the reference kept under it, in the keep's own statement (effects.ts):
-   * release() and unhold() then have nothing left to do.
-   */
-  settled(): void;
 }
 
 const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -133,7 +128,6 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
         const waitFor = row ? Number(row.lag_left_ms) : 250;
         if (row && waitFor <= 0) {
           const where = [connectionId, kind, key, row.fence];
-          let gone = false;
           return {
             uncertain: row.sent,
             existing: row.ref_id ? { module: row.ref_module!, id: row.ref_id } : undefined,
@@ -158,22 +152,17 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
               if (!rows[0]?.held) throw new ClaimLost(what);
             },
             async release() {
-              if (gone) return;
               await db.query(
                 'DELETE FROM sync_claims WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4',
                 where,
               );
             },
             async unhold() {
-              if (gone) return;
               await db.query(
                 `UPDATE sync_claims SET holder = '', claimed_at = 'epoch'
                   WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4`,
                 where,
               );
-            },
-            settled() {
-              gone = true;
             },
           };
         }

@@ -100,9 +100,8 @@ function createSyncCore(deps: SyncDeps) {
 
   /**
    * Keeps the reference to what was made or found, with its Activity line, in one statement;
-   * under a claim only while this attempt still holds it (R7; ClaimLost otherwise), and the claim
-   * goes in that statement too: the outcome it guarded is known and kept (issue 13: one
-   * statement per create instead of two; a kept reference never waits for its claim's release).
+   * under a claim only while this attempt still holds it (R7; ClaimLost otherwise). The claim is
+   * released after, by whoever took it.
    */
   async function keep(
     e: EventRow,
@@ -115,9 +114,9 @@ function createSyncCore(deps: SyncDeps) {
     const claim = heldBy(e, kind, key);
     const { rows } = await db.query<{ held: number }>(
       `WITH held AS (
-         DELETE FROM sync_claims
+         SELECT 1 FROM sync_claims
           WHERE $7::bigint IS NOT NULL AND connection_id = $1 AND kind = $3 AND key = $4 AND fence = $7
-          RETURNING 1),
+            FOR SHARE),
        go AS (SELECT 1 FROM held UNION ALL SELECT 1 WHERE $7::bigint IS NULL),
        kept AS (
          INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id)
@@ -144,7 +143,6 @@ function createSyncCore(deps: SyncDeps) {
       ],
     );
     if (!rows[0]?.held) throw new ClaimLost(`a ${kind}`);
-    claim?.settled();
   }
 
   /**
