@@ -12,8 +12,11 @@ export interface SandboxCore {
   baseUrl: string;
   now(): number;
   nextSeq(): number;
-  /** Marks records, tokens or settings changed: saved before the next answer is sent (R1). */
-  changed(): void;
+  /**
+   * Marks records, tokens or settings changed: saved before the next answer is sent (R1).
+   * `orgId` when only that org's records changed (besides the state file): only its are saved.
+   */
+  changed(orgId?: string): void;
   /** Marks the call log or credits changed: saved apart, shortly after. */
   logged(): void;
   /** Saves the changes not saved yet; the app calls it before sending each answer. */

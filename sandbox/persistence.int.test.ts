@@ -123,4 +123,61 @@ describe('sandbox state in a data folder', () => {
     fs.rmSync(path.join(dir, 'zoho-sandbox-usage.json'));
     expect(await reopened()).toEqual(calls);
   });
+
+  it('saves a write to one org in that org’s file only, and moves the records of a state saved before into files of their own', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'zsb-'));
+    dirs.push(dir);
+    const records = path.join(dir, 'zoho-sandbox-records');
+    const fileOf = (orgId: string) => path.join(records, `${orgId}.json`);
+    const first = await createSandbox({ dataDir: dir });
+    const client = new SandboxClient(await first.listen(0));
+    const a = await client.createOrg({ name: 'A Ltd' });
+    const b = await client.createOrg({ name: 'B Ltd' });
+    const ta = await client.tokens(a);
+    const tb = await client.tokens(b);
+    expect((await client.api(ta, 'POST', '/Contacts', { data: [{ Last_Name: 'Ada' }] })).status).toBe(201);
+    expect((await client.api(tb, 'POST', '/Contacts', { data: [{ Last_Name: 'Bea' }] })).status).toBe(201);
+    const before = {
+      text: fs.readFileSync(fileOf(b.org_id), 'utf8'),
+      at: fs.statSync(fileOf(b.org_id)).mtimeMs,
+    };
+    // A write to A, answered: A's file holds it; B's file was not written again.
+    expect((await client.api(ta, 'POST', '/Contacts', { data: [{ Last_Name: 'Alan' }] })).status).toBe(201);
+    expect(fs.readFileSync(fileOf(a.org_id), 'utf8')).toContain('Alan');
+    expect(fs.readFileSync(fileOf(b.org_id), 'utf8')).toBe(before.text);
+    expect(fs.statSync(fileOf(b.org_id)).mtimeMs).toBe(before.at);
+    const main = JSON.parse(fs.readFileSync(path.join(dir, 'zoho-sandbox.json'), 'utf8'));
+    expect(main.records).toBeUndefined();
+    expect(main.records_apart).toBe(true);
+    await first.close();
+
+    const names = async (sandbox: Awaited<ReturnType<typeof createSandbox>>) => {
+      const again = new SandboxClient(await sandbox.listen(0));
+      const out: Record<string, string[]> = {};
+      for (const org of [a, b])
+        out[org.org_id] = (await again.records(org, 'Contacts')).map((r) => String(r['Last_Name'])).sort();
+      return out;
+    };
+    const want = { [a.org_id]: ['Ada', 'Alan'], [b.org_id]: ['Bea'] };
+    const reopened = await createSandbox({ dataDir: dir });
+    expect(await names(reopened)).toEqual(want);
+    await reopened.close();
+
+    // A state file saved before records were kept apart holds every org's records itself.
+    const inline = { ...main, records_apart: undefined, records: {}, removed_records: {}, workflow_runs: {} };
+    for (const org of [a, b]) {
+      const saved = JSON.parse(fs.readFileSync(fileOf(org.org_id), 'utf8'));
+      inline.records[org.org_id] = saved.records;
+    }
+    fs.writeFileSync(path.join(dir, 'zoho-sandbox.json'), JSON.stringify(inline));
+    fs.rmSync(records, { recursive: true });
+    const old = await createSandbox({ dataDir: dir });
+    expect(await names(old)).toEqual(want);
+    // Its first save (here the one at close) moves them into files of their own, nothing lost.
+    await old.close();
+    expect(fs.existsSync(fileOf(a.org_id))).toBe(true);
+    const moved = await createSandbox({ dataDir: dir });
+    expect(await names(moved)).toEqual(want);
+    await moved.close();
+  });
 });

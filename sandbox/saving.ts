@@ -1,4 +1,4 @@
-import { type SandboxState, saveRecords, saveState, saveUsage } from './state.ts';
+import { recordsApartOnDisk, type SandboxState, saveRecords, saveState, saveUsage } from './state.ts';
 
 /**
  * When the state reaches the data folder (R1, issue 12). A change to records, tokens or
@@ -9,7 +9,11 @@ import { type SandboxState, saveRecords, saveState, saveUsage } from './state.ts
  * so a kill may lose the last moment of the log but no record.
  */
 export interface Saving {
-  changed(): void;
+  /**
+   * `orgId`: only that org's records (or workflow runs) changed, with anything in the state file;
+   * without it, anything may have: the next save writes every org's records.
+   */
+  changed(orgId?: string): void;
   logged(): void;
   saveChanges(): void;
   /**
@@ -28,14 +32,21 @@ export function createSaving(file: string | undefined, state: () => SandboxState
   let recordsTimer: NodeJS.Timeout | undefined;
   let usageTimer: NodeJS.Timeout | undefined;
   let together: Promise<void> | undefined;
+  // Orgs whose records changed since the last save; `all`: save every org's.
+  let dirty = new Set<string>();
+  let all = false;
+  let apartOnDisk = file ? recordsApartOnDisk(file) : true;
   const later = (ms: number, save: () => void) => {
     const timer = setTimeout(save, ms);
     timer.unref();
     return timer;
   };
   const saving: Saving = {
-    changed() {
-      if (file && !recordsTimer) recordsTimer = later(outsideRequestMs, () => saving.saveChanges());
+    changed(orgId) {
+      if (!file) return;
+      if (orgId === undefined) all = true;
+      else dirty.add(orgId);
+      if (!recordsTimer) recordsTimer = later(outsideRequestMs, () => saving.saveChanges());
     },
     logged() {
       if (!file || usageTimer) return;
@@ -48,7 +59,11 @@ export function createSaving(file: string | undefined, state: () => SandboxState
       if (!recordsTimer) return;
       clearTimeout(recordsTimer);
       recordsTimer = undefined;
-      saveRecords(file!, state());
+      // Marked saved only once written: a failed save is tried again whole with the next change.
+      saveRecords(file!, state(), all ? undefined : dirty, apartOnDisk);
+      dirty = new Set();
+      all = false;
+      apartOnDisk = true;
     },
     saveChangesTogether() {
       if (!recordsTimer) return together ?? Promise.resolve();
@@ -69,7 +84,10 @@ export function createSaving(file: string | undefined, state: () => SandboxState
       clearTimeout(recordsTimer);
       clearTimeout(usageTimer);
       recordsTimer = usageTimer = undefined;
-      if (file) saveState(file, state());
+      if (file) saveState(file, state(), apartOnDisk);
+      dirty = new Set();
+      all = false;
+      apartOnDisk = true;
     },
   };
   return saving;

@@ -299,13 +299,47 @@ export function usageFile(file: string): string {
 
 type Usage = Pick<SandboxState, 'calls' | 'call_counts' | 'credits'>;
 
+/**
+ * Each org's records (live and removed) and workflow runs are kept in a file of their own, in a
+ * folder beside the state (issue 13): a save writes the orgs that changed, not every org's records
+ * again, which made each save dearer as records piled up. The state file says so
+ * (`records_apart`); one saved before holds them itself.
+ */
+export function recordsDir(file: string): string {
+  return file.replace(/\.json$/, '-records');
+}
+
+const orgFile = (file: string, orgId: string) =>
+  path.join(recordsDir(file), `${encodeURIComponent(orgId)}.json`);
+
+type OrgRecords = {
+  records?: SandboxState['records'][string] | undefined;
+  removed_records?: NonNullable<SandboxState['removed_records']>[string] | undefined;
+  workflow_runs?: SandboxState['workflow_runs'][string] | undefined;
+};
+
 export function loadState(file: string): SandboxState | undefined {
   if (!fs.existsSync(file)) return undefined;
-  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState;
+  const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState & { records_apart?: true };
   if (state.version !== 1) return undefined;
   const usageAt = usageFile(file);
   // A state saved before the split holds its calls and credits itself.
   const usage: Partial<Usage> = fs.existsSync(usageAt) ? JSON.parse(fs.readFileSync(usageAt, 'utf8')) : {};
+  if (state.records_apart) {
+    state.records = {};
+    state.removed_records = {};
+    state.workflow_runs = {};
+    const dir = recordsDir(file);
+    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      if (!name.endsWith('.json')) continue;
+      const orgId = decodeURIComponent(name.slice(0, -'.json'.length));
+      const org = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as OrgRecords;
+      if (org.records) state.records[orgId] = org.records;
+      if (org.removed_records) state.removed_records[orgId] = org.removed_records;
+      if (org.workflow_runs) state.workflow_runs[orgId] = org.workflow_runs;
+    }
+  }
+  delete state.records_apart;
   grantNewModules(state);
   return {
     ...state,
@@ -314,6 +348,12 @@ export function loadState(file: string): SandboxState | undefined {
     call_counts: usage.call_counts ?? countLoggedCalls(usage.calls ?? state.calls ?? {}),
     credits: usage.credits ?? state.credits ?? {},
   };
+}
+
+/** Whether the state file on disk keeps its records apart (else the first save moves them). */
+export function recordsApartOnDisk(file: string): boolean {
+  if (!fs.existsSync(file)) return false;
+  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { records_apart?: true }).records_apart === true;
 }
 
 /**
@@ -340,11 +380,62 @@ export function countCall(counts: CallCounts, call: Pick<CallLog, 'path' | 'stat
 }
 
 /** Orgs, users, clients, tokens and records: everything but the call log and credits. */
-export function saveRecords(file: string, state: SandboxState): void {
-  writePrivate(
-    file,
-    JSON.stringify({ ...state, calls: undefined, call_counts: undefined, credits: undefined }),
-  );
+/**
+ * Saves orgs, users, clients, tokens and settings (the state file), and the records of `orgs`
+ * (every org when not given). `apartOnDisk`: the file on disk already keeps records apart; when
+ * it does not (a state saved before, or none), every org's records are written first and the state
+ * file last, so a kill in between leaves the earlier state whole. Otherwise the state file goes
+ * first: the id sequence in it never falls behind a record saved with one of its ids.
+ */
+export function saveRecords(
+  file: string,
+  state: SandboxState,
+  orgs?: Iterable<string>,
+  apartOnDisk = true,
+): void {
+  const main = () =>
+    writePrivate(
+      file,
+      JSON.stringify({
+        ...state,
+        calls: undefined,
+        call_counts: undefined,
+        credits: undefined,
+        records: undefined,
+        removed_records: undefined,
+        workflow_runs: undefined,
+        records_apart: true,
+      }),
+    );
+  const all = orgs === undefined || !apartOnDisk;
+  const which = all
+    ? new Set([
+        ...Object.keys(state.records),
+        ...Object.keys(state.removed_records ?? {}),
+        ...Object.keys(state.workflow_runs),
+      ])
+    : new Set(orgs);
+  if (apartOnDisk) main();
+  for (const orgId of which) saveOrg(file, state, orgId);
+  // Orgs deleted since: their files go too.
+  if (all) {
+    const dir = recordsDir(file);
+    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : [])
+      if (name.endsWith('.json') && !which.has(decodeURIComponent(name.slice(0, -'.json'.length))))
+        fs.rmSync(path.join(dir, name), { force: true });
+  }
+  if (!apartOnDisk) main();
+}
+
+function saveOrg(file: string, state: SandboxState, orgId: string): void {
+  const org: OrgRecords = {
+    records: state.records[orgId],
+    removed_records: state.removed_records?.[orgId],
+    workflow_runs: state.workflow_runs[orgId],
+  };
+  if (!org.records && !org.removed_records && !org.workflow_runs)
+    fs.rmSync(orgFile(file, orgId), { force: true });
+  else writePrivate(orgFile(file, orgId), JSON.stringify(org));
 }
 
 export function saveUsage(file: string, state: SandboxState): void {
@@ -352,9 +443,9 @@ export function saveUsage(file: string, state: SandboxState): void {
   writePrivate(usageFile(file), JSON.stringify(usage));
 }
 
-export function saveState(file: string, state: SandboxState): void {
+export function saveState(file: string, state: SandboxState, apartOnDisk = true): void {
   saveUsage(file, state);
-  saveRecords(file, state);
+  saveRecords(file, state, undefined, apartOnDisk);
 }
 
 /**

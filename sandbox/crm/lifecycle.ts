@@ -191,7 +191,7 @@ export function convertLead(
     reason: 'converted',
     into: { ...converted },
   });
-  core.changed();
+  core.changed(org.id);
   return converted;
 }
 
@@ -229,7 +229,7 @@ export function mergeRecords(
       into: { [module]: masterId },
     });
   }
-  core.changed();
+  core.changed(org.id);
   return { id: masterId, merged: ids };
 }
 
@@ -254,6 +254,6 @@ export function deleteRecord(
     else delete ref.rec.fields[ref.field];
   }
   repointParticipants(core, org.id, { module, id }, null);
-  core.changed();
+  core.changed(org.id);
   return { deleted: id };
 }

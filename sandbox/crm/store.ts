@@ -62,7 +62,7 @@ export function removeRecord(
   delete table[id];
   const gone: RemovedRecord = { ...rec, removed };
   removedTable(core, orgId, module)[id] = gone;
-  core.changed();
+  core.changed(orgId);
   return gone;
 }
 
