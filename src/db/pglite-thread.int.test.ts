@@ -77,6 +77,14 @@ describe('embedded PGlite on a thread of its own', () => {
     ]);
     // A transaction that sends no statement commits nothing and leaves the database free.
     expect(await db.transaction(async () => 'none')).toBe('none');
+    // One that ends without waiting for its statement: the end comes after it, whenever it opens.
+    let unawaited: Promise<unknown> | undefined;
+    await db.transaction(async (tx) => {
+      unawaited = tx.query('INSERT INTO piped VALUES (9, 0)');
+    });
+    await unawaited;
+    expect((await db.query('SELECT count(*)::int AS n FROM piped WHERE n = 9')).rows).toEqual([{ n: 1 }]);
+    await db.query('DELETE FROM piped WHERE n = 9');
     // One whose pipelined statement fails rolls back every statement of it.
     await expect(
       db.transaction(async (tx) => {

@@ -49,6 +49,9 @@ const transactions = new Map<
   { tx: Transaction; end: (commit: boolean) => void; chain: Promise<void> }
 >();
 const early = new Map<number, Statement[]>();
+/** Transactions whose first statement waits for its turn; `end`s that arrive before it opens. */
+const queuedBegins = new Set<number>();
+const earlyEnds = new Map<number, boolean>();
 const listeners = new Map<string, () => Promise<void>>();
 const ROLLBACK = Symbol('rollback');
 
@@ -92,17 +95,26 @@ async function begin(m: Statement & { tx: number }): Promise<void> {
         inTransaction(m);
         for (const later of early.get(txId) ?? []) inTransaction(later as Statement & { tx: number });
         early.delete(txId);
+        const ended = earlyEnds.get(txId);
+        if (ended !== undefined) end(ended);
       });
       await transactions.get(txId)?.chain;
       if (!commit) throw ROLLBACK;
     })
     .then(
       () => endReplies.get(txId)?.(null),
-      (err: unknown) => (opened ? endReplies.get(txId)?.(err === ROLLBACK ? null : err) : fail(m.id, err)),
+      (err: unknown) => {
+        if (opened) return endReplies.get(txId)?.(err === ROLLBACK ? null : err);
+        // Never opened: whatever was sent into it fails with the same error.
+        for (const later of [m, ...(early.get(txId) ?? [])]) fail(later.id, err);
+        endReplies.get(txId)?.(err);
+      },
     )
     .finally(() => {
+      queuedBegins.delete(txId);
       transactions.delete(txId);
       early.delete(txId);
+      earlyEnds.delete(txId);
     });
 }
 
@@ -115,14 +127,16 @@ async function handle(m: Request): Promise<void> {
     }
     case 'end': {
       const t = transactions.get(m.tx);
-      if (!t) return fail(m.id, new Error('no such transaction'));
-      // After the statements sent before it (a caller may end without waiting for their answers).
+      if (!t && !queuedBegins.has(m.tx)) return fail(m.id, new Error('no such transaction'));
+      // After the statements sent before it (a caller may end without waiting for their answers),
+      // and, for a transaction still waiting for its turn, as soon as it opens.
       endReplies.set(m.tx, (err) => {
         endReplies.delete(m.tx);
         if (err) fail(m.id, err);
         else reply(m.id, null);
       });
-      t.end(m.commit);
+      if (t) t.end(m.commit);
+      else earlyEnds.set(m.tx, m.commit);
       return;
     }
     case 'listen': {
@@ -186,6 +200,7 @@ port.on('message', (m: Request) => {
     handle(m).catch((err: unknown) => fail(m.id, err));
     return;
   }
+  if ('begin' in m && m.begin && m.tx !== undefined) queuedBegins.add(m.tx);
   ('fg' in m && m.fg ? foreground : background).push(m);
   void pump();
 });
