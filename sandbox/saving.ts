@@ -1,4 +1,4 @@
-import { recordsApartOnDisk, type SandboxState, saveRecords, saveState, saveUsage } from './state.ts';
+import { recordsKeptApart, type SandboxState, saveRecords, saveState, saveUsage } from './state.ts';
 
 /**
  * When the state reaches the data folder (R1, issue 12). A change to records, tokens or
@@ -35,7 +35,14 @@ export function createSaving(file: string | undefined, state: () => SandboxState
   // Orgs whose records changed since the last save; `all`: save every org's.
   let dirty = new Set<string>();
   let all = false;
-  let apartOnDisk = file ? recordsApartOnDisk(file) : true;
+  // Whether the file on disk keeps records apart: known from the state it was read into.
+  let apartOnDisk: boolean | undefined;
+  const onDisk = () => (apartOnDisk ??= recordsKeptApart(state()));
+  const saved = () => {
+    dirty = new Set();
+    all = false;
+    apartOnDisk = true;
+  };
   const later = (ms: number, save: () => void) => {
     const timer = setTimeout(save, ms);
     timer.unref();
@@ -60,10 +67,8 @@ export function createSaving(file: string | undefined, state: () => SandboxState
       clearTimeout(recordsTimer);
       recordsTimer = undefined;
       // Marked saved only once written: a failed save is tried again whole with the next change.
-      saveRecords(file!, state(), all ? undefined : dirty, apartOnDisk);
-      dirty = new Set();
-      all = false;
-      apartOnDisk = true;
+      saveRecords(file!, state(), all ? undefined : dirty, onDisk());
+      saved();
     },
     saveChangesTogether() {
       if (!recordsTimer) return together ?? Promise.resolve();
@@ -84,10 +89,8 @@ export function createSaving(file: string | undefined, state: () => SandboxState
       clearTimeout(recordsTimer);
       clearTimeout(usageTimer);
       recordsTimer = usageTimer = undefined;
-      if (file) saveState(file, state(), apartOnDisk);
-      dirty = new Set();
-      all = false;
-      apartOnDisk = true;
+      if (file) saveState(file, state(), onDisk());
+      saved();
     },
   };
   return saving;

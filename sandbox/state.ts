@@ -311,6 +311,11 @@ export function recordsDir(file: string): string {
 
 const orgFile = (file: string, orgId: string) =>
   path.join(recordsDir(file), `${encodeURIComponent(orgId)}.json`);
+/** The org an org file in recordsDir holds, or undefined for another file. */
+const orgOfFile = (name: string) =>
+  name.endsWith('.json') ? decodeURIComponent(name.slice(0, -'.json'.length)) : undefined;
+/** States read from a file that keeps records apart (see recordsKeptApart). */
+const loadedApart = new WeakSet<SandboxState>();
 
 type OrgRecords = {
   records?: SandboxState['records'][string] | undefined;
@@ -331,29 +336,34 @@ export function loadState(file: string): SandboxState | undefined {
     state.workflow_runs = {};
     const dir = recordsDir(file);
     for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
-      if (!name.endsWith('.json')) continue;
-      const orgId = decodeURIComponent(name.slice(0, -'.json'.length));
+      const orgId = orgOfFile(name);
+      if (orgId === undefined) continue;
       const org = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as OrgRecords;
       if (org.records) state.records[orgId] = org.records;
       if (org.removed_records) state.removed_records[orgId] = org.removed_records;
       if (org.workflow_runs) state.workflow_runs[orgId] = org.workflow_runs;
     }
   }
+  const apart = state.records_apart === true;
   delete state.records_apart;
   grantNewModules(state);
-  return {
+  const loaded: SandboxState = {
     ...state,
     calls: usage.calls ?? state.calls ?? {},
     // A state saved before the counts existed: they start at what its log still holds.
     call_counts: usage.call_counts ?? countLoggedCalls(usage.calls ?? state.calls ?? {}),
     credits: usage.credits ?? state.credits ?? {},
   };
+  if (apart) loadedApart.add(loaded);
+  return loaded;
 }
 
-/** Whether the state file on disk keeps its records apart (else the first save moves them). */
-export function recordsApartOnDisk(file: string): boolean {
-  if (!fs.existsSync(file)) return false;
-  return (JSON.parse(fs.readFileSync(file, 'utf8')) as { records_apart?: true }).records_apart === true;
+/**
+ * Whether `state` was read from a file that keeps its records apart; otherwise (a state saved
+ * before, or a new one) the first save writes every org's records before the state file.
+ */
+export function recordsKeptApart(state: SandboxState): boolean {
+  return loadedApart.has(state);
 }
 
 /**
@@ -379,7 +389,6 @@ export function countCall(counts: CallCounts, call: Pick<CallLog, 'path' | 'stat
   side[call.status] = (side[call.status] ?? 0) + 1;
 }
 
-/** Orgs, users, clients, tokens and records: everything but the call log and credits. */
 /**
  * Saves orgs, users, clients, tokens and settings (the state file), and the records of `orgs`
  * (every org when not given). `apartOnDisk`: the file on disk already keeps records apart; when
@@ -420,9 +429,10 @@ export function saveRecords(
   // Orgs deleted since: their files go too.
   if (all) {
     const dir = recordsDir(file);
-    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : [])
-      if (name.endsWith('.json') && !which.has(decodeURIComponent(name.slice(0, -'.json'.length))))
-        fs.rmSync(path.join(dir, name), { force: true });
+    for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
+      const orgId = orgOfFile(name);
+      if (orgId !== undefined && !which.has(orgId)) fs.rmSync(path.join(dir, name), { force: true });
+    }
   }
   if (!apartOnDisk) main();
 }

@@ -56,16 +56,6 @@ export function jobsPerOrg(calls: number): number {
   return calls + Math.ceil(calls / 2);
 }
 
-/**
- * Jobs at once per org in one process: as many as across every process (the cross-process limit
- * still holds them all). With one more than its calls (as before), a Free org in one process
- * left a slot idle whenever two of its six jobs were between calls (phase B: 1.20× the bound,
- * 1.14× with this).
- */
-export function jobsPerOrgHere(calls: number): number {
-  return calls + Math.ceil(calls / 2);
-}
-
 function limits(cap: number | undefined, jobs: (calls: number) => number) {
   return {
     default: jobs(concurrencyFor(null, cap)),
@@ -78,5 +68,8 @@ export function orgLimits(cap: number | undefined): NonNullable<WorkOptions['gro
 }
 
 export function orgLimitsHere(cap: number | undefined): NonNullable<WorkOptions['localGroupConcurrency']> {
-  return limits(cap, jobsPerOrgHere);
+  // As many in one process as across every process (the cross-process limit still holds them all):
+  // with one more than its calls, as before, a Free org in one process left a slot idle whenever
+  // two of its six jobs were between calls (phase B: 1.20× the bound, 1.14× with this).
+  return orgLimits(cap);
 }
