@@ -1,4 +1,5 @@
 import * as chrono from 'chrono-node';
+import { formatsPerZone } from '../zone-formats.ts';
 import type { Priority } from './analysis.ts';
 
 /**
@@ -11,25 +12,16 @@ import type { Priority } from './analysis.ts';
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
-// Building an Intl.DateTimeFormat is costly and every stated date is read through one: one per zone.
-const formats = new Map<string, Intl.DateTimeFormat>();
-function formatIn(timeZone: string): Intl.DateTimeFormat {
-  let f = formats.get(timeZone);
-  if (!f) {
-    f = new Intl.DateTimeFormat('en-US', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    formats.set(timeZone, f);
-  }
-  return f;
-}
+// Every stated date is read through one of these: one per zone (zone-formats.ts).
+const formatIn = formatsPerZone('en-US', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+});
 
 /** The wall-clock time of `iso` in `timeZone`, as a Date whose UTC fields hold it ("floating"). */
 export function floatingLocal(iso: string, timeZone: string): Date {

@@ -1,4 +1,5 @@
 import type { ActionItem } from '../analysis/analysis.ts';
+import { formatsPerZone } from '../zone-formats.ts';
 import { domainOf, isFreeMail } from './email-domains.ts';
 import type { BookingEvent } from './event-schema.ts';
 import { singleLine } from './names.ts';
@@ -40,19 +41,18 @@ export function isTaskOf(description: string, bookingId: string): boolean {
   return description.trimEnd().split(lineBreak).at(-1) === taskProvenance(bookingId);
 }
 
+const noteFormat = formatsPerZone('en-GB', {
+  weekday: 'short',
+  day: 'numeric',
+  month: 'short',
+  year: 'numeric',
+  hour: '2-digit',
+  minute: '2-digit',
+  hour12: false,
+});
+
 export function formatInZone(iso: string, timeZone: string): string {
-  const d = new Date(iso);
-  const date = new Intl.DateTimeFormat('en-GB', {
-    timeZone,
-    weekday: 'short',
-    day: 'numeric',
-    month: 'short',
-    year: 'numeric',
-    hour: '2-digit',
-    minute: '2-digit',
-    hour12: false,
-  }).format(d);
-  return date;
+  return noteFormat(timeZone).format(new Date(iso));
 }
 
 const verbs: Record<BookingEvent['type'], string> = {
