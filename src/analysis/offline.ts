@@ -8,7 +8,8 @@ import {
 } from './analysis.ts';
 import { findItems } from './commitments.ts';
 import { type Sentence, sentencesOf } from './sentence.ts';
-import { intentFrom, sentimentFrom, toneSignals } from './tone.ts';
+import { kindOfStage, outcomeKinds, type StageKind } from './stages.ts';
+import { intentFrom, says, sentimentFrom, type ToneSignals, toneSignals } from './tone.ts';
 
 /**
  * The offline analyser: the baseline used when no OpenAI key is configured or OpenAI fails.
@@ -19,67 +20,171 @@ import { intentFrom, sentimentFrom, toneSignals } from './tone.ts';
  * model, no guessing of meaning. Its scores on the labelled fixtures are in docs/ANALYSIS.md.
  */
 
-// --- Sentiment and intent: tone.ts, over the attendee side's sentences ----------------
-
-/** The buyer ends the evaluation: the deal is lost (the stage's cue; tone.ts reads the sentiment). */
-const lostCues =
-  /\b(not a fit|doesn't fit|does not fit|doesn't work for us|won't work|not the right fit|leave it here|no point|cancel the demo|end (the|our) evaluation|(isn't|not) on (our|the|your) roadmap|go with (another|someone else)|no need to send anything)\b/i;
-
 // --- Stage ------------------------------------------------------------------------------
 
-/** What the words point to, by the kind of stage a pipeline names (matched on the stage's name). */
-const stageCues: Array<{ stage: RegExp; cue: RegExp }> = [
-  { stage: /lost/i, cue: lostCues },
+/**
+ * What the meeting's words point to, by kind of stage (stages.ts reads the pipeline's names,
+ * whatever their language). Forward cues say a step is under way or asked for.
+ */
+const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
-    stage: /negotiat/i,
-    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|revised proposal|match (their|the) (price|bid))\b/i,
+    kind: 'negotiation',
+    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|revised (proposal|quote|offer)|match (their|the) (price|bid)|discount)\b/i,
   },
-  { stage: /contract/i, cue: /\b(send (over )?the contract|ready to sign|signature|docusign)\b/i },
+  { kind: 'contract', cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form)\b/i },
   {
-    stage: /proposal|quote/i,
-    cue: /\b((formal|renewal|revised)? ?quote|proposal|pricing for \d+|price it)\b/i,
+    kind: 'proposal',
+    cue: /\b((formal|renewal|revised|commercial|written) )?(quote|quotation|proposal|offer)\b|\bpricing for \d+|\bprice (it|this|that) (out|up)\b/i,
   },
-  { stage: /trial|pilot/i, cue: /\b(trial|pilot|proof of concept|poc)\b/i },
-  { stage: /security/i, cue: /\b(security review|security questionnaire|pen test|soc ?2)\b/i },
-  { stage: /demo/i, cue: /\b(demo)\b/i },
   {
-    stage: /needs analysis|discovery/i,
+    kind: 'decision',
+    cue: /\b(decision makers?|business case|sign-?off|steering (committee|group)|board approval)\b/i,
+  },
+  {
+    kind: 'evaluation',
+    cue: /\b(trial|pilot|proof of concept|poc|sandbox|security (review|questionnaire)|pen test|soc ?2)\b/i,
+  },
+  { kind: 'demo', cue: /\b(demo|walk-?through|presentation)\b/i },
+  {
+    kind: 'discovery',
     cue: /\b(budget|pain(ful)?|problem|go-live|live before|decision maker|who decides|requirements?|double-booked)\b/i,
   },
 ];
 
-function stageOf(sentences: Sentence[], input: AnalysisInput): Analysis['stage_suggestion'] {
+/** The deal was signed: said as done, not as a plan ("we signed the order form this morning"). */
+const signedCue =
+  /\b(signed|countersigned|executed)\b(?:\s+\S+){0,3}?\s+(contract|agreement|order form|order|purchase order|po|msa|deal|paperwork|quote|offer|proposal)\b|\b(contract|agreement|order form|paperwork|purchase order)\s+(is|was|has been|came back|went out)\s+(signed|countersigned|executed|issued)\b|\bwelcome aboard\b/i;
+const notYet =
+  /\b(will|going to|once|before|after|when|if|until|ready to|need to|needs to|have to|has to|about to|to be|not|haven't|hasn't|yet)\b/i;
+
+/** The deal goes back a step: the scope starts over, or an evaluation has to be run again. */
+const backCues: Array<{ kind: StageKind; cue: RegExp }> = [
+  {
+    kind: 'discovery',
+    cue: /\b(start(ing)? (over|again|from scratch)|from scratch|back to (the )?(drawing board|square one|discovery|requirements)|re-?scop\w*|redo (the )?(discovery|requirements|scoping)|(requirements|scope) (have|has) (changed|shifted|grown|moved)|changed (the|our) (scope|requirements)|new (set of )?requirements|(rethink|revisit|re-?define) (the|our) (requirements|scope|needs))\b/i,
+  },
+  {
+    kind: 'evaluation',
+    cue: /\b((pilot|trial|poc|test)s? (failed|didn't (work|pass)|did not (work|pass))|(extend|rerun|re-?run|repeat|redo|restart) (the )?(pilot|trial|poc|test)|(second|another|new|longer) (round of )?(pilot|trial|poc)|(results|numbers|counts|data) (don't|didn't|do not|did not) (match|line up|add up|hold up))\b/i,
+  },
+  {
+    kind: 'proposal',
+    cue: /\b(re-?quote|new (proposal|quote|offer)|revised (proposal|quote|offer)|rework (the )?(proposal|quote|offer))\b/i,
+  },
+];
+
+const statement = (s: Sentence) => !s.text.trim().endsWith('?');
+
+/** Up to three quotes as evidence: statements before questions, the buyer's first. */
+const evidenceOf = (hits: Sentence[]) =>
+  [
+    ...hits.filter((h) => statement(h) && h.role === 'attendee'),
+    ...hits.filter((h) => statement(h) && h.role !== 'attendee'),
+    ...hits.filter((h) => !statement(h)),
+  ]
+    .slice(0, 3)
+    .map((h) => h.text);
+
+function stageOf(
+  sentences: Sentence[],
+  input: AnalysisInput,
+  tone: ToneSignals,
+): Analysis['stage_suggestion'] {
   const p = input.pipeline;
   if (!p?.stages.length) return null;
   const current = p.current_stage ?? p.stages[0]!;
   const at = p.stages.indexOf(current);
-  let best: { stage: string; hits: Sentence[] } | undefined;
-  for (const { stage, cue } of stageCues) {
-    const name = p.stages.find((s) => stage.test(s));
-    if (!name) continue;
-    const index = p.stages.indexOf(name);
-    const lost = /lost/i.test(name);
-    // Forward only (a lost deal excepted); a closed stage is never suggested from cues but "lost".
-    if (!lost && (index <= at || /won|closed/i.test(name))) continue;
-    const hits = sentences.filter((s) => cue.test(s.text));
-    // Two statements at least: one mention is not a move.
-    if (hits.length >= 2 && (!best || hits.length > best.hits.length || lost)) {
-      best = { stage: name, hits };
-      if (lost) break;
+  const kinds = p.stages.map(kindOfStage);
+  const stageOfKind = (kind: StageKind) => {
+    const i = kinds.indexOf(kind);
+    return i < 0 ? undefined : { name: p.stages[i]!, index: i };
+  };
+  const currentKind = kinds[at];
+  const said = sentences;
+  const suggest = (name: string, confidence: number, rationale: string, hits: Sentence[]) =>
+    name === current ? null : { stage: name, confidence, rationale, evidence: evidenceOf(hits) };
+
+  const lost = stageOfKind('lost');
+  const rejected = said.filter((s) => s.role === 'attendee' && tone.rejection.includes(s.text));
+
+  // Won: the deal was signed, said as done — never when the buyer also ended the evaluation (then
+  // what was signed is someone else's contract: "we signed a renewal with our current vendor").
+  const won = stageOfKind('won');
+  const signed = said.filter((s) => signedCue.test(s.text) && !notYet.test(s.text));
+  const wonMove =
+    won &&
+    signed.length >= 1 &&
+    suggest(
+      won.name,
+      signed.length >= 2 ? 0.85 : 0.75,
+      `The buyer signed: ${signed.length === 1 ? 'one statement says so' : `${signed.length} statements say so`}.`,
+      signed,
+    );
+  if (wonMove) return wonMove;
+
+  // Lost: the buyer ends the evaluation or chose someone else, and does not also ask to buy.
+  if (lost && rejected.length >= 1 && (rejected.length >= 2 || tone.buying.length <= 1)) {
+    const move = suggest(
+      lost.name,
+      rejected.length >= 2 ? 0.8 : 0.7,
+      'The buyer ended the evaluation.',
+      rejected,
+    );
+    if (move) return move;
+  }
+
+  // Parked: friendly, but not now — when the pipeline has a stage for it.
+  const hold = stageOfKind('hold');
+  const deferred = said.filter((s) => s.role === 'attendee' && tone.deferral.includes(s.text));
+  if (
+    hold &&
+    currentKind !== 'hold' &&
+    deferred.length >= 2 &&
+    tone.buying.length <= 1 &&
+    rejected.length === 0
+  ) {
+    const move = suggest(hold.name, 0.65, 'The buyer put the purchase off for now.', deferred);
+    if (move) return move;
+  }
+
+  // Back a step: the scope starts over, or the evaluation must be run again.
+  for (const { kind, cue } of backCues) {
+    const target = stageOfKind(kind);
+    if (!target || target.index >= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
+    const hits = said.filter((s) => says(s.text, cue));
+    if (hits.length >= 1) {
+      const move = suggest(
+        target.name,
+        hits.length >= 2 ? 0.65 : 0.55,
+        `The deal goes back to “${target.name}”.`,
+        hits,
+      );
+      if (move) return move;
     }
   }
-  if (!best)
+
+  // Forward: the kind of step the most statements point to, after the current one.
+  let best: { name: string; index: number; hits: Sentence[] } | undefined;
+  for (const { kind, cue } of forwardCues) {
+    const target = stageOfKind(kind);
+    if (!target || target.index <= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
+    // A negated mention ("we're not at the negotiating stage") is not that step.
+    const hits = said.filter((s) => says(s.text, cue));
+    // Two statements at least: one mention is not a move.
+    if (hits.length >= 2 && (!best || hits.length > best.hits.length)) best = { ...target, hits };
+  }
+  if (best)
     return {
-      stage: current,
-      confidence: 0.5,
-      rationale: 'Nothing said in the meeting points to another stage.',
-      evidence: [],
+      stage: best.name,
+      confidence: Math.min(0.8, 0.4 + 0.1 * best.hits.length),
+      rationale: `${best.hits.length} statements point to “${best.name}”.`,
+      evidence: evidenceOf(best.hits),
     };
   return {
-    stage: best.stage,
-    confidence: Math.min(0.9, 0.4 + 0.1 * best.hits.length),
-    rationale: `${best.hits.length} statements point to “${best.stage}”.`,
-    evidence: best.hits.slice(0, 3).map((s) => s.text),
+    stage: current,
+    confidence: 0.5,
+    rationale: 'Nothing said in the meeting points to another stage.',
+    evidence: [],
   };
 }
 
@@ -129,7 +234,7 @@ export function createOfflineAnalyzer(): Analyzer {
           .filter((i) => !i.due_inferred)
           .map((i) => `${i.text} by ${i.due}`)
           .slice(0, MAX_NEXT_STEPS),
-        stage_suggestion: stageOf(sentences, input),
+        stage_suggestion: stageOf(sentences, input, tone),
       };
     },
   };

@@ -108,6 +108,9 @@ const rejection = cues(
   "not (?:moving|going) (?:forward|ahead)|won't be (?:moving|going) (?:forward|ahead)",
   'decided (?:not|against)|pass on this|no longer (?:interested|evaluating|looking)|not interested',
   '(?:stick|stay|staying|sticking) with (?:our|what we|the current)|happy with (?:our|what we have|the current)',
+  // Staying with the vendor they have, or choosing one that is not the seller, named or not.
+  '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with',
+  '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?!you\\b|your\\b)',
 );
 
 /** Polite deferral: friendly, but no purchase now. */
@@ -178,7 +181,7 @@ function phrases(text: string, re: RegExp): string[] {
     .map((m) => m[0]);
 }
 
-const says = (text: string, re: RegExp) => phrases(text, re).length > 0;
+export const says = (text: string, re: RegExp) => phrases(text, re).length > 0;
 
 const hits = (sentences: readonly ToneSentence[], re: RegExp) =>
   sentences.filter((s) => says(s.text, re)).map((s) => s.text);

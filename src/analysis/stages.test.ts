@@ -1,0 +1,61 @@
+import { describe, expect, it } from 'vitest';
+import { foldName, kindOfStage } from './stages.ts';
+
+/**
+ * Stage names read as kinds of step, whatever the pipeline's language: Zoho's default
+ * pipeline, and the same steps as CRMs name them in other languages. A name it cannot read
+ * has no kind (the analyser then never suggests it).
+ */
+describe('kinds of pipeline stages', () => {
+  it("reads Zoho's default pipeline", () => {
+    expect(
+      [
+        'Qualification',
+        'Needs Analysis',
+        'Value Proposition',
+        'Identify Decision Makers',
+        'Proposal/Price Quote',
+        'Negotiation/Review',
+        'Closed Won',
+        'Closed Lost',
+        'Closed Lost to Competition',
+      ].map(kindOfStage),
+    ).toEqual(['qualify', 'discovery', 'demo', 'decision', 'proposal', 'negotiation', 'won', 'lost', 'lost']);
+  });
+
+  it.each([
+    ['Security Review', 'evaluation'],
+    ['Technical Validation', 'evaluation'],
+    ['Contract Sent', 'contract'],
+    ['Demo Scheduled', 'demo'],
+    ['On Hold', 'hold'],
+    ['Nurture', 'hold'],
+    ['Disqualified', 'lost'],
+    ['Angebot', 'proposal'],
+    ['Négociation', 'negotiation'],
+    ['Propuesta', 'proposal'],
+    ['Fechado ganho', 'won'],
+    ['Fechado perdido', 'lost'],
+    ['Chiuso vinto', 'won'],
+    ['Behoefteanalyse', 'discovery'],
+    ['Analiza potrzeb', 'discovery'],
+    ['Tilbud', 'proposal'],
+    ['Teklif', 'proposal'],
+    ['İhtiyaç Analizi', 'discovery'],
+    ['Đàm phán', 'negotiation'],
+    ['見積提示', 'proposal'],
+    ['受注', 'won'],
+    ['협상', 'negotiation'],
+  ])('%s is a %s step', (name, kind) => {
+    expect(kindOfStage(name)).toBe(kind);
+  });
+
+  it('leaves names it cannot read without a kind', () => {
+    expect(kindOfStage('Stufe 3')).toBeUndefined();
+    expect(kindOfStage('Fase Beta')).toBeUndefined();
+  });
+
+  it('folds accents and case', () => {
+    expect(foldName('Négociation Ĉiŭ İhtiyaç Đàm')).toBe('negociation ciu ihtiyac dam');
+  });
+});
