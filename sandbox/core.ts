@@ -1,4 +1,4 @@
-import { formatsPerZone } from '../src/zone-formats.ts';
+import { wallClockIn } from '../src/zone-formats.ts';
 import { accountsUrl, apiDomain, type DataCenter } from './dc.ts';
 import { createSaving } from './saving.ts';
 import type { SandboxState } from './state.ts';
@@ -52,21 +52,10 @@ export function createCore(state: SandboxState, options: { dataFile?: string | u
   return core;
 }
 
-const zohoFormat = formatsPerZone('en-US', {
-  hourCycle: 'h23',
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  timeZoneName: 'longOffset',
-});
-
 /** Zoho's datetime format: yyyy-MM-ddTHH:mm:ss±HH:mm, no milliseconds, in the org's time zone. */
 export function zohoDateTime(ms: number, timeZone: string): string {
   const parts = Object.fromEntries(
-    zohoFormat(timeZone)
+    wallClockIn(timeZone)
       .formatToParts(new Date(ms))
       .map((p) => [p.type, p.value]),
   );

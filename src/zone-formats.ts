@@ -17,3 +17,18 @@ export function formatsPerZone(
     return format;
   };
 }
+
+/**
+ * The wall-clock fields of an instant in a zone (year … second, 24-hour) and its UTC offset as
+ * `GMT±hh:mm`, for formatToParts: what Zoho's datetimes and the analyser's dates are built from.
+ */
+export const wallClockIn = formatsPerZone('en-US', {
+  year: 'numeric',
+  month: '2-digit',
+  day: '2-digit',
+  hour: '2-digit',
+  minute: '2-digit',
+  second: '2-digit',
+  hourCycle: 'h23',
+  timeZoneName: 'longOffset',
+});

@@ -1,5 +1,5 @@
 import * as chrono from 'chrono-node';
-import { formatsPerZone } from '../zone-formats.ts';
+import { wallClockIn } from '../zone-formats.ts';
 import type { Priority } from './analysis.ts';
 
 /**
@@ -12,21 +12,10 @@ import type { Priority } from './analysis.ts';
 const pad = (n: number) => String(n).padStart(2, '0');
 const ymd = (d: Date) => `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())}`;
 
-// Every stated date is read through one of these: one per zone (zone-formats.ts).
-const formatIn = formatsPerZone('en-US', {
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-});
-
 /** The wall-clock time of `iso` in `timeZone`, as a Date whose UTC fields hold it ("floating"). */
 export function floatingLocal(iso: string, timeZone: string): Date {
   const parts = Object.fromEntries(
-    formatIn(timeZone)
+    wallClockIn(timeZone)
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );

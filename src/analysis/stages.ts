@@ -20,18 +20,20 @@ export type StageKind =
 
 /** Lower case, accents and marks dropped ("Négociation" → "negociation", "İhtiyaç" → "ihtiyac"). */
 export function foldName(name: string): string {
-  return name
-    .normalize('NFKD')
-    .replace(/\p{M}/gu, '')
-    .replace(/[đĐ]/g, 'd')
-    .replace(/[łŁ]/g, 'l')
-    .replace(/[øØ]/g, 'o')
-    .replace(/[æÆ]/g, 'ae')
-    .replace(/ß/g, 'ss')
-    .replace(/ı/g, 'i')
-    // Hangul syllables come apart into their letters under NFKD: put them together again.
-    .normalize('NFC')
-    .toLowerCase();
+  return (
+    name
+      .normalize('NFKD')
+      .replace(/\p{M}/gu, '')
+      .replace(/[đĐ]/g, 'd')
+      .replace(/[łŁ]/g, 'l')
+      .replace(/[øØ]/g, 'o')
+      .replace(/[æÆ]/g, 'ae')
+      .replace(/ß/g, 'ss')
+      .replace(/ı/g, 'i')
+      // Hangul syllables come apart into their letters under NFKD: put them together again.
+      .normalize('NFC')
+      .toLowerCase()
+  );
 }
 
 /**

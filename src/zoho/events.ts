@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { formatsPerZone } from '../zone-formats.ts';
+import { wallClockIn } from '../zone-formats.ts';
 import { type RecordResult, recordResultsOf } from './api.ts';
 import { ZohoError } from './errors.ts';
 import type { AuthSource, ZohoTransport } from './transport.ts';
@@ -38,20 +38,9 @@ export const MEETING_TEXT_MAX = 255;
  * (ZOHO-API.md §4), at the offset `timeZone` has at that instant: the meeting shows at the
  * booking's own wall-clock time, whatever the Zoho user's zone.
  */
-const zohoFormat = formatsPerZone('en-US', {
-  year: 'numeric',
-  month: '2-digit',
-  day: '2-digit',
-  hour: '2-digit',
-  minute: '2-digit',
-  second: '2-digit',
-  hourCycle: 'h23',
-  timeZoneName: 'longOffset',
-});
-
 export function zohoDateTime(iso: string, timeZone: string): string {
   const parts = Object.fromEntries(
-    zohoFormat(timeZone)
+    wallClockIn(timeZone)
       .formatToParts(new Date(iso))
       .map((p) => [p.type, p.value]),
   );
