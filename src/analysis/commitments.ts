@@ -8,9 +8,9 @@ import { priorityFromText } from './urgency.ts';
 
 /** Verbs that make a task; "I'll think about it" or "we'll see" are not tasks. */
 const taskVerbs =
-  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back)\b/i;
+  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 /** Ordered: the first that matches a clause makes its task ({verb} {object}). */
@@ -22,6 +22,14 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
       'i',
     ),
     make: (m) => `${m[1]} ${m[2]}`,
+  },
+  // "I'll have the installer contact you next week to book the survey": someone on the speaker's side acts.
+  {
+    re: new RegExp(
+      String.raw`\b${future}\s+(have\s+(?:the|our|my)\s+(?:\w+\s+){0,2}?\w+\s+(?:contact|call|email|reach out to|book|set up|visit|send|walk)\b.*)`,
+      'i',
+    ),
+    make: (m) => m[1]!,
   },
   // "I'll have it to you by Monday" → "send it"; "I'll have the workspace connected by Thursday" → "get the workspace connected".
   {
@@ -54,12 +62,35 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   // "I'll send…", "we will set up…", "let me check…".
   {
     re: new RegExp(
-      String.raw`\b(?:${future}|let me|i need to|we need to)\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
+      String.raw`\b(?:${future}|let me|i need to)\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
       'i',
     ),
     make: (m) => m[1]!,
   },
 ];
+
+/** The other side's answer turning an offer down. */
+const declined =
+  /^(?:no need|no,? thanks?|no thank you|not necessary|(?:that's|it's) not necessary|don't worry|please don't|no,? (?:please )?hold off|hold off|(?:that's|it's) ok(?:ay)?,? (?:we|i)|we're (?:fine|good|ok)|we (?:don't|won't) need)\b/i;
+
+/** A commitment hedged or made conditional: not a task. */
+const hedged =
+  /\b(might|maybe|perhaps|possibly|not sure|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
+
+/** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
+const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*$/i;
+
+/**
+ * A request as the task of whoever takes it on: "put me in touch with him" from Sophie, naming
+ * Marco just before, is "put Sophie in touch with Marco".
+ */
+function inTheirWords(asked: string, askedIn: readonly Sentence[]): string {
+  const asker = askedIn[0]?.speaker.split(' ')[0];
+  const named = askedIn
+    .flatMap((c) => [...c.text.matchAll(name)].map((x) => x[1]!).filter((n) => !c.text.startsWith(n)))
+    .filter((n) => !askedIn.some((c) => c.speaker.includes(n)));
+  return asked.replace(/\bme\b/gi, asker ?? 'me').replace(/\b(him|her)\b/gi, (m) => named.at(-1) ?? m);
+}
 
 /** "Sure", "I can pull that", "Will do": an answer that takes on what the other side asked. */
 const takesOn = /^(sure|yes|of course|will do|happy to|absolutely|no problem|i can)\b/i;
@@ -79,6 +110,9 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
   const items: ActionItem[] = [];
   const turnsWithItems = new Set<number>();
   const add = (s: Sentence, raw: string, index: number) => {
+    // "I'll send you a summary." — "No need, thanks.": declined, not a task.
+    const reply = sentences.find((c) => c.turn > s.turn && c.role !== s.role);
+    if (reply && reply.turn === s.turn + 1 && declined.test(reply.text)) return;
     const before = sentences.slice(Math.max(0, index - 4), index);
     const text = actionText(resolve(actionText(raw), s, before));
     if (!taskVerbs.test(text) || notTasks.test(text) || text.split(' ').length < 2) return;
@@ -112,6 +146,8 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
     for (const clause of s.text.split(/,\s+and\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
+      // "I might be able to dig up the old RFP", "maybe I'll loop in legal": hedged, not taken on.
+      if (hedged.test(clause)) continue;
       // "I'll come back to you by Wednesday" after "Can you extend us sixty days at the current rate?".
       if (asked?.[1] && answerOwed.test(clause)) {
         if (!turnsWithItems.has(s.turn))
@@ -120,7 +156,9 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       }
       const p = patterns.find((x) => (!x.hostOnly || s.role === 'host') && x.re.test(clause));
       if (p) {
-        add(s, p.make(p.re.exec(clause)!), index);
+        const made = p.make(p.re.exec(clause)!);
+        // "Yes, I'll connect you." after "Could you put me in touch with him?": the request says what.
+        add(s, asked?.[1] && bareObject.test(made) ? inTheirWords(asked[1], prevTurn) : made, index);
         continue;
       }
       // "Could you send me X?" — "Sure, I can pull that": the request is the task.
@@ -211,7 +249,9 @@ function priorityOf(s: Sentence, rest: Sentence[], atRisk: boolean): Priority {
   if (own) return own;
   const after = rest.map((c) => priorityFromText(c.text)).find((x) => x === 'Low' || x === 'Highest');
   if (after) return after;
-  if (commercial.test(s.text)) return 'High';
+  // The seller's commercial paperwork is what moves the deal; the buyer passing it on internally
+  // ("I'll take the proposal to our finance manager") is ordinary work.
+  if (commercial.test(s.text) && s.role === 'host') return 'High';
   // An account at risk: everything the seller owes it is urgent.
   if (atRisk && s.role === 'host') return 'High';
   return 'Normal';

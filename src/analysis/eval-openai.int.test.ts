@@ -18,6 +18,8 @@ import { analysisResponseFormat } from './openai.ts';
 const apiKey = 'sk-eval-7c41e0b9d2a84f6e';
 const dir = 'fixtures/transcripts';
 const fixtures = loadFixtures(dir);
+/** How many labelled transcripts the folder holds. */
+const N = fixtures.length;
 const byTitle = new Map(fixtures.map((f) => [f.fixture.meeting.title, f]));
 const byFile = new Map(fixtures.map((f) => [f.file, f.fixture]));
 
@@ -101,7 +103,7 @@ describe('npm run eval:analysis -- --analyser openai', () => {
 
     const scores = out.json();
     expect(scores).toMatchObject({
-      n: 9,
+      n: N,
       analyser: 'openai',
       model: 'gpt-eval-fake-1',
       base_url: fake.baseURL,
@@ -113,7 +115,13 @@ describe('npm run eval:analysis -- --analyser openai', () => {
       intent_accuracy: 1,
       stage_accuracy: 1,
       // The fake reports 100 prompt + 50 completion tokens per answer.
-      usage: { requests: 9, reported: 9, prompt_tokens: 900, completion_tokens: 450, total_tokens: 1350 },
+      usage: {
+        requests: N,
+        reported: N,
+        prompt_tokens: 100 * N,
+        completion_tokens: 50 * N,
+        total_tokens: 150 * N,
+      },
     });
     expect(scores.with_failures).toEqual(scoresOf(scores));
     expect(out.stdout).toContain(`Analyser: openai · model gpt-eval-fake-1 · base URL ${fake.baseURL}`);
@@ -121,7 +129,7 @@ describe('npm run eval:analysis -- --analyser openai', () => {
     expect(out.stdout).toContain('Action items   precision 100.0%  recall 100.0%  F1 100.0%');
     expect(out.stdout).toContain('Stage accuracy                     100.0%');
     expect(out.stdout).toContain(
-      'Tokens (as the server reported them): 900 prompt + 450 completion = 1350 total, 9 requests',
+      `Tokens (as the server reported them): ${100 * N} prompt + ${50 * N} completion = ${150 * N} total, ${N} requests`,
     );
     for (const { file } of fixtures) expect(out.stdout).toMatch(new RegExp(`^${file} +\\d+/\\d+/\\d+ `, 'm'));
 
@@ -152,10 +160,10 @@ describe('npm run eval:analysis -- --analyser openai', () => {
     );
     expect(out.stdout).toMatch(new RegExp(`^${slow.file} +FAILED: OpenAI timed out$`, 'm'));
     expect(out.stdout).toContain(
-      `Failed: 2 of 9 transcripts, not scored: ${bad.file} (OpenAI answered 400 (invalid_request)), ${slow.file} (OpenAI timed out)`,
+      `Failed: 2 of ${N} transcripts, not scored: ${bad.file} (OpenAI answered 400 (invalid_request)), ${slow.file} (OpenAI timed out)`,
     );
-    expect(out.stdout).toContain('Scores over the 7 transcripts analysed:');
-    expect(out.stdout).toContain('Counting the 2 failed transcripts as misses (all 9):');
+    expect(out.stdout).toContain(`Scores over the ${N - 2} transcripts analysed:`);
+    expect(out.stdout).toContain(`Counting the 2 failed transcripts as misses (all ${N}):`);
 
     const scores = out.json();
     expect(scores.failed).toEqual([
@@ -163,20 +171,25 @@ describe('npm run eval:analysis -- --analyser openai', () => {
       { file: slow.file, reason: 'OpenAI timed out' },
     ]);
     // Never replaced by the offline analyser's answer: the rest score perfectly, alone.
-    expect(scores).toMatchObject({ n: 7, action_items: { f1: 1 }, sentiment_accuracy: 1, stage_accuracy: 1 });
+    expect(scores).toMatchObject({
+      n: N - 2,
+      action_items: { f1: 1 },
+      sentiment_accuracy: 1,
+      stage_accuracy: 1,
+    });
     const labels = (fs: typeof fixtures) => fs.reduce((t, f) => t + f.fixture.labels.action_items.length, 0);
     const recall = (labels(fixtures) - labels([bad, slow])) / labels(fixtures);
     const round = (x: number) => Math.round(x * 1000) / 1000;
     expect(scores.with_failures).toEqual({
-      n: 9,
+      n: N,
       action_items: { precision: 1, recall: round(recall), f1: round((2 * recall) / (1 + recall)) },
       priority_accuracy: 1,
       due_date_exact: 1,
-      sentiment_accuracy: round(7 / 9),
-      intent_accuracy: round(7 / 9),
-      stage_accuracy: round(7 / 9),
+      sentiment_accuracy: round((N - 2) / N),
+      intent_accuracy: round((N - 2) / N),
+      stage_accuracy: round((N - 2) / N),
     });
-    expect(scores.usage).toMatchObject({ requests: 9, reported: 7 });
+    expect(scores.usage).toMatchObject({ requests: N, reported: N - 2 });
     expect(`${out.stdout}${out.stderr}`).not.toContain(apiKey);
   });
 
@@ -185,7 +198,7 @@ describe('npm run eval:analysis -- --analyser openai', () => {
     const out = await run(['--analyser', 'openai', '--json'], openAiEnv());
     expect(out.code).toBe(1);
     expect(out.json()).toMatchObject({ n: 0, action_items: { f1: 0 }, stage_accuracy: 0 });
-    expect(out.json().failed).toHaveLength(9);
+    expect(out.json().failed).toHaveLength(N);
     expect(out.stdout).toContain('OpenAI answered 401 (invalid_api_key)');
     expect(`${out.stdout}${out.stderr}`).not.toContain(apiKey);
   });
@@ -219,20 +232,20 @@ describe('npm run eval:analysis -- --analyser openai', () => {
     expect(out.code, out.stderr).toBe(0);
     const { analyser, offline, openai } = out.json();
     expect(analyser).toBe('both');
-    expect(offline).toMatchObject({ n: 9, analyser: 'offline', model: null, failed: [], usage: null });
+    expect(offline).toMatchObject({ n: N, analyser: 'offline', model: null, failed: [], usage: null });
     expect(openai).toMatchObject({
-      n: 9,
+      n: N,
       analyser: 'openai',
       model: 'gpt-eval-fake-1',
       action_items: { f1: 1 },
     });
-    expect(out.stdout).toMatch(/^Analyser: offline · 9 transcripts from /m);
+    expect(out.stdout).toMatch(new RegExp(`^Analyser: offline · ${N} transcripts from `, 'm'));
     expect(out.stdout).toMatch(/^Analyser: openai · model gpt-eval-fake-1 /m);
     const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
     expect(out.stdout).toMatch(
       new RegExp(`^Action items F1 +${pct(offline.action_items.f1)} +100\\.0% +100\\.0%$`, 'm'),
     );
-    expect(fake.requests).toHaveLength(9);
+    expect(fake.requests).toHaveLength(N);
   });
 });
 

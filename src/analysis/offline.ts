@@ -114,6 +114,7 @@ function stageOf(
   const wonMove =
     won &&
     signed.length >= 1 &&
+    rejected.length === 0 &&
     suggest(
       won.name,
       signed.length >= 2 ? 0.85 : 0.75,

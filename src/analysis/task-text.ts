@@ -69,9 +69,25 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
 const timeTail =
   /\s+(?:(?:by|before|on|until|for)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
 
+/** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
+const notANoun =
+  /^(?:up|in|over|out|to|by|with|for|on|across|through|back|tomorrow|today|tonight|this|next|before|after|and|so|as|at|first|now|right|later|too|again|once|when|if|myself|ourselves|rather|instead|than|please|quickly|properly|soon|asap|internally|directly|personally|shortly|separately|together|off|down|along|with)\b/i;
+
 export function actionText(raw: string): string {
   const cleaned = raw
+    // "get that questionnaire over": a determiner; "the" names the thing without pointing back.
+    .replace(
+      /^(\w+(?:\s+(?:up|in|over|out))?)\s+(?:that|those|these)\s+(?=[a-z])/i,
+      (m, verb: string, at: number) => {
+        const next = raw.slice(at + m.length);
+        return notANoun.test(next) ? m : `${verb} the `;
+      },
+    )
+    // "get the invite out", "send the numbers across": sending, the particle dropped.
+    .replace(/^(?:get|send)\s+(.+?)\s+(?:out|over|across|through)\b/i, 'send $1')
     .replace(/\s+(?:so|so that|because|since|once)\s+.*$/i, '')
+    // "retune that threshold, it's top of my list": the aside is not the task.
+    .replace(/,\s+(?:it's|that's|which|it is|that is|this is)\b.*$/i, '')
     .replace(timeTail, '')
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')

@@ -93,6 +93,10 @@ const objection = cues(
   "a (?:real )?(?:problem|issue) for us|that's a (?:problem|concern)|deal[- ]?breaker",
   String.raw`pushback|push back|missing (?:feature|piece)|bugs?|glitch\w*`,
   "(?:doesn't|didn't|don't|does not|did not) (?:meet|solve|address|cover) (?:our|my|the)",
+  // The price against what they can spend or defend: "Price, unfortunately", "a big gap to explain".
+  'price,? unfortunately|unfortunately,? (?:the )?(?:price|cost)|(?:big|large|huge|significant) gap',
+  '(?:hard|difficult|tough) to (?:justify|explain|sell|defend|get approved)',
+  'get (?:it|this|that) past (?:the|our|my) (?:exec|execs|executive|board|cfo|council|committee)',
 );
 
 /** The buyer ends the evaluation, politely or not. */
@@ -230,6 +234,9 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
   if (neg >= 2) return 'negative';
   if (x.rejection.length > 0) return 'neutral';
+  // A purchase parked for later ("come back to this next year", "stay in touch"): polite words
+  // about the product do not make the meeting positive.
+  if (x.deferral.length >= 2 && x.buying.length <= 1 && neg === 0) return 'neutral';
   // Keen users and a sceptical budget holder: the side is split, whatever the counts.
   if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
   // One objection is part of any sale; it does not undo the same person's praise.

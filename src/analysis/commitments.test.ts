@@ -1,0 +1,149 @@
+import { describe, expect, it } from 'vitest';
+import type { AnalysisInput, TranscriptTurn } from './analysis.ts';
+import { createOfflineAnalyzer } from './offline.ts';
+
+/**
+ * The offline analyser's action items and stage on short meetings, one behaviour each: what a
+ * sales team would expect to land (or not) in their CRM.
+ */
+const meeting = {
+  title: 'Follow-up',
+  start_time: '2026-03-10T09:00:00Z',
+  end_time: '2026-03-10T09:30:00Z',
+  timezone: 'Europe/Berlin',
+};
+const host = (text: string): TranscriptTurn => ({ speaker: 'Sophie Lang', role: 'host', text });
+const buyer = (text: string): TranscriptTurn => ({ speaker: 'Katrin Vogt', role: 'attendee', text });
+const analyse = (transcript: TranscriptTurn[], pipeline?: AnalysisInput['pipeline']) =>
+  createOfflineAnalyzer().analyze({ meeting, transcript, ...(pipeline ? { pipeline } : {}) });
+
+describe('action items', () => {
+  it('leaves out hedged offers', async () => {
+    const a = await analyse([
+      host('Anything else from your side?'),
+      buyer("I might be able to dig up the old RFP, but I'm not sure legal will let me share it."),
+      buyer("Maybe I'll loop in our CFO at some point."),
+      host("I'll send the proposal by Friday."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual(['Send the proposal']);
+  });
+
+  it('leaves out an offer the other side turns down, and what is done during the call', async () => {
+    const a = await analyse([
+      host("I'll send you a summary of today's numbers."),
+      buyer('No need, thanks, we have what we need.'),
+      host("Let me share my screen so you can see the dashboard. I'll send the contract draft by Friday."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual(['Send the contract draft']);
+  });
+
+  it("keeps the buyer passing the proposal on at Normal, the seller's quote at High", async () => {
+    const a = await analyse([
+      buyer("I'll take the proposal to our finance manager next week."),
+      host("And I'll send the revised quote tomorrow."),
+    ]);
+    expect(a.action_items.map((i) => [i.owner, i.priority])).toEqual([
+      ['attendee', 'Normal'],
+      ['host', 'High'],
+    ]);
+  });
+
+  it('names what was asked when the answer only says "I will"', async () => {
+    const a = await analyse([
+      host('Speaking of Marco, the gateways need port 443 open. Could you put me in touch with him?'),
+      buyer("Yes, I'll connect you."),
+    ]);
+    expect(a.action_items).toMatchObject([{ owner: 'attendee', text: 'Put Sophie in touch with Marco' }]);
+  });
+
+  it('reads "that questionnaire" as the questionnaire and "that" alone as a pronoun', async () => {
+    const a = await analyse([
+      host("I'll get that questionnaire over to you tomorrow."),
+      buyer('We are on the panel, I believe, but let me confirm that rather than guess.'),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Send the questionnaire',
+      'Confirm that rather than guess',
+    ]);
+  });
+});
+
+describe('stage suggestions', () => {
+  const german = ['Qualifizierung', 'Bedarfsanalyse', 'Angebot', 'Verhandlung', 'Gewonnen', 'Verloren'];
+
+  it('suggests the won stage when the buyer says the order was signed', async () => {
+    const a = await analyse(
+      [
+        host('How did it go with the board?'),
+        buyer('Good news: we countersigned the order form this morning.'),
+      ],
+      { stages: german, current_stage: 'Verhandlung' },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Gewonnen' });
+    expect(a.stage_suggestion!.confidence).toBeGreaterThanOrEqual(0.6);
+  });
+
+  it('does not call a deal won when the buyer signed with someone else', async () => {
+    const a = await analyse(
+      [
+        host('Where are you with the decision?'),
+        buyer(
+          'We decided to stay with our current vendor; we signed the renewal contract with them last week.',
+        ),
+      ],
+      { stages: german, current_stage: 'Angebot' },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Verloren' });
+  });
+
+  it('does not move on a plan to sign', async () => {
+    const a = await analyse([host('Next steps?'), buyer('We will sign the contract once legal is done.')], {
+      stages: german,
+      current_stage: 'Verhandlung',
+    });
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Verhandlung' });
+  });
+
+  it('parks the deal where the pipeline has a stage for it', async () => {
+    const a = await analyse(
+      [
+        host('Shall we plan the rollout?'),
+        buyer('Honestly, the budget is on hold until next year.'),
+        buyer('Keep us in mind and stay in touch.'),
+      ],
+      {
+        stages: ['Discovery', 'Proposal', 'On Hold', 'Closed Won', 'Closed Lost'],
+        current_stage: 'Proposal',
+      },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'On Hold' });
+  });
+
+  it('moves back when the scope starts over', async () => {
+    const a = await analyse(
+      [
+        buyer('Our requirements have changed with the two new warehouses.'),
+        buyer('We need to start over and re-scope the project.'),
+      ],
+      {
+        stages: ['Discovery', 'Demo', 'Proposal', 'Negotiation', 'Closed Won', 'Closed Lost'],
+        current_stage: 'Proposal',
+      },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Discovery' });
+  });
+
+  it('keeps the stage when a later step is mentioned only to say it is not there yet', async () => {
+    const a = await analyse(
+      [
+        buyer("Just so we're clear, we're not at the negotiating stage."),
+        buyer('We are not negotiating anything yet.'),
+      ],
+      {
+        stages: ['Discovery', 'Proposal', 'Negotiation', 'Closed Won', 'Closed Lost'],
+        current_stage: 'Proposal',
+      },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Proposal' });
+  });
+});
