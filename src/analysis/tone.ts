@@ -234,9 +234,6 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
   if (neg >= 2) return 'negative';
   if (x.rejection.length > 0) return 'neutral';
-  // A purchase parked for later ("come back to this next year", "stay in touch"): polite words
-  // about the product do not make the meeting positive.
-  if (x.deferral.length >= 2 && x.buying.length <= 1 && neg === 0) return 'neutral';
   // Keen users and a sceptical budget holder: the side is split, whatever the counts.
   if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
   // One objection is part of any sale; it does not undo the same person's praise.
