@@ -48,6 +48,25 @@ describe('action items', () => {
     ]);
   });
 
+  it('reads the labelling conventions: "leave it with me", a colleague acting, dates said loosely', async () => {
+    // The meeting is on Tuesday 10 March (Berlin).
+    const a = await analyse([
+      buyer('Could you send the security pack?'),
+      host('Leave it with me.'),
+      host('Priya on my team will pull the usage report together this week.'),
+      host("I'll call you Monday."),
+      buyer('Our engineers will reach out to Sophie about the API.'),
+      host("I'll send the SOC 2 letter early next week."),
+    ]);
+    expect(a.action_items.map((i) => [i.owner, i.text, i.due_inferred ? 'inferred' : i.due])).toEqual([
+      ['host', 'Send the security pack', 'inferred'],
+      ['host', 'Have Priya pull the usage report together', '2026-03-13'],
+      ['host', 'Call Katrin', '2026-03-16'],
+      ['attendee', 'Have our engineers reach out to Sophie about the API', 'inferred'],
+      ['host', 'Send the SOC 2 letter', '2026-03-17'],
+    ]);
+  });
+
   it('names what was asked when the answer only says "I will"', async () => {
     const a = await analyse([
       host('Speaking of Marco, the gateways need port 443 open. Could you put me in touch with him?'),

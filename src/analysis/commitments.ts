@@ -49,6 +49,16 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
     make: (m) => `send ${m[1]}${m[2] ?? ''}`,
     hostOnly: true,
   },
+  // "Priya on my team will pull the report together", "our engineers will reach out": the
+  // speaker's side acts, and the speaker answers for it.
+  {
+    re: /\b((?:[A-Z][a-z]+)\s+(?:on|from|in)\s+(?:my|our)\s+(?:team|side|end)|(?:[Oo]ur|[Mm]y)\s+(?:people|team|engineers|support team|support|cto|ceo|cfo|legal team|partner|installer|implementation team))\s+(?:will|'ll|is going to|are going to)\s+(\w[^.?!]*)/,
+    make: (m) =>
+      `have ${m[1]!
+        .replace(/^Our\b/, 'our')
+        .replace(/^My\b/, 'my')
+        .replace(/\s+(?:on|from|in)\s+(?:my|our)\s+(?:team|side|end)$/, '')} ${m[2]}`,
+  },
   // "I'm escalating this to our VP today" → "escalate this to our VP today".
   {
     re: /\bi'm\s+(escalating|sending|setting up|scheduling|booking|preparing|drafting|writing|looping in|forwarding|sharing)\s+(.*)/i,
@@ -93,7 +103,8 @@ function inTheirWords(asked: string, askedIn: readonly Sentence[]): string {
 }
 
 /** "Sure", "I can pull that", "Will do": an answer that takes on what the other side asked. */
-const takesOn = /^(sure|yes|of course|will do|happy to|absolutely|no problem|i can)\b/i;
+const takesOn =
+  /^(sure|yes|of course|will do|happy to|absolutely|no problem|i can|leave it with me|consider it done|on it|(?:i|we)(?:'ll| will) (?:take care of|handle|sort) (?:it|that|this)|we can get (?:that|it|those) (?:over )?to you)\b/i;
 /** "I'll let you know", "I'll come back to you": an answer owed on what was asked. */
 const answerOwed = new RegExp(
   String.raw`\b(?:${future})\s+(?:let you know|come back to you|get back to you)\b`,
@@ -114,7 +125,15 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const reply = sentences.find((c) => c.turn > s.turn && c.role !== s.role);
     if (reply && reply.turn === s.turn + 1 && declined.test(reply.text)) return;
     const before = sentences.slice(Math.max(0, index - 4), index);
-    const text = actionText(resolve(actionText(raw), s, before));
+    // "I'll call you Monday": the other side, by name.
+    const other = [...sentences.slice(0, index)]
+      .reverse()
+      .find((c) => c.role !== s.role)
+      ?.speaker.split(' ')[0];
+    const named = other
+      ? raw.replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
+      : raw;
+    const text = actionText(resolve(actionText(named), s, before));
     if (!taskVerbs.test(text) || notTasks.test(text) || text.split(' ').length < 2) return;
     if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
     const rest = sentences.filter((c) => c.turn === s.turn && sentences.indexOf(c) > index);

@@ -87,7 +87,10 @@ const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
     /\b(?:by )?(?:eod|end of (?:the )?day|close of business|cob|this afternoon|this morning|this evening|tonight|later today)\b/i,
     () => 'today',
   ],
+  // "early next week" → its Tuesday; "next week" → its Friday; "(later) this week" → this Friday.
+  [/\bearly next week\b/i, () => 'next tuesday'],
   [/\b(?:some ?time |during |in the course of )?next week\b/i, () => 'next friday'],
+  [/\b(?:later |sometime |some time )?this week\b/i, () => 'this friday'],
   [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
   // "before the 15th" / "the fifteenth" → the next 15th on or after the meeting.
   [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],

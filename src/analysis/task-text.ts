@@ -67,7 +67,7 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
 }
 
 const timeTail =
-  /\s+(?:(?:by|before|on|until|for)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
+  /\s+(?:(?:by|before|on|until|for)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
 
 /** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
 const notANoun =
@@ -93,7 +93,9 @@ export function actionText(raw: string): string {
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
     .replace(/^(\w+(?: up| in| over| out)?)\s+you\s+/i, '$1 ')
     .replace(/\s+(?:to you|over to you|your way|to them)\b/gi, '')
-    .replace(/[,\s]+$/, '')
+    // "call you Monday": a weekday at the end is the due date, not the task.
+    .replace(/\s+(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s*[.!]?$/i, '')
+    .replace(/[,.!\s]+$/, '')
     .trim();
   return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);
 }
