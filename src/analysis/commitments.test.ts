@@ -123,6 +123,30 @@ describe('stage suggestions', () => {
     expect(a.stage_suggestion).toMatchObject({ stage: 'Verhandlung' });
   });
 
+  it('moves to the quote stage when the buyer asks for the quote, not when one is only imagined', async () => {
+    const renewal = [
+      'Renewal Upcoming',
+      'Account Review',
+      'Renewal Quote',
+      'Negotiation',
+      'Renewed',
+      'Churned',
+    ];
+    const asked = await analyse([buyer('We want to renew, so I want the renewal quote.')], {
+      stages: renewal,
+      current_stage: 'Account Review',
+    });
+    expect(asked.stage_suggestion).toMatchObject({ stage: 'Renewal Quote' });
+    const imagined = await analyse(
+      [
+        host('Would it help if I sent an indicative quote now?'),
+        buyer('If a quote arrives without a business case, it sits in my inbox.'),
+      ],
+      { stages: renewal, current_stage: 'Account Review' },
+    );
+    expect(imagined.stage_suggestion).toMatchObject({ stage: 'Account Review' });
+  });
+
   it('parks the deal where the pipeline has a stage for it', async () => {
     const a = await analyse(
       [

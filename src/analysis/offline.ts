@@ -73,6 +73,10 @@ const backCues: Array<{ kind: StageKind; cue: RegExp }> = [
   },
 ];
 
+/** The buyer asks for a quote or proposal ("So I want the renewal quote", "send us a proposal"). */
+const proposalAsked =
+  /\b(?:want|need|like|send|get|see|have|put together|prepare|looking forward to)\b(?:\s+\S+){0,4}?\s+(?:quote|quotation|proposal|offer)\b/i;
+
 const statement = (s: Sentence) => !s.text.trim().endsWith('?');
 
 /** Up to three quotes as evidence: statements before questions, the buyer's first. */
@@ -152,7 +156,7 @@ function stageOf(
   for (const { kind, cue } of backCues) {
     const target = stageOfKind(kind);
     if (!target || target.index >= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
-    const hits = said.filter((s) => says(s.text, cue));
+    const hits = said.filter((s) => says(s.text, cue, true));
     if (hits.length >= 1) {
       const move = suggest(
         target.name,
@@ -169,8 +173,12 @@ function stageOf(
   for (const { kind, cue } of forwardCues) {
     const target = stageOfKind(kind);
     if (!target || target.index <= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
-    // A negated mention ("we're not at the negotiating stage") is not that step.
-    const hits = said.filter((s) => says(s.text, cue));
+    // A negated or conditional mention ("we're not at the negotiating stage", "if a quote
+    // arrives without a business case…") is not that step.
+    const hits = said.filter((s) => says(s.text, cue, true));
+    // The buyer asking for the quote or proposal is the step itself: it counts twice.
+    if (kind === 'proposal')
+      hits.push(...said.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true)));
     // Two statements at least: one mention is not a move.
     if (hits.length >= 2 && (!best || hits.length > best.hits.length)) best = { ...target, hits };
   }

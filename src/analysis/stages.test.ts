@@ -46,6 +46,10 @@ describe('kinds of pipeline stages', () => {
     ['見積提示', 'proposal'],
     ['受注', 'won'],
     ['협상', 'negotiation'],
+    ['Wertversprechen', 'demo'],
+    ['Renewed', 'won'],
+    ['Churned', 'lost'],
+    ['Account Review', undefined],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

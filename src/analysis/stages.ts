@@ -48,6 +48,7 @@ const kindWords: Array<[StageKind, string[]]> = [
     'won',
     [
       'closed won',
+      'renewed',
       'won',
       'win',
       'signed',
@@ -81,6 +82,7 @@ const kindWords: Array<[StageKind, string[]]> = [
     'lost',
     [
       'closed lost',
+      'churn',
       'lost',
       'dead',
       'disqualif',
@@ -153,6 +155,12 @@ const kindWords: Array<[StageKind, string[]]> = [
     'demo',
     [
       'value proposition',
+      'wertversprechen',
+      'nutzenversprechen',
+      'propuesta de valor',
+      'proposition de valeur',
+      'proposta de valor',
+      'waardepropositie',
       'demo',
       'presentation',
       'prasentation',
@@ -184,7 +192,6 @@ const kindWords: Array<[StageKind, string[]]> = [
     'negotiation',
     [
       'negotiat',
-      'review',
       'verhandl',
       'negociac',
       'negocia',

@@ -32,6 +32,39 @@ describe('buyer sentiment and intent', () => {
     expect(t).toMatchObject({ sentiment: 'positive', intent: 'low' });
   });
 
+  it('does not count what is said on a condition', () => {
+    const t = tone([
+      "A: I have two concerns, and if we can't get past them, there's no point in going on.",
+      "A: If your model follows our format, it's much easier for me.",
+      'A: This was very useful.',
+      'A: Please send us a proposal by Friday.',
+    ]);
+    expect(t.signals.rejection).toEqual([]);
+    expect(t.signals.praise).toEqual(['This was very useful.']);
+    expect(t).toMatchObject({ sentiment: 'positive' });
+  });
+
+  it('reads "complaints" as the business it names, "go ahead" as permission, "when it breaks" as a complaint', () => {
+    const t = tone([
+      "A: We'd need that for complaints.",
+      'A: Yes, go ahead.',
+      'A: The problem is that when it breaks, nobody picks up the phone.',
+    ]);
+    expect(t.signals.complaints.map((c) => c.text)).toEqual([
+      'The problem is that when it breaks, nobody picks up the phone.',
+    ]);
+    expect(t.signals.buying).toEqual([]);
+  });
+
+  it('a buyer who says "not now" once but takes on the next steps is not low intent', () => {
+    const t = tone([
+      'A: Pricing? Not for now, thanks.',
+      "A: I'll send the data dictionary by Friday.",
+      "A: Could you send me a few slots and I'll check them with our architect?",
+    ]);
+    expect(t.intent).toBe('medium');
+  });
+
   it('reads a price the buyer cannot defend as an objection', () => {
     const t = tone([
       'A: Price, unfortunately.',

@@ -44,7 +44,7 @@ const praise = cues(
   'lov(?:e|ed|es|ing)',
   'excit(?:ed|ing)',
   'impress(?:ed|ive)',
-  'exactly what (?:we|i)',
+  'exactly what (?:we|i) (?:need|needed|want|wanted|were looking for|was looking for|had in mind|asked for)',
   'really (?:like|liked|good|helpful|useful)',
   '(?:we|i|they|users|everyone|team) (?:really )?(?:like|liked|enjoyed)',
   'fantastic|amazing|brilliant|excellent|wonderful|terrific|awesome|lovely|glad|pleased|thrilled|delighted|keen',
@@ -66,7 +66,7 @@ const praise = cues(
 const strongComplaint = cues(
   'outages?|(?:went|is|was|were|been) down|unacceptable|not acceptable',
   String.raw`not (?:happy|pleased|impressed|satisfied)|unhappy|frustrat\w*|disappoint\w*|underwhelm\w*`,
-  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|complain\w*`,
+  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|complain(?:ed|ing)? (?:about|to)|(?:filed|raised|made|had) (?:a |several |many )?complaints?`,
   String.raw`(?:almost|nearly|going to|want to|thinking (?:of|about)) cancel\w*`,
   'cancel(?:led|ling)? (?:the|our) (?:contract|subscription|account|order)',
   "can't keep (?:doing|going)|(?:i've|we've|i have|we have) escalated",
@@ -127,7 +127,7 @@ const deferral = cues(
   String.raw`on hold|(?:park|shelve|pause) (?:this|it|that)|hiring freeze|reorg\w*|restructur\w*`,
   'circle back (?:in|next|after|later)|revisit (?:this|it|that)|touch base (?:later|again|next|in)',
   'stay in touch|keep in touch|reach out if|wait and see|at some point',
-  'no budget|not in (?:a|the) (?:position|budget)|not ready to (?:commit|buy|decide|move)',
+  "no budget|(?:don't|do not) have (?:the |a |any )?budget|not this year|not in (?:a|the) (?:position|budget)|not ready to (?:commit|buy|decide|move)",
   'no (?:timeline|urgency|rush on our side)|not in a (?:hurry|rush)|(?:too|very) early (?:for|to)',
   'just (?:looking|exploring|browsing)|nothing (?:planned|budgeted)',
   'send (?:me|us) (?:some )?(?:information|info|material|materials|a brochure|literature)',
@@ -140,8 +140,8 @@ const buying = cues(
   '(?:when|how soon) (?:can|could|would) (?:i|we) (?:see|get|have|start|sign|begin|go live)|can we (?:trial|try|pilot|start|begin|sign|get started)',
   "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
   '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',
-  "(?:we'd|i'd|we would|i would) (?:want|like) (?:the|to)",
-  "let's (?:do it|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:go|going) ahead",
+  "(?:we'd|i'd|we would|i would) (?:want|like) to (?:move|go|proceed|start|sign|buy|order|renew|see (?:a|the) (?:quote|proposal|contract))",
+  "let's (?:do it|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:we(?:'ll| will| can|'d like to| want to)|ready to) go ahead|going ahead with",
   "(?:we'll|we will|let's) (?:sign|start|renew|buy|order|take (?:the|it))",
   String.raw`sign(?:ed)? (?:it|this|the)|docusign|countersign\w*`,
   "(?:go|going|move forward|proceed) with (?:you|your|it)|(?:you've|you have) (?:got )?(?:the deal|our business)|it's a yes",
@@ -175,27 +175,36 @@ const engagement = cues(
 const courtesy =
   /^(?:(?:yes|yeah|sure|ok(?:ay)?|great|perfect|good|fine|thanks?|thank you|cheers|bye|right|sounds good|will do|of course|no problem|talk soon|take care|appreciate (?:it|that)|understood|got it|agreed)\b[\s,.!]*)+(?:\w+[.!]?)?$/i;
 
-/** "not happy with", "don't really like", "never excited": a negated cue is not that cue. */
-const negatedBefore = /\b(?:not|never|no|hardly|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
+/** "not happy with", "don't really like", "never excited", "less excited": a negated cue is not that cue. */
+const negatedBefore = /\b(?:not|never|no|hardly|less|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
 
-/** The phrases of `text` that say `re`, negated ones left out. */
-function phrases(text: string, re: RegExp): string[] {
+/** "If we can't get past them, there's no point": said on a condition, earlier in the sentence. */
+const conditionBefore = /\b(?:if|unless|whether)\b/i;
+
+/** The phrases of `text` that say `re`, negated ones left out (and, for `firm`, conditional ones). */
+function phrases(text: string, re: RegExp, firm = false): string[] {
   return [...text.matchAll(new RegExp(re, 'gi'))]
     .filter((m) => !negatedBefore.test(text.slice(0, m.index)))
+    .filter((m) => !firm || !conditionBefore.test(text.slice(0, m.index)))
     .map((m) => m[0]);
 }
 
-export const says = (text: string, re: RegExp) => phrases(text, re).length > 0;
+export const says = (text: string, re: RegExp, firm = false) => phrases(text, re, firm).length > 0;
 
-const hits = (sentences: readonly ToneSentence[], re: RegExp) =>
-  sentences.filter((s) => says(s.text, re)).map((s) => s.text);
+const hits = (sentences: readonly ToneSentence[], re: RegExp, firm = false) =>
+  sentences.filter((s) => says(s.text, re, firm)).map((s) => s.text);
 
 export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
   const buyer = sentences.filter((s) => s.role === 'attendee');
   const complaining = buyer.flatMap((s) =>
-    says(s.text, strongComplaint) ? [{ s, weight: 2 }] : says(s.text, objection) ? [{ s, weight: 1 }] : [],
+    says(s.text, strongComplaint, true)
+      ? [{ s, weight: 2 }]
+      : says(s.text, objection, true)
+        ? [{ s, weight: 1 }]
+        : [],
   );
-  const praising = buyer.filter((s) => says(s.text, praise));
+  // Liking, complaining and ending it count when said outright, not on a condition.
+  const praising = buyer.filter((s) => says(s.text, praise, true));
   const praisedBy = new Set(praising.map((s) => s.speaker));
   const complainedBy = new Set(complaining.map((c) => c.s.speaker));
   const only = (a: Set<string | undefined>, b: Set<string | undefined>) =>
@@ -204,7 +213,7 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
   return {
     praise: praising.map((s) => s.text),
     complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
-    rejection: hits(buyer, rejection),
+    rejection: hits(buyer, rejection, true),
     deferral: hits(buyer, deferral),
     // Each signal counts: "we want to move ahead, so send me the formal quote" is two.
     buying: buyer.flatMap((s) => phrases(s.text, buying)),
@@ -255,7 +264,9 @@ export function intentFrom(x: ToneSignals): Analysis['buyer_intent'] {
   const against = 2 * x.rejection.length + 2 * leaving + x.deferral.length;
   const forward = x.buying.length;
   if (against >= 2 && against >= forward) return 'low';
-  if (x.deferral.length >= 1 && forward === 0) return 'low';
+  // One "not right now" from a buyer who takes on next steps is not a purchase put off.
+  if (x.deferral.length >= 1 && forward === 0 && (x.deferral.length >= 2 || x.engagement.length < 2))
+    return 'low';
   if (forward >= 2 && forward > against) return 'high';
   // A buyer who asks to buy and does the work for it (three tasks or dates taken on).
   if (forward >= 1 && against === 0 && x.engagement.length >= 3) return 'high';
