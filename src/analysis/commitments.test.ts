@@ -28,6 +28,16 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(['Send the proposal']);
   });
 
+  it('leaves out concessions, talk about a topic and obligations', async () => {
+    const a = await analyse([
+      buyer('Before we talk about the renewal I need to talk about support.'),
+      buyer("The product is fine, I'll give you that."),
+      buyer("I'll have to run the anonymisation past our DPO, but it should be fine."),
+      host("Then I'll have the model to you both by Friday."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual(['Send the model']);
+  });
+
   it('leaves out an offer the other side turns down, and what is done during the call', async () => {
     const a = await analyse([
       host("I'll send you a summary of today's numbers."),

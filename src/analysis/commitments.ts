@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 /** Ordered: the first that matches a clause makes its task ({verb} {object}). */
@@ -33,7 +33,10 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   },
   // "I'll have it to you by Monday" → "send it"; "I'll have the workspace connected by Thursday" → "get the workspace connected".
   {
-    re: new RegExp(String.raw`\b${future}\s+have\s+(.+?)\s+(?:to you|over to you|over)\b(.*)`, 'i'),
+    re: new RegExp(
+      String.raw`\b${future}\s+have\s+(.+?)\s+(?:to you(?: both| all)?|over to you(?: both| all)?|over)\b(.*)`,
+      'i',
+    ),
     make: (m) => `send ${m[1]}${m[2]}`,
   },
   {
@@ -85,7 +88,7 @@ const declined =
 
 /** A commitment hedged or made conditional: not a task. */
 const hedged =
-  /\b(might|maybe|perhaps|possibly|not sure|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
+  /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'ll| will|'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
 
 /** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
 const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*$/i;
@@ -134,7 +137,8 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       ? raw.replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
       : raw;
     const text = actionText(resolve(actionText(named), s, before));
-    if (!taskVerbs.test(text) || notTasks.test(text) || text.split(' ').length < 2) return;
+    if (!taskVerbs.test(text) || notTasks.test(text) || notTasks.test(raw) || text.split(' ').length < 2)
+      return;
     if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
     const rest = sentences.filter((c) => c.turn === s.turn && sentences.indexOf(c) > index);
     const prev = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);

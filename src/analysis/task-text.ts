@@ -92,7 +92,7 @@ export function actionText(raw: string): string {
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
     .replace(/^(\w+(?: up| in| over| out)?)\s+you\s+/i, '$1 ')
-    .replace(/\s+(?:to you|over to you|your way|to them)\b/gi, '')
+    .replace(/\s+(?:to you(?: both| all)?|over to you(?: both| all)?|your way|to them)\b/gi, '')
     // "call you Monday": a weekday at the end is the due date, not the task.
     .replace(/\s+(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s*[.!]?$/i, '')
     .replace(/[,.!\s]+$/, '')
