@@ -146,7 +146,12 @@ describe('stage suggestions', () => {
       stages: renewal,
       current_stage: 'Account Review',
     });
-    expect(asked.stage_suggestion).toMatchObject({ stage: 'Renewal Quote' });
+    // One statement, quoted once, the rationale saying what it is (not "2 statements").
+    expect(asked.stage_suggestion).toMatchObject({
+      stage: 'Renewal Quote',
+      rationale: 'The buyer asked for it.',
+      evidence: ['We want to renew, so I want the renewal quote.'],
+    });
     const imagined = await analyse(
       [
         host('Would it help if I sent an indicative quote now?'),

@@ -169,24 +169,28 @@ function stageOf(
   }
 
   // Forward: the kind of step the most statements point to, after the current one.
-  let best: { name: string; index: number; hits: Sentence[] } | undefined;
+  let best: { name: string; index: number; hits: Sentence[]; weight: number } | undefined;
   for (const { kind, cue } of forwardCues) {
     const target = stageOfKind(kind);
     if (!target || target.index <= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     // A negated or conditional mention ("we're not at the negotiating stage", "if a quote
     // arrives without a business case…") is not that step.
     const hits = said.filter((s) => says(s.text, cue, true));
-    // The buyer asking for the quote or proposal is the step itself: it counts twice.
-    if (kind === 'proposal')
-      hits.push(...said.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true)));
-    // Two statements at least: one mention is not a move.
-    if (hits.length >= 2 && (!best || hits.length > best.hits.length)) best = { ...target, hits };
+    // The buyer asking for the quote or proposal is the step itself: it weighs twice.
+    const asked =
+      kind === 'proposal'
+        ? said.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true))
+        : [];
+    const all = [...new Set([...hits, ...asked])];
+    const weight = hits.length + asked.length;
+    // Two statements' weight at least: one mention is not a move.
+    if (weight >= 2 && (!best || weight > best.weight)) best = { ...target, hits: all, weight };
   }
   if (best)
     return {
       stage: best.name,
-      confidence: Math.min(0.8, 0.4 + 0.1 * best.hits.length),
-      rationale: `${best.hits.length} statements point to “${best.name}”.`,
+      confidence: Math.min(0.8, 0.4 + 0.1 * best.weight),
+      rationale: `${best.hits.length === 1 ? 'The buyer asked for it' : `${best.hits.length} statements point to “${best.name}”`}.`,
       evidence: evidenceOf(best.hits),
     };
   return {
