@@ -28,6 +28,20 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(['Send the proposal']);
   });
 
+  it('reads "have" as a task only when someone is had to do something', async () => {
+    const a = await analyse([
+      host("I'll have a think about it."),
+      host("I'll have the installer contact you next week."),
+      buyer("I'll have the PO number for you by Friday."),
+      host('Priya on my team will pull the usage report together this week.'),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Have the installer contact you next week',
+      'Send the PO number',
+      'Have Priya pull the usage report together',
+    ]);
+  });
+
   it('leaves out concessions, talk about a topic and obligations', async () => {
     const a = await analyse([
       buyer('Before we talk about the renewal I need to talk about support.'),

@@ -8,7 +8,7 @@ import { priorityFromText } from './urgency.ts';
 
 /** Verbs that make a task; "I'll think about it" or "we'll see" are not tasks. */
 const taskVerbs =
-  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
+  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
 const notTasks =
   /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
 
@@ -34,7 +34,7 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   // "I'll have it to you by Monday" → "send it"; "I'll have the workspace connected by Thursday" → "get the workspace connected".
   {
     re: new RegExp(
-      String.raw`\b${future}\s+have\s+(.+?)\s+(?:to you(?: both| all)?|over to you(?: both| all)?|over)\b(.*)`,
+      String.raw`\b${future}\s+have\s+(.+?)\s+(?:to you(?: both| all)?|over to you(?: both| all)?|for you|over)\b(.*)`,
       'i',
     ),
     make: (m) => `send ${m[1]}${m[2]}`,
@@ -211,7 +211,7 @@ function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
         .map((x) => x[1]!.split(' ')[0]!)
         .filter(
           (n) =>
-            !/^(I|The|A|An|Send|Get|Set|Loop|Talk|Put|Find|Check|Ask|Give|Write|Take|Escalate|Include|Attach)$/.test(
+            !/^(I|The|A|An|Send|Get|Set|Loop|Talk|Put|Find|Check|Ask|Give|Write|Take|Escalate|Include|Attach|Have|Call|Confirm|Share|Review)$/.test(
               n,
             ),
         ),
