@@ -139,6 +139,14 @@ describe('stage suggestions', () => {
     expect(a.stage_suggestion).toMatchObject({ stage: 'Verloren' });
   });
 
+  it('does not call an approval "signed off" a win', async () => {
+    const a = await analyse([host('Any news?'), buyer('Our CFO signed off on the proposal yesterday.')], {
+      stages: german,
+      current_stage: 'Verhandlung',
+    });
+    expect(a.stage_suggestion?.stage).not.toBe('Gewonnen');
+  });
+
   it('does not move on a plan to sign', async () => {
     const a = await analyse([host('Next steps?'), buyer('We will sign the contract once legal is done.')], {
       stages: german,

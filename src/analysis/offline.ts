@@ -53,7 +53,7 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
 
 /** The deal was signed: said as done, not as a plan ("we signed the order form this morning"). */
 const signedCue =
-  /\b(signed|countersigned|executed)\b(?:\s+\S+){0,3}?\s+(contract|agreement|order form|order|purchase order|po|msa|deal|paperwork|quote|offer|proposal)\b|\b(contract|agreement|order form|paperwork|purchase order)\s+(is|was|has been|came back|went out)\s+(signed|countersigned|executed|issued)\b|\bwelcome aboard\b/i;
+  /\b(signed|countersigned|executed)\b(?!\s+off\b)(?:\s+\S+){0,3}?\s+(contract|agreement|order form|order|purchase order|po|msa|deal|paperwork|quote|offer|proposal)\b|\b(contract|agreement|order form|paperwork|purchase order)\s+(is|was|has been|came back|went out)\s+(signed|countersigned|executed|issued)\b|\bwelcome aboard\b/i;
 const notYet =
   /\b(will|going to|once|before|after|when|if|until|ready to|need to|needs to|have to|has to|about to|to be|not|haven't|hasn't|yet)\b/i;
 

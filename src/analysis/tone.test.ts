@@ -65,6 +65,12 @@ describe('buyer sentiment and intent', () => {
     expect(t.intent).toBe('medium');
   });
 
+  it('reads staying with the incumbent as the end, choosing a plan as buying', () => {
+    expect(tone(["A: We've decided to stay with Orbe."]).signals.rejection).toHaveLength(1);
+    expect(tone(['A: We decided to go with another vendor.']).signals.rejection).toHaveLength(1);
+    expect(tone(['A: We decided to go with the annual plan.']).signals.rejection).toEqual([]);
+  });
+
   it('reads a price the buyer cannot defend as an objection', () => {
     const t = tone([
       'A: Price, unfortunately.',

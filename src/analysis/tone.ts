@@ -112,9 +112,10 @@ const rejection = cues(
   "not (?:moving|going) (?:forward|ahead)|won't be (?:moving|going) (?:forward|ahead)",
   'decided (?:not|against)|pass on this|no longer (?:interested|evaluating|looking)|not interested',
   '(?:stick|stay|staying|sticking) with (?:our|what we|the current)|happy with (?:our|what we have|the current)',
-  // Staying with the vendor they have, or choosing one that is not the seller, named or not.
+  // Staying with the vendor they have ("we've decided to stay with Orbe"), or choosing another —
+  // not "we decided to go with the annual plan", a purchase.
   '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with',
-  '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?!you\\b|your\\b)',
+  '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?:another|a different|someone else|a competitor|a local|the incumbent|our (?:current|existing))',
 );
 
 /** Polite deferral: friendly, but no purchase now. */
