@@ -169,10 +169,12 @@ export async function idleBookings(stack: Stack, n: number) {
 export async function phaseI(
   stack: Stack,
   orgId: string,
-  options: { bookings: number; latencyMs: number; timeoutMs: number },
+  options: { bookings: number; latencyMs: number; timeoutMs: number; label?: string },
 ) {
   await stack.admin('PATCH', `/orgs/${orgId}`, { latency_ms: options.latencyMs });
-  const run = await runBurst(stack, 0, 'i', options.bookings, options.timeoutMs);
+  // The label names the burst's attendees: a warm-up burst under another label leaves the
+  // measured burst's attendees all new.
+  const run = await runBurst(stack, 0, options.label ?? 'i', options.bookings, options.timeoutMs);
   const toAccept = run.sent.map((s) => s.acceptedAt - s.sentAt);
   return {
     ...run,

@@ -24,12 +24,14 @@ export type SendReply =
 
 // As a platform's sender keeps connections to the same receiver open between deliveries.
 const agent = new http.Agent({ keepAlive: true });
+const REQUEST_TIMEOUT_MS = 60_000;
 
 function post(url: URL, raw: string, signature: string): Promise<{ status: number; body: string }> {
   return new Promise((resolve, reject) => {
     const req = http.request(
       {
-        host: url.hostname,
+        // "[::1]" in a URL is "::1" to a socket.
+        host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
         port: url.port,
         path: '/api/v1/events',
         method: 'POST',
@@ -50,6 +52,8 @@ function post(url: URL, raw: string, signature: string): Promise<{ status: numbe
         res.on('error', reject);
       },
     );
+    // A receiver that never answers fails the run rather than hanging it.
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
     req.on('error', reject);
     req.end(raw);
   });

@@ -296,6 +296,7 @@ async function phaseIOnPostgres(url: string | undefined) {
       ...config.i,
       bookings: config.a.bookings,
       latencyMs: 0,
+      label: 'warm',
     });
     const i = await phaseI(stack, org.org_id, config.i);
     return { ...i, idle, warmUpBookings: warmUp.sent.length };

@@ -36,7 +36,7 @@ describe('action items', () => {
       host('Priya on my team will pull the usage report together this week.'),
     ]);
     expect(a.action_items.map((i) => i.text)).toEqual([
-      'Have the installer contact you next week',
+      'Have the installer contact you',
       'Send the PO number',
       'Have Priya pull the usage report together',
     ]);
@@ -89,6 +89,25 @@ describe('action items', () => {
       ['attendee', 'Have our engineers reach out to Sophie about the API', 'inferred'],
       ['host', 'Send the SOC 2 letter', '2026-03-17'],
     ]);
+  });
+
+  it('splits "then I will", keeps a particle that is part of the task, reads titles and short forms', async () => {
+    const a = await analyse([
+      host("I'll have to check with legal first, then I'll send the deck."),
+      host("I'll get the contract through legal."),
+      buyer('Our CTO will review the questionnaire.'),
+      buyer("Our engineers'll send the logs."),
+      host("Not this week, but I'll send the pricing next week."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Send the deck',
+      'Get the contract through legal',
+      'Have our CTO review the questionnaire',
+      'Have our engineers send the logs',
+      'Send the pricing',
+    ]);
+    // Tuesday 10 March: "next week" is Friday the 20th, "not this week" no date at all.
+    expect(a.action_items.at(-1)!.due).toBe('2026-03-20');
   });
 
   it('names what was asked when the answer only says "I will"', async () => {
@@ -145,6 +164,33 @@ describe('stage suggestions', () => {
       current_stage: 'Verhandlung',
     });
     expect(a.stage_suggestion?.stage).not.toBe('Gewonnen');
+  });
+
+  it('does not take a past contract with someone else, a revised quote or a tool built from scratch as a move', async () => {
+    const zoho = [
+      'Qualification',
+      'Needs Analysis',
+      'Value Proposition',
+      'Proposal/Price Quote',
+      'Negotiation/Review',
+      'Closed Won',
+      'Closed Lost',
+    ];
+    const past = await analyse([buyer('We signed a three-year contract with Orbe back in 2021.')], {
+      stages: zoho,
+      current_stage: 'Needs Analysis',
+    });
+    expect(past.stage_suggestion?.stage).toBe('Needs Analysis');
+    const revised = await analyse([host("I'll send you the revised quote by Friday.")], {
+      stages: zoho,
+      current_stage: 'Negotiation/Review',
+    });
+    expect(revised.stage_suggestion?.stage).toBe('Negotiation/Review');
+    const scratch = await analyse([buyer('Our current tool was built from scratch by an intern.')], {
+      stages: zoho,
+      current_stage: 'Proposal/Price Quote',
+    });
+    expect(scratch.stage_suggestion?.stage).toBe('Proposal/Price Quote');
   });
 
   it('does not move on a plan to sign', async () => {

@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 /** Ordered: the first that matches a clause makes its task ({verb} {object}). */
@@ -55,7 +55,7 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   // "Priya on my team will pull the report together", "our engineers will reach out": the
   // speaker's side acts, and the speaker answers for it.
   {
-    re: /\b((?:[A-Z][a-z]+)\s+(?:on|from|in)\s+(?:my|our)\s+(?:team|side|end)|(?:[Oo]ur|[Mm]y)\s+(?:people|team|engineers|support team|support|cto|ceo|cfo|legal team|partner|installer|implementation team))\s+(?:will|'ll|is going to|are going to)\s+(\w[^.?!]*)/,
+    re: /\b((?!(?:Someone|Somebody|Anyone|Anybody|Everyone|Everybody|Nobody|No one)\b)[A-Z][a-z]+\s+(?:on|from|in)\s+(?:my|our)\s+(?:team|side|end)|(?:[Oo]ur|[Mm]y)\s+(?:people|team|engineers|support team|support|[Cc][Tt][Oo]|[Cc][Ee][Oo]|[Cc][Ff][Oo]|[Cc][Ii][Oo]|[Cc][Oo][Oo]|legal team|partner|installer|implementation team))(?:\s+(?:will|is going to|are going to)|\s*'ll)\s+(\w[^.?!]*)/,
     make: (m) =>
       `have ${m[1]!
         .replace(/^Our\b/, 'our')
@@ -88,7 +88,7 @@ const declined =
 
 /** A commitment hedged or made conditional: not a task. */
 const hedged =
-  /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'ll| will|'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
+  /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
 
 /** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
 const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*$/i;
@@ -168,7 +168,7 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       return;
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
-    for (const clause of s.text.split(/,\s+and\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
+    for (const clause of s.text.split(/,\s+(?:and|then|and then)\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
       // "I might be able to dig up the old RFP", "maybe I'll loop in legal": hedged, not taken on.
       if (hedged.test(clause)) continue;
       // "I'll come back to you by Wednesday" after "Can you extend us sixty days at the current rate?".

@@ -90,7 +90,8 @@ const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // "early next week" → its Tuesday; "next week" → its Friday; "(later) this week" → this Friday.
   [/\bearly next week\b/i, () => 'next tuesday'],
   [/\b(?:some ?time |during |in the course of )?next week\b/i, () => 'next friday'],
-  [/\b(?:later |sometime |some time )?this week\b/i, () => 'this friday'],
+  // Not "not this week" / "can't this week": that says when it will not be.
+  [/(?<!\b(?:not|can't|cannot|won't)\s+)\b(?:later |sometime |some time )?this week\b/i, () => 'this friday'],
   [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
   // "before the 15th" / "the fifteenth" → the next 15th on or after the meeting.
   [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],

@@ -56,12 +56,15 @@ const signedCue =
   /\b(signed|countersigned|executed)\b(?!\s+off\b)(?:\s+\S+){0,3}?\s+(contract|agreement|order form|order|purchase order|po|msa|deal|paperwork|quote|offer|proposal)\b|\b(contract|agreement|order form|paperwork|purchase order)\s+(is|was|has been|came back|went out)\s+(signed|countersigned|executed|issued)\b|\bwelcome aboard\b/i;
 const notYet =
   /\b(will|going to|once|before|after|when|if|until|ready to|need to|needs to|have to|has to|about to|to be|not|haven't|hasn't|yet)\b/i;
+/** Signed long ago, or with someone else: "we signed a contract with Orbe back in 2021". */
+const signedElsewhere =
+  /\b(?:back in|years? ago|last year|in (?:19|20)\d\d)\b|\bsigned\b.*\bwith (?!you\b|your\b|us\b)/i;
 
 /** The deal goes back a step: the scope starts over, or an evaluation has to be run again. */
 const backCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
     kind: 'discovery',
-    cue: /\b(start(ing)? (over|again|from scratch)|from scratch|back to (the )?(drawing board|square one|discovery|requirements)|re-?scop\w*|redo (the )?(discovery|requirements|scoping)|(requirements|scope) (have|has) (changed|shifted|grown|moved)|changed (the|our) (scope|requirements)|new (set of )?requirements|(rethink|revisit|re-?define) (the|our) (requirements|scope|needs))\b/i,
+    cue: /\b(start(ing)? (over|again|from scratch)|back to (the )?(drawing board|square one|discovery|requirements)|re-?scop\w*|redo (the )?(discovery|requirements|scoping)|(requirements|scope) (have|has) (changed|shifted|grown|moved)|changed (the|our) (scope|requirements)|new (set of )?requirements|(rethink|revisit|re-?define) (the|our) (requirements|scope|needs))\b/i,
   },
   {
     kind: 'evaluation',
@@ -69,7 +72,7 @@ const backCues: Array<{ kind: StageKind; cue: RegExp }> = [
   },
   {
     kind: 'proposal',
-    cue: /\b(re-?quote|new (proposal|quote|offer)|revised (proposal|quote|offer)|rework (the )?(proposal|quote|offer))\b/i,
+    cue: /\b(re-?quote|new (proposal|quote|offer)|rework (the )?(proposal|quote|offer))\b/i,
   },
 ];
 
@@ -114,7 +117,9 @@ function stageOf(
   // Won: the deal was signed, said as done — never when the buyer also ended the evaluation (then
   // what was signed is someone else's contract: "we signed a renewal with our current vendor").
   const won = stageOfKind('won');
-  const signed = said.filter((s) => signedCue.test(s.text) && !notYet.test(s.text));
+  const signed = said.filter(
+    (s) => signedCue.test(s.text) && !notYet.test(s.text) && !signedElsewhere.test(s.text),
+  );
   const wonMove =
     won &&
     signed.length >= 1 &&
@@ -152,20 +157,18 @@ function stageOf(
     if (move) return move;
   }
 
-  // Back a step: the scope starts over, or the evaluation must be run again.
+  // Back a step: the scope starts over, or the evaluation must be run again. Two statements make
+  // the move; one is kept for when nothing points forward.
+  let back: NonNullable<Analysis['stage_suggestion']> | undefined;
   for (const { kind, cue } of backCues) {
     const target = stageOfKind(kind);
     if (!target || target.index >= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     const hits = said.filter((s) => says(s.text, cue, true));
-    if (hits.length >= 1) {
-      const move = suggest(
-        target.name,
-        hits.length >= 2 ? 0.65 : 0.55,
-        `The deal goes back to “${target.name}”.`,
-        hits,
-      );
-      if (move) return move;
-    }
+    const move =
+      hits.length >= 1 &&
+      suggest(target.name, hits.length >= 2 ? 0.65 : 0.55, `The deal goes back to “${target.name}”.`, hits);
+    if (move && hits.length >= 2) return move;
+    if (move && !back) back = move;
   }
 
   // Forward: the kind of step the most statements point to, after the current one.
@@ -186,6 +189,7 @@ function stageOf(
     // Two statements' weight at least: one mention is not a move.
     if (weight >= 2 && (!best || weight > best.weight)) best = { ...target, hits: all, weight };
   }
+  if (back && !best) return back;
   if (best)
     return {
       stage: best.name,

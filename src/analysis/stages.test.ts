@@ -50,6 +50,14 @@ describe('kinds of pipeline stages', () => {
     ['Renewed', 'won'],
     ['Churned', 'lost'],
     ['Account Review', undefined],
+    ['Technical Win', 'evaluation'],
+    ['Verbal Win', 'contract'],
+    ['Closed Lost – Security', 'lost'],
+    ['Persona Mapping', undefined],
+    ['Deadline Set', undefined],
+    ['Churn Risk', undefined],
+    ['Proposta di valore', 'demo'],
+    ['Chiuso perso', 'lost'],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

@@ -39,18 +39,19 @@ export function foldName(name: string): string {
 /**
  * Words by kind, tried in this order (the first kind whose words a name holds wins, so "Closed
  * Won" is won before anything else and "Value Proposition" a demo step before a proposal). Each
- * is matched at a word start on the folded name; CJK words anywhere.
+ * is matched at a word start on the folded name ("…$": as a whole word); CJK words anywhere.
  */
 const kindWords: Array<[StageKind, string[]]> = [
-  // Reviews that are evaluation steps, before "review" reads as negotiation.
-  ['evaluation', ['security review', 'technical review', 'it review', 'security', 'technical validation']],
+  // Steps named after a win that is not the deal's: before "win" reads as won.
+  ['evaluation', ['technical win']],
+  ['contract', ['verbal win', 'verbal commit']],
   [
     'won',
     [
       'closed won',
       'renewed',
       'won',
-      'win',
+      'win$',
       'signed',
       'gewonnen',
       'gagne',
@@ -82,15 +83,15 @@ const kindWords: Array<[StageKind, string[]]> = [
     'lost',
     [
       'closed lost',
-      'churn',
+      'churned',
       'lost',
-      'dead',
+      'dead$',
       'disqualif',
       'verloren',
       'perdu',
       'perdid',
-      'perso',
-      'persa',
+      'perso$',
+      'persa$',
       'przegran',
       'utracon',
       'tapt',
@@ -111,6 +112,8 @@ const kindWords: Array<[StageKind, string[]]> = [
       '丢单',
     ],
   ],
+  // Reviews that are evaluation steps, before "review" reads as negotiation.
+  ['evaluation', ['security review', 'technical review', 'it review', 'security', 'technical validation']],
   [
     'hold',
     [
@@ -161,6 +164,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'proposition de valeur',
       'proposta de valor',
       'waardepropositie',
+      'proposta di valore',
       'demo',
       'presentation',
       'prasentation',
@@ -186,7 +190,18 @@ const kindWords: Array<[StageKind, string[]]> = [
   ],
   [
     'decision',
-    ['decision maker', 'decision', 'business case', 'approval', 'entscheid', 'decideur', 'decisor', 'karar'],
+    [
+      'decision maker',
+      'decisao',
+      'decisión',
+      'decision',
+      'business case',
+      'approval',
+      'entscheid',
+      'decideur',
+      'decisor',
+      'karar',
+    ],
   ],
   [
     'negotiation',
@@ -381,7 +396,9 @@ const matchers: Array<[StageKind, RegExp[]]> = kindWords.map(([kind, words]) => 
   words.map((w) =>
     cjk.test(w)
       ? new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      : new RegExp(`(?:^|[^\\p{L}])${w}`, 'u'),
+      : w.endsWith('$')
+        ? new RegExp(`(?:^|[^\\p{L}])${w.slice(0, -1)}(?![\\p{L}])`, 'u')
+        : new RegExp(`(?:^|[^\\p{L}])${w}`, 'u'),
   ),
 ]);
 

@@ -83,8 +83,6 @@ export function actionText(raw: string): string {
         return notANoun.test(next) ? m : `${verb} the `;
       },
     )
-    // "get the invite out", "send the numbers across": sending, the particle dropped.
-    .replace(/^(?:get|send)\s+(.+?)\s+(?:out|over|across|through)\b/i, 'send $1')
     .replace(/\s+(?:so|so that|because|since|once)\s+.*$/i, '')
     // "retune that threshold, it's top of my list": the aside is not the task.
     .replace(/,\s+(?:it's|that's|which|it is|that is|this is)\b.*$/i, '')
@@ -92,9 +90,15 @@ export function actionText(raw: string): string {
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
     .replace(/^(\w+(?: up| in| over| out)?)\s+you\s+/i, '$1 ')
+    // "get the questionnaire over to you": sending it.
+    .replace(/^get\s+(?!back\b)(.+?)\s+(?:over\s+)?to you\b/i, 'send $1')
     .replace(/\s+(?:to you(?: both| all)?|over to you(?: both| all)?|your way|to them)\b/gi, '')
-    // "call you Monday": a weekday at the end is the due date, not the task.
+    // "get the invite out", "send the numbers across": sending, the particle dropped — only a
+    // particle that ends the task ("get the contract through legal" is another task).
+    .replace(/^(?:get|send)\s+(.+?)\s+(?:out|over|across|through)\s*$/i, 'send $1')
+    // "call you Monday", "send it next week": a day or week at the end is the due date, not the task.
     .replace(/\s+(?:next\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)\s*[.!]?$/i, '')
+    .replace(/\s+(?:early |later )?(?:next|this) (?:week|month)\s*[.!]?$/i, '')
     .replace(/[,.!\s]+$/, '')
     .trim();
   return cleaned.charAt(0).toUpperCase() + cleaned.slice(1);

@@ -71,6 +71,16 @@ describe('buyer sentiment and intent', () => {
     expect(tone(['A: We decided to go with the annual plan.']).signals.rejection).toEqual([]);
   });
 
+  it('reads staying with the seller as a renewal, and a condition only where one opens the clause', () => {
+    expect(tone(["A: We've decided to stay with you for another three years."]).signals.rejection).toEqual(
+      [],
+    );
+    expect(
+      tone(["A: I don't know if you heard, but we've decided to stay with Orbe."]).signals.rejection,
+    ).toHaveLength(1);
+    expect(tone(["A: If I'm frank, the outages are unacceptable."]).signals.complaints).toHaveLength(1);
+  });
+
   it('reads a price the buyer cannot defend as an objection', () => {
     const t = tone([
       'A: Price, unfortunately.',

@@ -114,7 +114,7 @@ const rejection = cues(
   '(?:stick|stay|staying|sticking) with (?:our|what we|the current)|happy with (?:our|what we have|the current)',
   // Staying with the vendor they have ("we've decided to stay with Orbe"), or choosing another —
   // not "we decided to go with the annual plan", a purchase.
-  '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with',
+  '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with (?!you\\b|your\\b|us\\b)',
   '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?:another|a different|someone else|a competitor|a local|the incumbent|our (?:current|existing))',
 );
 
@@ -179,8 +179,13 @@ const courtesy =
 /** "not happy with", "don't really like", "never excited", "less excited": a negated cue is not that cue. */
 const negatedBefore = /\b(?:not|never|no|hardly|less|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
 
-/** "If we can't get past them, there's no point": said on a condition, earlier in the sentence. */
-const conditionBefore = /\b(?:if|unless|whether)\b/i;
+/**
+ * "If we can't get past them, there's no point": said on a condition — an "if", "unless" or
+ * "whether" opening the clause within the eight words before the cue. "I don't know if you heard,
+ * but…", "if I'm honest", "even if" and "as if" do not make a condition of what follows.
+ */
+const conditionBefore =
+  /(?<!\b(?:know|wonder|see|ask|even|as|check)\s+)\b(?:if|unless|whether)\b(?!\s+(?:i'm|i am|we're) (?:honest|frank|being honest|being frank)\b|\s+i may say\b|\s+you ask me\b)(?:\s+\S+){0,8}\s*$/i;
 
 /** The phrases of `text` that say `re`, negated ones left out (and, for `firm`, conditional ones). */
 function phrases(text: string, re: RegExp, firm = false): string[] {
