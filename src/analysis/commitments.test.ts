@@ -110,6 +110,21 @@ describe('action items', () => {
     expect(a.action_items.at(-1)!.due).toBe('2026-03-20');
   });
 
+  it("takes the other side's date when they asked for it by then, not when they only mentioned one", async () => {
+    const asked = await analyse([
+      buyer('Could you send the deck by Friday?'),
+      host("Sure, I'll send the deck."),
+    ]);
+    expect(asked.action_items).toMatchObject([
+      { text: 'Send the deck', due: '2026-03-13', due_inferred: false },
+    ]);
+    const mentioned = await analyse([
+      buyer('Our board meets by Friday anyway.'),
+      host("I'll send the deck."),
+    ]);
+    expect(mentioned.action_items).toMatchObject([{ text: 'Send the deck', due_inferred: true }]);
+  });
+
   it('names what was asked when the answer only says "I will"', async () => {
     const a = await analyse([
       host('Speaking of Marco, the gateways need port 443 open. Could you put me in touch with him?'),

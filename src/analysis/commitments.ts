@@ -142,7 +142,13 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
     const rest = sentences.filter((c) => c.turn === s.turn && sentences.indexOf(c) > index);
     const prev = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
-    const askedWithDate = prev.filter((c) => /\b(need|by|before|ideally|until)\b/i.test(c.text));
+    // The other side's date counts when they asked for something by it ("Could you send it by
+    // Friday?", "We need it before the board"), not when they only said a date of their own.
+    const askedWithDate = prev.filter(
+      (c) =>
+        /\b(need|by|before|ideally|until)\b/i.test(c.text) &&
+        (/\?\s*$/.test(c.text) || /\b(need|please|could you|can you|would you|ideally)\b/i.test(c.text)),
+    );
     const said =
       statedDue(s.text, input.meeting) ??
       rest.map((c) => statedDue(c.text, input.meeting)).find(Boolean) ??
