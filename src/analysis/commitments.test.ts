@@ -125,6 +125,15 @@ describe('action items', () => {
     expect(mentioned.action_items).toMatchObject([{ text: 'Send the deck', due_inferred: true }]);
   });
 
+  it('does not replace a pronoun with a clause', async () => {
+    const a = await analyse([
+      buyer("Our engineers'll send the logs."),
+      buyer('Someone on my team will look at it.'),
+      host("Not this week, but I'll send it next week."),
+    ]);
+    expect(a.action_items.at(-1)).toMatchObject({ owner: 'host', text: 'Send it' });
+  });
+
   it('names what was asked when the answer only says "I will"', async () => {
     const a = await analyse([
       host('Speaking of Marco, the gateways need port 443 open. Could you put me in touch with him?'),

@@ -55,7 +55,9 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
     const where = (request.exec(s.text)?.[1] ?? s.text).replace(/\bor so\b\s*/gi, '');
     const phrases = [...where.matchAll(nounPhrase)]
       .map((x) => x[1]!.trim())
-      .filter((x) => !/^(those|these)$/i.test(x));
+      .filter((x) => !/^(those|these)$/i.test(x))
+      // A phrase with a verb in it is a clause ("our engineers'll send the logs"), not a thing.
+      .filter((x) => !/'ll\b|'re\b|\b(?:will|would|is|are|was|were|can|could|should|have|has)\b/i.test(x));
     const plural = p === 'them' || p === 'those' || p === 'these' || p === 'both';
     let pick = plural ? (phrases.find((x) => / and |s$/i.test(x)) ?? phrases[0]) : phrases[0];
     // "a short session for those two teams": a plural pronoun means the last plural phrase in it.
