@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { pipelines } from '../../test/helpers/deals.ts';
 import type { AnalysisInput, TranscriptTurn } from './analysis.ts';
 import { createOfflineAnalyzer } from './offline.ts';
 
@@ -191,15 +192,7 @@ describe('stage suggestions', () => {
   });
 
   it('does not take a past contract with someone else, a revised quote or a tool built from scratch as a move', async () => {
-    const zoho = [
-      'Qualification',
-      'Needs Analysis',
-      'Value Proposition',
-      'Proposal/Price Quote',
-      'Negotiation/Review',
-      'Closed Won',
-      'Closed Lost',
-    ];
+    const zoho = pipelines[0]!.stages;
     const past = await analyse([buyer('We signed a three-year contract with Orbe back in 2021.')], {
       stages: zoho,
       current_stage: 'Needs Analysis',
