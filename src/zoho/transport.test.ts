@@ -72,6 +72,38 @@ describe('heavy Zoho calls', () => {
   });
 });
 
+describe('slots a heavy call takes', () => {
+  it("takes the heavy sub-limit's slot only where the org's own limit is above it", async () => {
+    const keys: string[] = [];
+    const local = createLimiter();
+    const transport = createZohoTransport({
+      logger: createLogger({ level: 'silent' }),
+      limiter: {
+        run(key, limit, fn) {
+          keys.push(`${key} ${limit}`);
+          return local.run(key, limit, fn);
+        },
+      },
+      fetch: (async () => new Response(null, { status: 204 })) as typeof fetch,
+    });
+    const searchAt = (edition: string) =>
+      transport.request(
+        {
+          get: async () => ({
+            accessToken: 't',
+            apiDomain: 'https://www.zohoapis.com',
+            orgKey: edition,
+            edition,
+          }),
+        },
+        { method: 'GET', path: '/Contacts/search', query: { email: 'a@b.co' } },
+      );
+    for (const edition of ['free', 'standard', 'professional']) await searchAt(edition);
+    // Free (5) and Standard (10): the org's slots already hold searches to at most 10 at once.
+    expect(keys).toEqual(['free 5', 'standard 10', 'professional:heavy 10', 'professional 15']);
+  });
+});
+
 describe('the claim fence before a create (R7, found by the soak)', () => {
   const setup = (fenceMs: number[], fenceError?: () => Error) => {
     let clock = 0;

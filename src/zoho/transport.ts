@@ -86,7 +86,10 @@ export function isHeavy(req: Pick<ApiRequest, 'method' | 'path' | 'body'>): bool
 /**
  * A heavy call takes its heavy slot first, then the org's slot, so one waiting for the
  * sub-limit holds none of the org's slots that lighter calls could use. The key order is the
- * same for everyone, so two calls never each hold what the other waits for.
+ * same for everyone, so two calls never each hold what the other waits for. Where the org's
+ * limit is no more than the sub-limit (Free, Standard), the org's slots already hold heavy calls
+ * to it, and the heavy slot is not taken: on PostgreSQL each slot is a lease of two statements,
+ * and a new attendee's two searches took eight where four do.
  */
 function withinLimits<T>(
   limiter: Limiter,
@@ -96,7 +99,9 @@ function withinLimits<T>(
   fn: () => Promise<T>,
 ): Promise<T> {
   const call = () => limiter.run(auth.orgKey, limit, fn);
-  return heavy ? limiter.run(`${auth.orgKey}:heavy`, Math.min(limit, HEAVY_SUB_LIMIT), call) : call();
+  return heavy && HEAVY_SUB_LIMIT < limit
+    ? limiter.run(`${auth.orgKey}:heavy`, HEAVY_SUB_LIMIT, call)
+    : call();
 }
 
 const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
