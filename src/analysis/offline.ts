@@ -107,17 +107,16 @@ function stageOf(
     return i < 0 ? undefined : { name: p.stages[i]!, index: i };
   };
   const currentKind = kinds[at];
-  const said = sentences;
   const suggest = (name: string, confidence: number, rationale: string, hits: Sentence[]) =>
     name === current ? null : { stage: name, confidence, rationale, evidence: evidenceOf(hits) };
 
   const lost = stageOfKind('lost');
-  const rejected = said.filter((s) => s.role === 'attendee' && tone.rejection.includes(s.text));
+  const rejected = sentences.filter((s) => s.role === 'attendee' && tone.rejection.includes(s.text));
 
-  // Won: the deal was signed, said as done — never when the buyer also ended the evaluation (then
+  // Won: the deal was signed, sentences as done — never when the buyer also ended the evaluation (then
   // what was signed is someone else's contract: "we signed a renewal with our current vendor").
   const won = stageOfKind('won');
-  const signed = said.filter(
+  const signed = sentences.filter(
     (s) => signedCue.test(s.text) && !notYet.test(s.text) && !signedElsewhere.test(s.text),
   );
   const wonMove =
@@ -145,7 +144,7 @@ function stageOf(
 
   // Parked: friendly, but not now — when the pipeline has a stage for it.
   const hold = stageOfKind('hold');
-  const deferred = said.filter((s) => s.role === 'attendee' && tone.deferral.includes(s.text));
+  const deferred = sentences.filter((s) => s.role === 'attendee' && tone.deferral.includes(s.text));
   if (
     hold &&
     currentKind !== 'hold' &&
@@ -163,7 +162,7 @@ function stageOf(
   for (const { kind, cue } of backCues) {
     const target = stageOfKind(kind);
     if (!target || target.index >= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
-    const hits = said.filter((s) => says(s.text, cue, true));
+    const hits = sentences.filter((s) => says(s.text, cue, true));
     const move =
       hits.length >= 1 &&
       suggest(target.name, hits.length >= 2 ? 0.65 : 0.55, `The deal goes back to “${target.name}”.`, hits);
@@ -178,11 +177,11 @@ function stageOf(
     if (!target || target.index <= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     // A negated or conditional mention ("we're not at the negotiating stage", "if a quote
     // arrives without a business case…") is not that step.
-    const hits = said.filter((s) => says(s.text, cue, true));
+    const hits = sentences.filter((s) => says(s.text, cue, true));
     // The buyer asking for the quote or proposal is the step itself: it weighs twice.
     const asked =
       kind === 'proposal'
-        ? said.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true))
+        ? sentences.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true))
         : [];
     const all = [...new Set([...hits, ...asked])];
     const weight = hits.length + asked.length;
@@ -200,7 +199,7 @@ function stageOf(
   return {
     stage: current,
     confidence: 0.5,
-    rationale: 'Nothing said in the meeting points to another stage.',
+    rationale: 'Nothing sentences in the meeting points to another stage.',
     evidence: [],
   };
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { controlCharsMessage, storable } from '../text.ts';
+import { wallClockIn } from '../zone-formats.ts';
 
 /**
  * The scheduling platform's events (DESIGN §2.3), parsed at the boundary. Unknown fields
@@ -33,20 +34,17 @@ const oneLine = <T extends z.ZodString | z.ZodEmail | z.ZodURL>(schema: T) =>
 const identifier = (max: number) =>
   oneLine(z.string().min(1).max(max)).refine((s) => s !== '.' && s !== '..', 'must not be "." or ".."');
 /**
- * Zones found valid, so each is checked once per process (building an Intl.DateTimeFormat costs
- * more than the rest of an event's parse: issue 13). Only valid zones are kept — a few hundred at
- * most — so made-up names cannot grow it.
+ * A zone is valid when a formatter can be built for it. Each valid zone's formatter is built once
+ * per process and kept (zone-formats.ts: building one costs more than the rest of an event's
+ * parse, issue 13); an invalid name throws before anything is kept, so made-up names cannot grow it.
  */
-const validZones = new Set<string>();
 const timeZone = z.string().refine((tz) => {
-  if (validZones.has(tz)) return true;
   try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
+    wallClockIn(tz);
+    return true;
   } catch {
     return false;
   }
-  validZones.add(tz);
-  return true;
 }, 'must be an IANA time zone such as Europe/Berlin');
 
 const attendee = z.object({
