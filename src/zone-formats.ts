@@ -1,7 +1,8 @@
 /**
  * One Intl.DateTimeFormat per time zone for a given locale and options, built on first use:
  * building one costs far more than formatting with it (issue 13: it was most of a booking's
- * Note text). Zones come validated from the event schema, so the cache holds at most the IANA set.
+ * Note text). An invalid zone throws before anything is kept (the event schema validates zones
+ * this way), so the cache holds at most the IANA set.
  */
 export function formatsPerZone(
   locale: string,
