@@ -20,4 +20,42 @@ describe('PostgreSQL pool', () => {
     expect(told[0]).toMatch(/terminating connection/);
     expect((await db.query<{ ok: number }>('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
   });
+
+  it('runs a statement with parameters prepared once per connection', async () => {
+    const db = openPostgres({ url: testDatabaseUrl, max: 1 });
+    closers.push(() => db.close());
+    const text = 'SELECT $1::int + 1 AS n';
+    expect((await db.query<{ n: number }>(text, [1])).rows).toEqual([{ n: 2 }]);
+    expect((await db.query<{ n: number }>(text, [41])).rows).toEqual([{ n: 42 }]);
+    await db.transaction(async (tx) =>
+      expect((await tx.query<{ n: number }>(text, [2])).rows).toEqual([{ n: 3 }]),
+    );
+    const { rows } = await db.query<{ name: string; statement: string }>(
+      'SELECT name, statement FROM pg_prepared_statements WHERE statement = $1',
+      [text],
+    );
+    expect(rows).toHaveLength(1);
+    expect(rows[0]!.name).toMatch(/^peposmart_/);
+    // Parameterless texts (several statements, as migrations have) still run as they are.
+    expect((await db.query<{ n: number }>('SELECT 1 AS n; SELECT 2 AS n')).rows).toEqual([{ n: 2 }]);
+  });
+
+  it('a statement whose result changed under it (a migration meanwhile) is prepared afresh at the next try', async () => {
+    const schema = `prep_${process.pid}_${Date.now()}`;
+    const admin = openPostgres({ url: testDatabaseUrl, max: 1 });
+    closers.push(async () => {
+      await admin.query(`DROP SCHEMA IF EXISTS ${schema} CASCADE`);
+      await admin.close();
+    });
+    await admin.query(
+      `CREATE SCHEMA ${schema}; CREATE TABLE ${schema}.t (id int); INSERT INTO ${schema}.t VALUES (1)`,
+    );
+    const db = openPostgres({ url: testDatabaseUrl, schema, max: 1 });
+    closers.push(() => db.close());
+    const text = 'SELECT * FROM t WHERE id = $1';
+    expect((await db.query(text, [1])).rows).toEqual([{ id: 1 }]);
+    await admin.query(`ALTER TABLE ${schema}.t ADD COLUMN name text`);
+    await expect(db.query(text, [1])).rejects.toThrow(/cached plan must not change result type/);
+    expect((await db.query(text, [1])).rows).toEqual([{ id: 1, name: null }]);
+  });
 });
