@@ -11,7 +11,7 @@ import { scaledTable } from './scaled/table.ts';
  * (a fresh database, sandbox and orgs for each, so the runs compare) — and a burst of bookings
  * across orgs of every edition from Free to Enterprise at a realistic Zoho latency. Prints a
  * table, then one line of JSON; exits 1 when a booking did not end done. `--quick` is the
- * small run the bench's test makes.
+ * small run the bench's test makes; `--workers 2` (or `1,4`) runs only those worker counts.
  */
 const full = {
   orgs: 20,
@@ -43,8 +43,25 @@ function databaseUrl(): string {
   return url;
 }
 
+/** `--workers 1,2` (or `--workers=2`): the worker counts to run, in that order. */
+function workerCounts(argv: string[]): number[] | undefined {
+  const i = argv.findIndex((a) => a === '--workers' || a.startsWith('--workers='));
+  if (i < 0) return undefined;
+  const value = argv[i]!.includes('=') ? argv[i]!.split('=')[1]! : (argv[i + 1] ?? '');
+  const counts = value.split(',').map(Number);
+  if (!counts.length || counts.some((n) => !Number.isInteger(n) || n < 1 || n > 16))
+    throw Object.assign(
+      new Error(`--workers wants counts from 1 to 16 separated by commas, e.g. 1,2 (got "${value}")`),
+      {
+        name: 'UsageError',
+      },
+    );
+  return counts;
+}
+
 export async function mainScaled(argv: string[]): Promise<number> {
-  const sizes = argv.includes('--quick') ? quick : full;
+  const base = argv.includes('--quick') ? quick : full;
+  const sizes = { ...base, workers: workerCounts(argv) ?? base.workers };
   const serverUrl = databaseUrl();
   const started = Date.now();
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'peposmart-bench-scaled-'));

@@ -124,7 +124,16 @@ export function runFigures(run: RunResult) {
       web: cpu(run.web.before, run.web.after),
       workers: run.workers.map((w) => cpu(w.before, w.after)),
       sandbox: run.sandboxCpuSeconds === undefined ? null : r2((run.sandboxCpuSeconds / bookings) * 1000),
+      postgres:
+        run.hostCpu.postgresSeconds === undefined
+          ? null
+          : r2((run.hostCpu.postgresSeconds / bookings) * 1000),
+      machine: run.hostCpu.machine ? r2((run.hostCpu.machine.busySeconds / bookings) * 1000) : null,
     },
+    /** How busy the machine's cores were from the first send to the drain (1: every core, all the time). */
+    machineBusyShare: run.hostCpu.machine
+      ? r2(run.hostCpu.machine.busySeconds / run.hostCpu.machine.availableSeconds)
+      : null,
     statementsPerBooking: statementsPerBooking(run, bookings),
     orgs: perOrg(run),
   };

@@ -1,5 +1,6 @@
 import type { StatementKind } from '../../src/db/statements.ts';
 import { type Cluster, startCluster } from './cluster.ts';
+import { type HostCpu, watchHostCpu } from './host-cpu.ts';
 import { connectHosts, type Host, sandboxAdmin } from './hosts.ts';
 import { planLoad, type Sent, type Settled, sendLoad, waitDrained } from './load.ts';
 import { type InFlightSamples, type Scrape, sampleInFlight, scrape, scrapeCost } from './metrics.ts';
@@ -49,6 +50,8 @@ export interface RunResult {
   /** Jobs each worker takes at once (SYNC_CONCURRENCY), as its banner says. */
   workerConcurrency: number;
   sandboxCpuSeconds: number | undefined;
+  /** The machine's and PostgreSQL's CPU over the burst and drain (the server's too when it is local). */
+  hostCpu: HostCpu;
 }
 
 /** Set while a run's processes are up, so a signal to the bench can end them. */
@@ -80,13 +83,16 @@ async function measure(cluster: Cluster, options: RunOptions): Promise<RunResult
   const sandboxCpu = cluster.sandbox.cpuSeconds();
 
   const inFlight = sampleInFlight(workerUrls, token, options.sampleEveryMs);
+  const host = watchHostCpu(options.sampleEveryMs);
   const firstSend = Date.now();
   let drained: Awaited<ReturnType<typeof waitDrained>>;
   let sent: Sent[];
+  let hostCpu: HostCpu;
   try {
     sent = await sendLoad(cluster, planned, options.senderInFlight);
     drained = await waitDrained(cluster, options.timeoutMs);
   } finally {
+    hostCpu = host.stop();
     await inFlight.stop();
   }
   const webAfter = await scrape(webUrl, token);
@@ -108,6 +114,7 @@ async function measure(cluster: Cluster, options: RunOptions): Promise<RunResult
     workerConcurrency: Number(/(\d+) jobs at once/.exec(cluster.workers[0]!.process.banner)?.[1]),
     sandboxCpuSeconds:
       sandboxCpu === undefined || sandboxCpuAfter === undefined ? undefined : sandboxCpuAfter - sandboxCpu,
+    hostCpu,
   };
 }
 

@@ -1,3 +1,4 @@
+import os from 'node:os';
 import { renderTable } from '../table.ts';
 import type { comparison, RunFigures } from './figures.ts';
 
@@ -85,6 +86,12 @@ function section(f: ScaledTableInput, r: RunFigures): string[][] {
       'CPU s / 1,000 bookings: web; workers',
       `${r.cpuSecondsPer1000Bookings.web}; ${list(r.cpuSecondsPer1000Bookings.workers)}`,
       `sandbox ${r.cpuSecondsPer1000Bookings.sandbox ?? '?'}`,
+      '',
+    ],
+    [
+      'CPU s / 1,000 bookings: PostgreSQL; whole machine',
+      `${r.cpuSecondsPer1000Bookings.postgres ?? '? (not on this machine)'}; ${r.cpuSecondsPer1000Bookings.machine ?? '?'}`,
+      `cores busy ${r.machineBusyShare === null ? '?' : `${Math.round(r.machineBusyShare * 100)} %`} of the run (${os.availableParallelism()} cores)`,
       '',
     ],
     ['DB statements / booking (web + workers)', String(r.statementsPerBooking.total), kinds, ''],
