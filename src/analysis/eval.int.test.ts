@@ -4,12 +4,12 @@ import { confidentMoves, loadFixtures, matchItems, similarity } from './eval.ts'
 
 /**
  * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
- * on the last line) and the offline analyser's scores on the labelled transcripts, kept at
- * least at the issue's targets so a rule change that loses ground fails here. The
- * transcripts are a copy of the shared fixtures (fixtures/transcripts).
+ * on the last line), every labelled transcript in the folder scored. The scores themselves are
+ * measured, not asserted (issue 15: the targets are read off docs/ANALYSIS.md, and a threshold
+ * here would be one more thing to tune rules against); each is a share between 0 and 1.
  */
 describe('npm run eval:analysis', () => {
-  it('prints the scores, the last line one JSON object, at or above the targets', async () => {
+  it('prints the scores, the last line one JSON object, every transcript scored', async () => {
     const child = spawn(
       process.execPath,
       ['scripts/eval-analysis.ts', '--dir', 'fixtures/transcripts', '--json'],
@@ -55,17 +55,21 @@ describe('npm run eval:analysis', () => {
     expect(Object.keys(scores.with_failures).sort()).toEqual(scoreKeys.sort());
     // Every labelled transcript in the folder was scored.
     expect(scores.n).toBe(loadFixtures('fixtures/transcripts').length);
-    expect(scores.action_items.f1).toBeGreaterThanOrEqual(0.75);
-    expect(scores.due_date_exact).toBeGreaterThanOrEqual(0.75);
-    expect(scores.stage_accuracy).toBeGreaterThanOrEqual(0.6);
     for (const v of [
+      scores.action_items.f1,
       scores.action_items.precision,
       scores.action_items.recall,
+      scores.due_date_exact,
       scores.priority_accuracy,
       scores.sentiment_accuracy,
       scores.intent_accuracy,
-    ])
+      scores.stage_accuracy,
+      scores.confident_stage_moves.share,
+    ]) {
       expect(v).toBeGreaterThanOrEqual(0);
+      expect(v).toBeLessThanOrEqual(1);
+    }
+    expect(scores.confident_stage_moves.right).toBeLessThanOrEqual(scores.confident_stage_moves.made);
   });
 });
 
