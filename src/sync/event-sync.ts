@@ -18,6 +18,12 @@ import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
  * retry cannot fix end the event as failed with their cause; a connection that needs
  * reconnecting pauses it; others are thrown for the queue to retry, with the cause shown.
  */
+const eventWithSettings = `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
+        c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
+        c.suggest_deal_stages, c.sync_meetings, c.skip_internal, c.internal_domains, c.event_types,
+        c.field_rows, c.scopes, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
+   FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id`;
+
 export function createEventSync(
   deps: SyncDeps & { analyze(input: AnalysisInput): Promise<AnalysisResult>; clock?: Clock },
 ) {
@@ -120,15 +126,15 @@ export function createEventSync(
     attempt?: FailedAttempt['attempt'],
     workspaceId?: string | undefined,
   ): Promise<boolean> {
-    // The event, its connection's settings and live tokens in one statement.
+    // The event, its connection's settings and live tokens in one statement. A job names the event's
+    // workspace; one queued before event ids were per workspace names the id alone. Two texts, not
+    // one with "$2 IS NULL OR …": PostgreSQL plans each once per connection (db/postgres.ts), where
+    // the optional condition had it planned again on every call.
     const { rows } = await db.query<EventRow & SettingsRow & { live: Record<string, unknown> | null }>(
-      `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
-                c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
-                c.suggest_deal_stages, c.sync_meetings, c.skip_internal, c.internal_domains, c.event_types,
-                c.field_rows, c.scopes, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
-           FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id
-          WHERE e.id = $1 AND ($2::text IS NULL OR e.workspace_id = $2) ORDER BY e.received_at LIMIT 1`,
-      [eventId, workspaceId ?? null],
+      workspaceId
+        ? `${eventWithSettings} WHERE e.id = $1 AND e.workspace_id = $2`
+        : `${eventWithSettings} WHERE e.id = $1 ORDER BY e.received_at LIMIT 1`,
+      workspaceId ? [eventId, workspaceId] : [eventId],
     );
     const row = rows[0];
     if (row?.status !== 'queued' || !row.connection_id) return false;
