@@ -29,6 +29,28 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(['Send the proposal']);
   });
 
+  it('leaves out what is done on the call and idioms, and keeps what a task is for', async () => {
+    const a = await analyse([
+      host('Let me put the Q1 report on screen first.'),
+      host('We can come back to Valencia at the end, if you like.'),
+      buyer('Let me give it to you straight: the budget went to the core system.'),
+      host("I'll ask our broker for the certificate early next week."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual(['Ask our broker for the certificate']);
+  });
+
+  it('does not read a pronoun as what a sentence using the same pronoun names', async () => {
+    const a = await analyse([
+      buyer('The questionnaire goes into the committee pack.'),
+      buyer("Without it the committee won't even look at the rest."),
+      host("You'll have it completed before your committee on the eighteenth."),
+    ]);
+    expect(a.action_items).toHaveLength(1);
+    expect(a.action_items[0]!.text).toMatch(/^Send the questionnaire\b/);
+    // Ready the day before the committee.
+    expect(a.action_items[0]!.due).toBe('2026-03-17');
+  });
+
   it('reads "have" as a task only when someone is had to do something', async () => {
     const a = await analyse([
       host("I'll have a think about it."),
@@ -274,6 +296,55 @@ describe('stage suggestions', () => {
       },
     );
     expect(a.stage_suggestion).toMatchObject({ stage: 'Discovery' });
+  });
+
+  it('moves to the verbal-commit stage on a green light with the signature still to come', async () => {
+    const a = await analyse(
+      [
+        buyer('The steering group gave us the green light.'),
+        buyer('The contract goes to signature next week.'),
+      ],
+      {
+        stages: ['Discovery', 'Proposal', 'Negotiation', 'Verbal Commit', 'Closed Won', 'Closed Lost'],
+        current_stage: 'Negotiation',
+      },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Verbal Commit' });
+  });
+
+  it('moves back to the security review, the nearest evaluation step, when security holds the contract', async () => {
+    const a = await analyse(
+      [
+        buyer('Our security team found gaps in the answers.'),
+        buyer("We can't go to contract until security signs off."),
+      ],
+      {
+        stages: [
+          'Discovery',
+          'Technical Evaluation',
+          'Proposal',
+          'Security Review',
+          'Negotiation',
+          'Closed Won',
+          'Closed Lost',
+        ],
+        current_stage: 'Negotiation',
+      },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Security Review' });
+  });
+
+  it('neither loses the deal on "no point rushing it" nor negotiates on a revised proposal', async () => {
+    const zoho = pipelines[0]!.stages;
+    const a = await analyse(
+      [
+        buyer("I'm off next week, so there's no point you rushing it."),
+        host("I'll send you a revised proposal with the trial extended."),
+        buyer('A revised proposal, yes. And the revised proposal by Friday.'),
+      ],
+      { stages: zoho, current_stage: 'Proposal/Price Quote' },
+    );
+    expect(a.stage_suggestion).toMatchObject({ stage: 'Proposal/Price Quote' });
   });
 
   it('keeps the stage when a later step is mentioned only to say it is not there yet', async () => {

@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?:[\w'-]+ ){1,3}at the end|give (?:it|this|that) to you straight|give you (?:it )?straight)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 /** Ordered: the first that matches a clause makes its task ({verb} {object}). */

@@ -22,6 +22,17 @@ describe('due dates', () => {
     expect(statedDue('nothing about dates', meeting)).toBeUndefined();
   });
 
+  it('reads "before the committee on the 18th" as ready the day before the event', () => {
+    expect(statedDue('completed before your committee on the eighteenth', meeting)).toBe('2026-03-17');
+    expect(statedDue('before our board meeting on the 13th', meeting)).toBe('2026-03-12');
+    // The event is on the meeting's own day: ready that day.
+    expect(statedDue('before our board meeting on the 3rd', meeting)).toBe('2026-03-03');
+    // The next 1st is in April: the day before is the last of March.
+    expect(statedDue('before the steering group on the 1st', meeting)).toBe('2026-03-31');
+    // A bare date keeps its day, as before.
+    expect(statedDue('before the 15th', meeting)).toBe('2026-03-15');
+  });
+
   it('follows urgency when no date was said, in business days', () => {
     // Friday 6 March 2026.
     expect(dueFromUrgency('2026-03-06', 'Highest')).toBe('2026-03-09');

@@ -93,6 +93,23 @@ const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // Not "not this week" / "can't this week": that says when it will not be.
   [/(?<!\b(?:not|can't|cannot|won't)\s+)\b(?:later |sometime |some time )?this week\b/i, () => 'this friday'],
   [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
+  // "before the committee on the 18th": ready the day before the event, the 17th.
+  [
+    new RegExp(
+      String.raw`\bbefore (?:the|your|our|their) (?:[\w-]+ ){1,4}?on the (\d{1,2}(?:st|nd|rd|th)?|${ordinals.join('|')})\b`,
+      'i',
+    ),
+    (m, ref) => {
+      const n = /^\d/.test(m[1]!) ? Number.parseInt(m[1]!, 10) : ordinals.indexOf(m[1]!.toLowerCase()) + 1;
+      const [month, day] = nextDayOfMonth(ref, n).split(' ');
+      const event = new Date(Date.UTC(ref.getUTCFullYear(), months.indexOf(month!), Number(day)));
+      if (event < new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate())))
+        event.setUTCFullYear(event.getUTCFullYear() + 1);
+      event.setUTCDate(event.getUTCDate() - 1);
+      // The event is today: ready today.
+      return ymd(event) < ymd(ref) ? ymd(ref) : ymd(event);
+    },
+  ],
   // "before the 15th" / "the fifteenth" → the next 15th on or after the meeting.
   [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],
   [ordinalWords(), (m, ref) => nextDayOfMonth(ref, ordinals.indexOf(m[1]!.toLowerCase()) + 1)],

@@ -8,7 +8,7 @@ import {
 } from './analysis.ts';
 import { findItems } from './commitments.ts';
 import { type Sentence, sentencesOf } from './sentence.ts';
-import { kindOfStage, outcomeKinds, type StageKind } from './stages.ts';
+import { foldName, kindOfStage, outcomeKinds, type StageKind } from './stages.ts';
 import { intentFrom, says, sentimentFrom, type ToneSignals, toneSignals } from './tone.ts';
 
 /**
@@ -29,9 +29,14 @@ import { intentFrom, says, sentimentFrom, type ToneSignals, toneSignals } from '
 const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
     kind: 'negotiation',
-    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|revised (proposal|quote|offer)|match (their|the) (price|bid)|discount)\b/i,
+    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|match (their|the) (price|bid)|discount)\b/i,
   },
-  { kind: 'contract', cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form)\b/i },
+  {
+    kind: 'contract',
+    // The paperwork of a deal agreed: the contract to sign, a verbal yes ("the green light"), the
+    // buyer's legal and procurement steps (their template contract, a DPA, supplier set-up).
+    cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form|green light|go-ahead|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|dpa|data processing agreement|(supplier|vendor) (set-?up|onboarding|registration)|procurement (process|team|step)|insurance certificate)\b/i,
+  },
   {
     kind: 'proposal',
     cue: /\b((formal|renewal|revised|commercial|written) )?(quote|quotation|proposal|offer)\b|\bpricing for \d+|\bprice (it|this|that) (out|up)\b/i,
@@ -61,10 +66,16 @@ const signedElsewhere =
   /\b(?:back in|years? ago|last year|in (?:19|20)\d\d)\b|\bsigned\b.*\bwith (?!you\b|your\b|us\b)/i;
 
 /** The deal goes back a step: the scope starts over, or an evaluation has to be run again. */
-const backCues: Array<{ kind: StageKind; cue: RegExp }> = [
+const backCues: Array<{ kind: StageKind; cue: RegExp; near?: RegExp }> = [
   {
     kind: 'discovery',
     cue: /\b(start(ing)? (over|again|from scratch)|back to (the )?(drawing board|square one|discovery|requirements)|re-?scop\w*|redo (the )?(discovery|requirements|scoping)|(requirements|scope) (have|has) (changed|shifted|grown|moved)|changed (the|our) (scope|requirements)|new (set of )?requirements|(rethink|revisit|re-?define) (the|our) (requirements|scope|needs))\b/i,
+  },
+  {
+    // The security review turned up gaps: nothing signed until security signs off.
+    kind: 'evaluation',
+    cue: /\b(security (team|review|assessment) (found|flagged|raised|turned up)|(gaps|findings) (in|from) (the|our|your) security|until (our |the )?(security|ciso|infosec)( team)? (signs? off|approves?|is satisfied)|security (review|assessment) (failed|didn't pass|did not pass))\b/i,
+    near: /secur/,
   },
   {
     kind: 'evaluation',
@@ -107,6 +118,12 @@ function stageOf(
     return i < 0 ? undefined : { name: p.stages[i]!, index: i };
   };
   const currentKind = kinds[at];
+  /** Going back: the nearest stage of the kind before the current one (one named `near` first). */
+  const earlierOfKind = (kind: StageKind, near?: RegExp) => {
+    const before = kinds.flatMap((k, i) => (k === kind && i < at ? [i] : []));
+    const i = before.findLast((j) => near?.test(foldName(p.stages[j]!))) ?? before.at(-1);
+    return i === undefined ? undefined : { name: p.stages[i]!, index: i };
+  };
   const suggest = (name: string, confidence: number, rationale: string, hits: Sentence[]) =>
     name === current ? null : { stage: name, confidence, rationale, evidence: evidenceOf(hits) };
 
@@ -159,9 +176,9 @@ function stageOf(
   // Back a step: the scope starts over, or the evaluation must be run again. Two statements make
   // the move; one is kept for when nothing points forward.
   let back: NonNullable<Analysis['stage_suggestion']> | undefined;
-  for (const { kind, cue } of backCues) {
-    const target = stageOfKind(kind);
-    if (!target || target.index >= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
+  for (const { kind, cue, near } of backCues) {
+    const target = earlierOfKind(kind, near);
+    if (!target || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     const hits = sentences.filter((s) => says(s.text, cue, true));
     const move =
       hits.length >= 1 &&
@@ -199,7 +216,7 @@ function stageOf(
   return {
     stage: current,
     confidence: 0.5,
-    rationale: 'Nothing sentences in the meeting points to another stage.',
+    rationale: 'Nothing said in the meeting points to another stage.',
     evidence: [],
   };
 }

@@ -58,6 +58,13 @@ describe('kinds of pipeline stages', () => {
     ['Churn Risk', undefined],
     ['Proposta di valore', 'demo'],
     ['Chiuso perso', 'lost'],
+    // A verbal yes and the paperwork after it, between the terms and the win.
+    ['Verbal Commit', 'contract'],
+    ['Muntligt ja', 'contract'],
+    ['Compromiso verbal', 'contract'],
+    ['Mündliche Zusage', 'contract'],
+    ['Procurement', 'contract'],
+    ['Compras/Jurídico', 'contract'],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

@@ -44,7 +44,28 @@ export function foldName(name: string): string {
 const kindWords: Array<[StageKind, string[]]> = [
   // Steps named after a win that is not the deal's: before "win" reads as won.
   ['evaluation', ['technical win']],
-  ['contract', ['verbal win', 'verbal commit']],
+  // A verbal yes ("Verbal Commit", "Compromiso verbal", "Muntligt ja", "Mündliche Zusage") and the
+  // paperwork after it (procurement, legal) are the contract step, between the terms and the win.
+  [
+    'contract',
+    [
+      'verbal',
+      'muntlig',
+      'mundlich',
+      'mondeling',
+      'zusage',
+      'procurement',
+      'purchasing',
+      'legal',
+      'compras',
+      'juridic',
+      'einkauf',
+      'achats',
+      'acquisti',
+      'inkoop',
+      'zakup',
+    ],
+  ],
   [
     'won',
     [

@@ -19,7 +19,7 @@ export const request = /\b(?:could|can|would) you\s+(?:please\s+)?(\w[^?]*)\?/i;
 const pronoun = /^(\w+)(\s+(?:up|in|over|out))?\s+(it|them|that|those|these|both|her|him)\b/i;
 /** A noun phrase: a determiner, a few words, up to a clause boundary; "A and the B" kept whole. */
 const nounPhrase =
-  /\b((?:the|a|an|our|your|their|those|these|last month's|its)\s+(?:[\w'’%-]+\s+){0,6}?[\w'’%-]+?(?:\s+(?:and|or)\s+(?:the|a|an|our|your|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?)(?=\s+(?:you|that|which|so|for|to|before|if|on|in|at|from|with|directly)\b|\s*[,.?!]|\s*$)/gi;
+  /\b((?:the|a|an|our|your|their|those|these|last month's|its)\s+(?:[\w'’%-]+\s+){0,6}?[\w'’%-]+?(?:\s+(?:and|or)\s+(?:the|a|an|our|your|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?)(?=\s+(?:you|that|which|so|for|to|before|if|on|in|at|from|with|directly|goes|went|needs|comes|came|looks|takes|took|makes|made|gets|got|has|had|says|said|means|seems|sits|runs|works|stays|covers|includes|shows)\b|\s*[,.?!]|\s*$)/gi;
 export const name = /\b(?!I\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/g;
 
 /**
@@ -45,6 +45,9 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
     ...nearest.filter((x) => x.turn !== current.turn && !asks(x)),
   ];
   for (const s of candidates) {
+    // "Without it the committee won't look at the rest": a statement using the same pronoun points
+    // further back itself, so its phrases are not what the pronoun stands for.
+    if (s !== current && !asks(s) && new RegExp(String.raw`\b${p}\b`, 'i').test(s.text)) continue;
     if (p === 'her' || p === 'him') {
       const names = [...s.text.matchAll(name)].map((x) => x[1]!).filter((n) => !s.text.startsWith(n));
       const who = names.find((n) => !s.speaker.includes(n) && !current.speaker.includes(n));
@@ -57,19 +60,23 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
       .map((x) => x[1]!.trim())
       .filter((x) => !/^(those|these)$/i.test(x))
       // A phrase with a verb in it is a clause ("our engineers'll send the logs"), not a thing.
-      .filter((x) => !/'ll\b|'re\b|\b(?:will|would|is|are|was|were|can|could|should|have|has)\b/i.test(x));
+      .filter(
+        (x) => !/'ll\b|'re\b|n't\b|\b(?:will|would|is|are|was|were|can|could|should|have|has)\b/i.test(x),
+      );
     const plural = p === 'them' || p === 'those' || p === 'these' || p === 'both';
     let pick = plural ? (phrases.find((x) => / and |s$/i.test(x)) ?? phrases[0]) : phrases[0];
     // "a short session for those two teams": a plural pronoun means the last plural phrase in it.
     if (pick && plural && !/ and /i.test(pick))
       pick = /.*\b((?:the|those|these|our|your|their)\s+.*)$/i.exec(pick)?.[1] ?? pick;
-    if (pick) return `${withParticle} ${pick}${restAfter}`;
+    // "The questionnaire goes into the pack": a phrase opening its sentence keeps no capital.
+    if (pick)
+      return `${withParticle} ${pick.replace(/^(The|A|An|Our|Your|Their|Those|These|Its)\b/, (d) => d.toLowerCase())}${restAfter}`;
   }
   return text;
 }
 
 const timeTail =
-  /\s+(?:(?:by|before|on|until|for)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
+  /\s+(?:(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|for\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \d+\w*|the [a-z-]+(?:st|nd|rd|th)\b(?<!\brest)|the end of [\w ]+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
 
 /** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
 const notANoun =

@@ -103,7 +103,9 @@ const objection = cues(
 const rejection = cues(
   'not (?:a |the right )?(?:good )?fit|not for us',
   "(?:doesn't|does not|won't|will not) (?:work|fit)(?: for us)?",
-  'leave it (?:here|there)|no point|no need to send',
+  // "No point" about the deal, not about a task ("there's no point you rushing it").
+  'leave it (?:here|there)|no need to send',
+  'no point (?:in )?(?:continuing|carrying on|going (?:any )?further|taking (?:this|it) (?:any )?further|pursuing|proceeding|moving forward)',
   'cancel (?:the )?(?:demo|trial|pilot|evaluation)|end (?:the|our) (?:evaluation|trial|pilot)',
   '(?:decided|chosen|chose|going|gone|went) (?:to go )?with (?:another|someone else|a competitor)',
   '(?:signed|go|going) with (?:another|someone else)',
