@@ -51,6 +51,36 @@ describe('action items', () => {
     expect(a.action_items[0]!.due).toBe('2026-03-17');
   });
 
+  it('leaves out only the refused part of a sentence, and reads what is had done as the task', async () => {
+    const a = await analyse([
+      buyer('Could you delete the trial data and confirm it in writing?'),
+      host("I'll have all the trial data deleted and send you a written confirmation by Friday."),
+      buyer('And the revised price?'),
+      host("I can't give you the exact number on the call, but I'll send you a revised proposal by Friday."),
+      host("I'll take it, ruder or not."),
+      host("Once we have it, we'll load your export into a sandbox tenant by Thursday."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Delete all the trial data and send a written confirmation',
+      'Send a revised proposal',
+      'Load your export into a sandbox tenant',
+    ]);
+  });
+
+  it('takes urgency from what was asked for, and from the answer to "is it urgent?"', async () => {
+    const a = await analyse([
+      buyer('I want to know exactly. Number one, before anything else: a written root-cause report.'),
+      host("You'll have it. I'll write it myself."),
+      buyer('Can I see the waiting time per carrier?'),
+      host("I'll build you a per-carrier view and send it over. Is it urgent?"),
+      buyer('No, no rush.'),
+    ]);
+    expect(a.action_items.map((i) => [i.text, i.priority])).toEqual([
+      ['Write a written root-cause report', 'Highest'],
+      ['Build a per-carrier view and send it over', 'Low'],
+    ]);
+  });
+
   it('reads "have" as a task only when someone is had to do something', async () => {
     const a = await analyse([
       host("I'll have a think about it."),

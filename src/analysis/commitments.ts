@@ -8,11 +8,24 @@ import { priorityFromText } from './urgency.ts';
 
 /** Verbs that make a task; "I'll think about it" or "we'll see" are not tasks. */
 const taskVerbs =
-  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record)\b/i;
+  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
 const notTasks =
   /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?:[\w'-]+ ){1,3}at the end|give (?:it|this|that) to you straight|give you (?:it )?straight)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
+const participleBase: Record<string, string> = {
+  deleted: 'delete',
+  removed: 'remove',
+  fixed: 'fix',
+  installed: 'install',
+  configured: 'configure',
+  updated: 'update',
+  translated: 'translate',
+  reviewed: 'review',
+  completed: 'complete',
+  'cleaned up': 'clean up',
+  wiped: 'wipe',
+};
 /** Ordered: the first that matches a clause makes its task ({verb} {object}). */
 const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOnly?: boolean }> = [
   // "I'll have her send them to you tonight" → "send them".
@@ -45,6 +58,14 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
       'i',
     ),
     make: (m) => `get ${m[1]}${m[2]}`,
+  },
+  // "I'll have all the trial data deleted and send you…" → "delete all the trial data and send you…".
+  {
+    re: new RegExp(
+      String.raw`\b${future}\s+have\s+((?:all\s+)?(?:the|your|our|their|its)\s+(?:[\w'-]+\s+){0,4}?)(deleted|removed|fixed|installed|configured|updated|translated|reviewed|completed|cleaned up|wiped)\b(.*)`,
+      'i',
+    ),
+    make: (m) => `${participleBase[m[2]!.toLowerCase()] ?? m[2]} ${m[1]!.trim()}${m[3]}`,
   },
   // Host: "you'll have the revised proposal before the 15th"; "they'll have responses back to you by…".
   {
@@ -91,7 +112,7 @@ const hedged =
   /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
 
 /** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
-const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*$/i;
+const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*(?:,.*)?$/i;
 
 /**
  * A request as the task of whoever takes it on: "put me in touch with him" from Sophie, naming
@@ -136,7 +157,10 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const named = other
       ? raw.replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
       : raw;
-    const text = actionText(resolve(actionText(named), s, before));
+    const plain = actionText(named);
+    // "I'll take it, ruder or not": accepting, not a task.
+    if (/^(?:take|do|handle|manage)\s+(?:it|that|this)\s*(?:,.*)?$/i.test(plain)) return;
+    const text = actionText(resolve(plain, s, before));
     if (!taskVerbs.test(text) || notTasks.test(text) || notTasks.test(raw) || text.split(' ').length < 2)
       return;
     if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
@@ -154,7 +178,11 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       rest.map((c) => statedDue(c.text, input.meeting)).find(Boolean) ??
       askedWithDate.map((c) => statedDue(c.text, input.meeting)).find(Boolean) ??
       inheritedDue(text, items);
-    const priority = priorityOf(s, rest, atRisk);
+    // "Is it urgent?" — "No, no rush.": the other side's answer says how urgent.
+    const answer = rest.some((c) => urgencyQuestion.test(c.text))
+      ? sentences.filter((c) => c.turn === s.turn + 1 && c.role !== s.role)
+      : [];
+    const priority = priorityOf(s, [...rest, ...answer], prev.some(requesting) ? prev : [], atRisk);
     items.push({
       text: text.slice(0, 255),
       owner: s.role,
@@ -166,17 +194,15 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     turnsWithItems.add(s.turn);
   };
   sentences.forEach((s, index) => {
-    if (
-      /\?\s*$/.test(s.text) ||
-      /^\s*if\b/i.test(s.text) ||
-      /\b(won't|will not|can't|cannot|right now)\b/i.test(s.text)
-    )
-      return;
+    if (/\?\s*$/.test(s.text) || /^\s*if\b/i.test(s.text)) return;
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
-    for (const clause of s.text.split(/,\s+(?:and|then|and then)\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
+    for (const clause of s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
       // "I might be able to dig up the old RFP", "maybe I'll loop in legal": hedged, not taken on.
       if (hedged.test(clause)) continue;
+      // "I can't give you the number on the call, but I'll send a revised proposal": only the
+      // refused or in-call part is left out.
+      if (/\b(won't|will not|can't|cannot|right now)\b/i.test(clause)) continue;
       // "I'll come back to you by Wednesday" after "Can you extend us sixty days at the current rate?".
       if (asked?.[1] && answerOwed.test(clause)) {
         if (!turnsWithItems.has(s.turn))
@@ -269,15 +295,29 @@ function inheritedDue(text: string, items: readonly ActionItem[]): string | unde
 const riskCues =
   /\b(outages?|churn|cancel(?:led)? this call|not renew\w*|leaning towards|frustrat\w*|unacceptable|migrate away|switch(?:ing)? to)\b/i;
 
+const urgencyQuestion = /\b(?:urgent|when do you need|by when|how soon|priority)\b.*\?\s*$/i;
+
+/** A request or a need: "Could you…?", "I need…", "please…". */
+const requesting = (c: Sentence) =>
+  /\?\s*$/.test(c.text) || /\b(need|want|please|could you|can you|would you)\b/i.test(c.text);
+
 /** Commercial stakes make a task High; explicit urgency words decide first. */
 const commercial =
   /\b(quote|proposal|pricing|price|rate|discount|contract|renewal|payment terms|net[- ](?:\d+|thirty|forty-five|sixty|ninety)|credit|invoice|approval|sign-?off|extension)\b/i;
 
-function priorityOf(s: Sentence, rest: Sentence[], atRisk: boolean): Priority {
+function priorityOf(s: Sentence, rest: Sentence[], asked: Sentence[], atRisk: boolean): Priority {
   const own = priorityFromText(s.text);
   if (own) return own;
-  const after = rest.map((c) => priorityFromText(c.text)).find((x) => x === 'Low' || x === 'Highest');
+  // "Is it urgent?" asks; it does not say.
+  const after = rest
+    .filter((c) => !/\?\s*$/.test(c.text))
+    .map((c) => priorityFromText(c.text))
+    .find((x) => x === 'Low' || x === 'Highest');
   if (after) return after;
+  // The urgency of what the other side asked for: "Number one, before anything else: a written
+  // root-cause report." — "I'll write it myself."
+  const wanted = asked.map((c) => priorityFromText(c.text)).find(Boolean);
+  if (wanted) return wanted;
   // The seller's commercial paperwork is what moves the deal; the buyer passing it on internally
   // ("I'll take the proposal to our finance manager") is ordinary work.
   if (commercial.test(s.text) && s.role === 'host') return 'High';

@@ -38,11 +38,14 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
   const withParticle = `${verb}${particle}${trailing ? ` ${trailing[1]}` : ''}`;
   const nearest = [...before].reverse();
   const asks = (x: Sentence) => /\?\s*$/.test(x.text);
+  // "What I really need is the error analysis in writing.": a request names the thing too.
+  const wants = (x: Sentence) => !asks(x) && /\b(?:need|want|would like|please)\b/i.test(x.text);
   const candidates = [
     ...(p === 'both' ? [current] : []),
     ...nearest.filter((x) => x.turn === current.turn),
     ...nearest.filter((x) => x.turn !== current.turn && asks(x)),
-    ...nearest.filter((x) => x.turn !== current.turn && !asks(x)),
+    ...nearest.filter((x) => x.turn !== current.turn && wants(x)),
+    ...nearest.filter((x) => x.turn !== current.turn && !asks(x) && !wants(x)),
   ];
   for (const s of candidates) {
     // "Without it the committee won't look at the rest": a statement using the same pronoun points
@@ -96,6 +99,7 @@ export function actionText(raw: string): string {
     // "retune that threshold, it's top of my list": the aside is not the task.
     .replace(/,\s+(?:it's|that's|which|it is|that is|this is)\b.*$/i, '')
     .replace(timeTail, '')
+    .replace(/\s+(?:myself|ourselves|personally)\s*$/i, '')
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
     .replace(/^(\w+(?: up| in| over| out)?)\s+you\s+/i, '$1 ')

@@ -191,6 +191,28 @@ describe('buyer sentiment and intent', () => {
     expect(same.sentiment).toBe('positive');
   });
 
+  it('a doubter who calls something the blocker and is not there yet makes a keen side mixed', () => {
+    const t = tone([
+      'A(Sharon): My team would love this, it looks great.',
+      "A(Gareth): Usually. That's the word that worries me.",
+      'A(Gareth): For me that plan is the blocker.',
+      "A(Gareth): I'll be happier with the plan. I'm not there yet.",
+    ]);
+    expect(t.signals.complaints).toHaveLength(3);
+    expect(t.sentiment).toBe('mixed');
+  });
+
+  it('"at some point" about a task is no purchase put off; needing the quote is a buying signal', () => {
+    const t = tone([
+      "A: No rush on that one, but I'll need it in writing at some point.",
+      'A: We want to do the whole thing, both sites.',
+      'A: I need a formal quote I can put in front of the board.',
+    ]);
+    expect(t.signals.deferral).toEqual([]);
+    expect(t.signals.buying).toHaveLength(2);
+    expect(t.intent).toBe('high');
+  });
+
   it('a negated cue is not that cue', () => {
     const t = tone(['A: We have no concerns about security.', "A: I'm not excited about the timeline."]);
     expect(t.signals.complaints).toEqual([]);

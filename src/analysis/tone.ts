@@ -91,6 +91,8 @@ const objection = cues(
   '(?:some |a few |real |serious )?concerns? (?:about|around|with)|concern is',
   '(?:the|my|our) (?:main |big |biggest |only )?(?:problem|issue|concern|worry|hesitation) (?:is|here)',
   "a (?:real )?(?:problem|issue) for us|that's a (?:problem|concern)|deal[- ]?breaker",
+  // "That's the word that worries me", "for me that plan is the blocker", "I'm not there yet".
+  "(?:that|this|it|which) (?:really )?worries me|(?:is|be) (?:the|a) blocker|(?:i'm|we're|i am|we are) not there yet",
   String.raw`pushback|push back|missing (?:feature|piece)|bugs?|glitch\w*`,
   "(?:doesn't|didn't|don't|does not|did not) (?:meet|solve|address|cover) (?:our|my|the)",
   // The price against what they can spend or defend: "Price, unfortunately", "a big gap to explain".
@@ -129,7 +131,8 @@ const deferral = cues(
   "(?:not|isn't) (?:the right time|a good time)|not right now|not (?:at the moment|for now)",
   String.raw`on hold|(?:park|shelve|pause) (?:this|it|that)|hiring freeze|reorg\w*|restructur\w*`,
   'circle back (?:in|next|after|later)|revisit (?:this|it|that)|touch base (?:later|again|next|in)',
-  'stay in touch|keep in touch|reach out if|wait and see|at some point',
+  // Not "at some point": "I'll need it in writing at some point" is a task, not a purchase put off.
+  'stay in touch|keep in touch|reach out if|wait and see',
   "no budget|(?:don't|do not) have (?:the |a |any )?budget|not this year|not in (?:a|the) (?:position|budget)|not ready to (?:commit|buy|decide|move)",
   'no (?:timeline|urgency|rush on our side)|not in a (?:hurry|rush)|(?:too|very) early (?:for|to)',
   'just (?:looking|exploring|browsing)|nothing (?:planned|budgeted)',
@@ -140,6 +143,9 @@ const deferral = cues(
 /** Asks for price, terms or paperwork; wants to start, sign, buy, renew or trial; brings in who approves. */
 const buying = cues(
   'send (?:me |us |over )?(?:the |a )?(?:formal |revised |updated )?(?:quote|proposal|contract|order form|paperwork|pricing|msa|agreement|sow)',
+  // "I need a formal quote I can put in front of the board", "I need the quote in my hands".
+  '(?:i|we) need (?:a|the|your) (?:formal |revised |updated |written |final )?(?:quote|proposal|contract|order form)',
+  '(?:want|ready|going) to do (?:the whole thing|all of it|both sites|the lot)|within (?:my|our) (?:own )?budget',
   '(?:when|how soon) (?:can|could|would) (?:i|we) (?:see|get|have|start|sign|begin|go live)|can we (?:trial|try|pilot|start|begin|sign|get started)',
   "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
   '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',

@@ -10,11 +10,12 @@ import type { Priority } from './analysis.ts';
 const rules: Array<[RegExp, Priority]> = [
   [/\b(no rush|no hurry|whenever|low priority|nice to have|not urgent|at some point|eventually)\b/i, 'Low'],
   [
-    /\b(urgent(ly)?|critical|asap|as soon as possible|top priority|immediately|escalat\w*|outage)\b/i,
+    /\b(critical|asap|as soon as possible|top priority|immediately|escalat\w*|outage|number one|before anything else)\b/i,
     'Highest',
   ],
+  // "That one is urgent" makes the task High; "number one, before anything else" Highest.
   [
-    /\b(tonight|right away|high priority|first thing|end of (the )?day|eod|before (the|our|their) (budget|board|review)|deadline)\b/i,
+    /\b(urgent(ly)?|tonight|right away|high priority|first thing|end of (the )?day|eod|before (the|our|their) (budget|board|review)|deadline|deal[- ]?breaker|blocker)\b/i,
     'High',
   ],
 ];
