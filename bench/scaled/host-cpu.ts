@@ -5,7 +5,8 @@ import os from 'node:os';
  * The CPU the whole machine and its PostgreSQL server spent over a run, from /proc (Linux; none
  * elsewhere). PostgreSQL runs a process per connection, which come and go with the pools, so its
  * processes are sampled during the run: one that ends between two samples loses at most a sample's
- * worth. Nothing is found for a server on another machine.
+ * worth. Every PostgreSQL server on this machine is counted (the bench's is the only busy one when
+ * nothing else runs); nothing is found for a server on another machine.
  */
 export interface HostCpu {
   /** user + system seconds of every core, and the cores × wall seconds they had. */
@@ -16,6 +17,20 @@ export interface HostCpu {
 
 /** Clock ticks per second of /proc's CPU times (USER_HZ, 100 on Linux). */
 const TICKS = 100;
+
+/** The machine's cores as /proc/stat counts them (its busy figures are theirs, whatever a container allows). */
+const cores = (() => {
+  try {
+    return (
+      fs
+        .readFileSync('/proc/stat', 'utf8')
+        .split('\n')
+        .filter((l) => /^cpu\d/.test(l)).length || os.availableParallelism()
+    );
+  } catch {
+    return os.availableParallelism();
+  }
+})();
 
 function machineTicks(): { busy: number; all: number } | undefined {
   try {
@@ -88,7 +103,7 @@ export function watchHostCpu(everyMs: number): { stop(): HostCpu } {
           startMachine && endMachine
             ? {
                 busySeconds: (endMachine.busy - startMachine.busy) / TICKS,
-                availableSeconds: wallSeconds * os.availableParallelism(),
+                availableSeconds: wallSeconds * cores,
               }
             : undefined,
         postgresSeconds: seen.size ? postgres / TICKS : undefined,

@@ -81,6 +81,37 @@ describe('action items', () => {
     ]);
   });
 
+  it('review cases: "it\'s" is no use of the pronoun, "come back to you at the end of the week" is a task, a "yes, but we can\'t" takes nothing on, "for the standard tier" is the object', async () => {
+    const a = await analyse([
+      buyer("We need the integration guide, it's for the IT team."),
+      host("I'll send it over tomorrow."),
+      host("I'll come back to you with pricing at the end of the week."),
+      buyer('Could you send us the source code for the connector?'),
+      host("Yes, I hear you, but we can't share the source code."),
+      host("I'll send a quote for the standard tier."),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Send the integration guide',
+      'Come back with pricing',
+      'Send a quote for the standard tier',
+    ]);
+  });
+
+  it('urgency: a "yes, it\'s urgent" answer, not a competitor called number one, not "not a blocker"', async () => {
+    const a = await analyse([
+      host("I'll build you a per-carrier view and send it over. Is it urgent?"),
+      buyer("Yes, it's urgent, the board meets soon."),
+      buyer('Our number one competitor is Acme. Could you send a comparison?'),
+      host("Sure, I'll send a comparison with Acme."),
+      host("It's not a blocker, but I'll send the API docs."),
+    ]);
+    expect(a.action_items.map((i) => [i.text, i.priority])).toEqual([
+      ['Build a per-carrier view and send it over', 'High'],
+      ['Send a comparison with Acme', 'Normal'],
+      ['Send the API docs', 'Normal'],
+    ]);
+  });
+
   it('reads "have" as a task only when someone is had to do something', async () => {
     const a = await analyse([
       host("I'll have a think about it."),
@@ -375,6 +406,37 @@ describe('stage suggestions', () => {
       { stages: zoho, current_stage: 'Proposal/Price Quote' },
     );
     expect(a.stage_suggestion).toMatchObject({ stage: 'Proposal/Price Quote' });
+  });
+
+  it('review cases: a failed pilot goes back to the pilot, not a later security review; questions about procurement and a DPA are no contract step', async () => {
+    const back = await analyse(
+      [buyer('The pilot failed its accuracy target.'), buyer('We need to rerun the pilot.')],
+      {
+        stages: [
+          'Qualification',
+          'Pilot',
+          'Security Review',
+          'Proposal',
+          'Negotiation',
+          'Closed Won',
+          'Closed Lost',
+        ],
+        current_stage: 'Negotiation',
+      },
+    );
+    expect(back.stage_suggestion).toMatchObject({ stage: 'Pilot' });
+    const early = await analyse(
+      [
+        host('What does your procurement process look like?'),
+        buyer("Our procurement team will want three quotes, and we'd need a DPA."),
+        buyer("Then we'd need the green light from the board."),
+      ],
+      {
+        stages: ['Needs Analysis', 'Proposal', 'Negotiation', 'Verbal Commit', 'Closed Won', 'Closed Lost'],
+        current_stage: 'Needs Analysis',
+      },
+    );
+    expect(early.stage_suggestion?.stage).not.toBe('Verbal Commit');
   });
 
   it('keeps the stage when a later step is mentioned only to say it is not there yet', async () => {

@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?:[\w'-]+ ){1,3}at the end|give (?:it|this|that) to you straight|give you (?:it )?straight)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|give you (?:it )?straight)\b/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 const participleBase: Record<string, string> = {
@@ -182,7 +182,15 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const answer = rest.some((c) => urgencyQuestion.test(c.text))
       ? sentences.filter((c) => c.turn === s.turn + 1 && c.role !== s.role)
       : [];
-    const priority = priorityOf(s, [...rest, ...answer], prev.some(requesting) ? prev : [], atRisk);
+    // The request's urgency counts for the task it asked for: the sentence sharing its words.
+    const topic = new Set(text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []);
+    // ("…can you send me the roadmap? Not urgent, I'm just curious": the next sentence too).
+    const shares = (c: Sentence) =>
+      (c.text.toLowerCase().match(/[a-z][a-z-]{3,}/g) ?? []).some((w) => topic.has(w));
+    const askedFor = prev.some(requesting)
+      ? prev.filter((c, i) => shares(c) || (i > 0 && shares(prev[i - 1]!)))
+      : [];
+    const priority = priorityOf(s, rest, answer, askedFor, atRisk);
     items.push({
       text: text.slice(0, 255),
       owner: s.role,
@@ -197,12 +205,16 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     if (/\?\s*$/.test(s.text) || /^\s*if\b/i.test(s.text)) return;
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
-    for (const clause of s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i)) {
+    const clauses = s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i);
+    const refuses = (c: string) => /\b(won't|will not|can't|cannot|right now)\b/i.test(c);
+    // "Yes, I hear you, but we can't share the source code": the "yes" does not take the request on.
+    const refused = clauses.some(refuses);
+    for (const clause of clauses) {
       // "I might be able to dig up the old RFP", "maybe I'll loop in legal": hedged, not taken on.
       if (hedged.test(clause)) continue;
       // "I can't give you the number on the call, but I'll send a revised proposal": only the
       // refused or in-call part is left out.
-      if (/\b(won't|will not|can't|cannot|right now)\b/i.test(clause)) continue;
+      if (refuses(clause)) continue;
       // "I'll come back to you by Wednesday" after "Can you extend us sixty days at the current rate?".
       if (asked?.[1] && answerOwed.test(clause)) {
         if (!turnsWithItems.has(s.turn))
@@ -217,13 +229,14 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
         continue;
       }
       // "Could you send me X?" — "Sure, I can pull that": the request is the task.
-      if (asked?.[1] && takesOn.test(clause) && !turnsWithItems.has(s.turn)) {
+      if (asked?.[1] && !refused && takesOn.test(clause) && !turnsWithItems.has(s.turn)) {
         add(s, asked[1].replace(/^(\w+)\s+me\s+/i, '$1 '), index);
         continue;
       }
       const o = offer.exec(clause);
       const next = sentences.find((c) => c.turn === s.turn + 1);
-      if (o?.[1] && next && next.role !== s.role && acceptance.test(next.text)) add(s, o[1], index);
+      if (o?.[1] && !refused && next && next.role !== s.role && acceptance.test(next.text))
+        add(s, o[1], index);
     }
   });
   return merged(items, sentences);
@@ -305,9 +318,17 @@ const requesting = (c: Sentence) =>
 const commercial =
   /\b(quote|proposal|pricing|price|rate|discount|contract|renewal|payment terms|net[- ](?:\d+|thirty|forty-five|sixty|ninety)|credit|invoice|approval|sign-?off|extension)\b/i;
 
-function priorityOf(s: Sentence, rest: Sentence[], asked: Sentence[], atRisk: boolean): Priority {
+function priorityOf(
+  s: Sentence,
+  rest: Sentence[],
+  answer: Sentence[],
+  asked: Sentence[],
+  atRisk: boolean,
+): Priority {
   const own = priorityFromText(s.text);
   if (own) return own;
+  const answered = answer.map((c) => priorityFromText(c.text)).find(Boolean);
+  if (answered) return answered;
   // "Is it urgent?" asks; it does not say.
   const after = rest
     .filter((c) => !/\?\s*$/.test(c.text))

@@ -29,6 +29,9 @@ describe('due dates', () => {
     expect(statedDue('before our board meeting on the 3rd', meeting)).toBe('2026-03-03');
     // The next 1st is in April: the day before is the last of March.
     expect(statedDue('before the steering group on the 1st', meeting)).toBe('2026-03-31');
+    // A month said with it is that month's day.
+    expect(statedDue('before the board meeting on the 3rd of June', meeting)).toBe('2026-06-02');
+    expect(statedDue('before the committee on the 18 April', meeting)).toBe('2026-04-17');
     // A bare date keeps its day, as before.
     expect(statedDue('before the 15th', meeting)).toBe('2026-03-15');
   });

@@ -78,6 +78,21 @@ function ordinalWords(): RegExp {
   return new RegExp(`\\bthe (${[...ordinals].sort((a, b) => b.length - a.length).join('|')})\\b`, 'i');
 }
 
+const months = [
+  'january',
+  'february',
+  'march',
+  'april',
+  'may',
+  'june',
+  'july',
+  'august',
+  'september',
+  'october',
+  'november',
+  'december',
+];
+
 /** Phrases chrono does not read the way people mean them, rewritten first. */
 const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // "end of (this) week" → Friday of this week; "end of next week" → Friday of next week.
@@ -93,16 +108,17 @@ const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // Not "not this week" / "can't this week": that says when it will not be.
   [/(?<!\b(?:not|can't|cannot|won't)\s+)\b(?:later |sometime |some time )?this week\b/i, () => 'this friday'],
   [/\b(?:by )?end of (?:the )?month\b/i, (_m, ref) => lastOfMonth(ref)],
-  // "before the committee on the 18th": ready the day before the event, the 17th.
+  // "before the committee on the 18th (of June)": ready the day before the event, the 17th.
   [
     new RegExp(
-      String.raw`\bbefore (?:the|your|our|their) (?:[\w-]+ ){1,4}?on the (\d{1,2}(?:st|nd|rd|th)?|${ordinals.join('|')})\b`,
+      String.raw`\bbefore (?:the|your|our|their) (?:[\w-]+ ){1,4}?on the (\d{1,2}(?:st|nd|rd|th)?|${ordinals.join('|')})\b(?:(?:\s+of)?\s+(${months.join('|')}|${months.map((m) => m.slice(0, 3)).join('|')})\b)?`,
       'i',
     ),
     (m, ref) => {
       const n = /^\d/.test(m[1]!) ? Number.parseInt(m[1]!, 10) : ordinals.indexOf(m[1]!.toLowerCase()) + 1;
-      const [month, day] = nextDayOfMonth(ref, n).split(' ');
-      const event = new Date(Date.UTC(ref.getUTCFullYear(), months.indexOf(month!), Number(day)));
+      const said = m[2] ? months.findIndex((x) => x.startsWith(m[2]!.toLowerCase().slice(0, 3))) : -1;
+      const month = said >= 0 ? said : months.indexOf(nextDayOfMonth(ref, n).split(' ')[0]!);
+      const event = new Date(Date.UTC(ref.getUTCFullYear(), month, n));
       if (event < new Date(Date.UTC(ref.getUTCFullYear(), ref.getUTCMonth(), ref.getUTCDate())))
         event.setUTCFullYear(event.getUTCFullYear() + 1);
       event.setUTCDate(event.getUTCDate() - 1);
@@ -113,21 +129,6 @@ const rewrites: Array<[RegExp, (m: RegExpExecArray, ref: Date) => string]> = [
   // "before the 15th" / "the fifteenth" → the next 15th on or after the meeting.
   [/\bthe (\d{1,2})(?:st|nd|rd|th)\b/i, (m, ref) => nextDayOfMonth(ref, Number(m[1]))],
   [ordinalWords(), (m, ref) => nextDayOfMonth(ref, ordinals.indexOf(m[1]!.toLowerCase()) + 1)],
-];
-
-const months = [
-  'january',
-  'february',
-  'march',
-  'april',
-  'may',
-  'june',
-  'july',
-  'august',
-  'september',
-  'october',
-  'november',
-  'december',
 ];
 
 function nextDayOfMonth(ref: Date, day: number): string {

@@ -33,9 +33,10 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   },
   {
     kind: 'contract',
-    // The paperwork of a deal agreed: the contract to sign, a verbal yes ("the green light"), the
-    // buyer's legal and procurement steps (their template contract, a DPA, supplier set-up).
-    cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form|green light|go-ahead|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|dpa|data processing agreement|(supplier|vendor) (set-?up|onboarding|registration)|procurement (process|team|step)|insurance certificate)\b/i,
+    // The paperwork of a deal agreed: the contract to sign, a verbal yes given ("they gave us the
+    // green light"), the buyer's template contract, supplier set-up, an insurance certificate. Not
+    // a DPA or "our procurement process": buyers ask about those from the first call.
+    cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
   },
   {
     kind: 'proposal',
@@ -66,7 +67,8 @@ const signedElsewhere =
   /\b(?:back in|years? ago|last year|in (?:19|20)\d\d)\b|\bsigned\b.*\bwith (?!you\b|your\b|us\b)/i;
 
 /** The deal goes back a step: the scope starts over, or an evaluation has to be run again. */
-const backCues: Array<{ kind: StageKind; cue: RegExp; near?: RegExp }> = [
+/** `only`: go back only to a stage of the kind so named; `avoid`: never to one so named. */
+const backCues: Array<{ kind: StageKind; cue: RegExp; only?: RegExp; avoid?: RegExp }> = [
   {
     kind: 'discovery',
     cue: /\b(start(ing)? (over|again|from scratch)|back to (the )?(drawing board|square one|discovery|requirements)|re-?scop\w*|redo (the )?(discovery|requirements|scoping)|(requirements|scope) (have|has) (changed|shifted|grown|moved)|changed (the|our) (scope|requirements)|new (set of )?requirements|(rethink|revisit|re-?define) (the|our) (requirements|scope|needs))\b/i,
@@ -75,10 +77,11 @@ const backCues: Array<{ kind: StageKind; cue: RegExp; near?: RegExp }> = [
     // The security review turned up gaps: nothing signed until security signs off.
     kind: 'evaluation',
     cue: /\b(security (team|review|assessment) (found|flagged|raised|turned up)|(gaps|findings) (in|from) (the|our|your) security|until (our |the )?(security|ciso|infosec)( team)? (signs? off|approves?|is satisfied)|security (review|assessment) (failed|didn't pass|did not pass))\b/i,
-    near: /secur/,
+    only: /secur/,
   },
   {
     kind: 'evaluation',
+    avoid: /secur/,
     cue: /\b((pilot|trial|poc|test)s? (failed|didn't (work|pass)|did not (work|pass))|(extend|rerun|re-?run|repeat|redo|restart) (the )?(pilot|trial|poc|test)|(second|another|new|longer) (round of )?(pilot|trial|poc)|(results|numbers|counts|data) (don't|didn't|do not|did not) (match|line up|add up|hold up))\b/i,
   },
   {
@@ -118,10 +121,17 @@ function stageOf(
     return i < 0 ? undefined : { name: p.stages[i]!, index: i };
   };
   const currentKind = kinds[at];
-  /** Going back: the nearest stage of the kind before the current one (one named `near` first). */
-  const earlierOfKind = (kind: StageKind, near?: RegExp) => {
-    const before = kinds.flatMap((k, i) => (k === kind && i < at ? [i] : []));
-    const i = before.findLast((j) => near?.test(foldName(p.stages[j]!))) ?? before.at(-1);
+  /**
+   * Going back: the nearest stage of the kind before the current one, among those named `only`
+   * (none when the deal is already in such a stage) and not named `avoid`.
+   */
+  const earlierOfKind = (kind: StageKind, only?: RegExp, avoid?: RegExp) => {
+    const named = (j: number) => foldName(p.stages[j]!);
+    if (only?.test(named(at))) return undefined;
+    const i = kinds
+      .flatMap((k, j) => (k === kind && j < at ? [j] : []))
+      .filter((j) => (!only || only.test(named(j))) && !avoid?.test(named(j)))
+      .at(-1);
     return i === undefined ? undefined : { name: p.stages[i]!, index: i };
   };
   const suggest = (name: string, confidence: number, rationale: string, hits: Sentence[]) =>
@@ -176,8 +186,8 @@ function stageOf(
   // Back a step: the scope starts over, or the evaluation must be run again. Two statements make
   // the move; one is kept for when nothing points forward.
   let back: NonNullable<Analysis['stage_suggestion']> | undefined;
-  for (const { kind, cue, near } of backCues) {
-    const target = earlierOfKind(kind, near);
+  for (const { kind, cue, only, avoid } of backCues) {
+    const target = earlierOfKind(kind, only, avoid);
     if (!target || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     const hits = sentences.filter((s) => says(s.text, cue, true));
     const move =
@@ -194,7 +204,8 @@ function stageOf(
     if (!target || target.index <= at || outcomeKinds.has(currentKind ?? 'qualify')) continue;
     // A negated or conditional mention ("we're not at the negotiating stage", "if a quote
     // arrives without a business case…") is not that step.
-    const hits = sentences.filter((s) => says(s.text, cue, true));
+    // A question about the paperwork ("what does your procurement look like?") is not that step.
+    const hits = sentences.filter((s) => says(s.text, cue, true) && (kind !== 'contract' || statement(s)));
     // The buyer asking for the quote or proposal is the step itself: it weighs twice.
     const asked =
       kind === 'proposal'

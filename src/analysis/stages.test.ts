@@ -65,6 +65,11 @@ describe('kinds of pipeline stages', () => {
     ['Mündliche Zusage', 'contract'],
     ['Procurement', 'contract'],
     ['Compras/Jurídico', 'contract'],
+    // …but a lost, won, held or negotiation step that names the paperwork stays what it is.
+    ['Closed Lost - Procurement', 'lost'],
+    ['Closed Won - Pending Legal', 'won'],
+    ['On Hold - Legal', 'hold'],
+    ['Negotiation/Legal Review', 'negotiation'],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

@@ -44,28 +44,7 @@ export function foldName(name: string): string {
 const kindWords: Array<[StageKind, string[]]> = [
   // Steps named after a win that is not the deal's: before "win" reads as won.
   ['evaluation', ['technical win']],
-  // A verbal yes ("Verbal Commit", "Compromiso verbal", "Muntligt ja", "Mündliche Zusage") and the
-  // paperwork after it (procurement, legal) are the contract step, between the terms and the win.
-  [
-    'contract',
-    [
-      'verbal',
-      'muntlig',
-      'mundlich',
-      'mondeling',
-      'zusage',
-      'procurement',
-      'purchasing',
-      'legal',
-      'compras',
-      'juridic',
-      'einkauf',
-      'achats',
-      'acquisti',
-      'inkoop',
-      'zakup',
-    ],
-  ],
+  ['contract', ['verbal win', 'verbal commit']],
   [
     'won',
     [
@@ -251,6 +230,24 @@ const kindWords: Array<[StageKind, string[]]> = [
   [
     'contract',
     [
+      // A verbal yes ("Compromiso verbal", "Muntligt ja", "Mündliche Zusage") and the paperwork
+      // after the terms (procurement, legal): after won, lost, hold and negotiation, so "Closed
+      // Lost - Procurement" stays lost and "Negotiation/Legal Review" negotiation.
+      'verbal',
+      'muntlig',
+      'mundlich',
+      'mondeling',
+      'zusage',
+      'procurement',
+      'purchasing',
+      'legal',
+      'compras',
+      'juridic',
+      'einkauf',
+      'achats',
+      'acquisti',
+      'inkoop',
+      'zakup',
       'contract',
       'vertrag',
       'contrat',

@@ -26,6 +26,13 @@ export const name = /\b(?!I\b)([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\b/g;
  * Replaces a pronoun object ("send them", "write those up") with what it stands for: the
  * noun phrase of the words just before, a question first ("when can I see the quote?").
  */
+/** The pronoun standing for a thing in a sentence ("without it", "send it"), not "it's" or "that shows". */
+const usesAsThing = (p: string) =>
+  new RegExp(
+    String.raw`\b(?:without|with|of|for|on|in|into|about|from|send|get|need|use|have|see|sign|review|read|do|make)\s+${p}\b(?!['’]s|\s+is\b)`,
+    'i',
+  );
+
 export function resolve(text: string, current: Sentence, before: Sentence[]): string {
   const m = pronoun.exec(text);
   if (!m) return text;
@@ -50,7 +57,7 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
   for (const s of candidates) {
     // "Without it the committee won't look at the rest": a statement using the same pronoun points
     // further back itself, so its phrases are not what the pronoun stands for.
-    if (s !== current && !asks(s) && new RegExp(String.raw`\b${p}\b`, 'i').test(s.text)) continue;
+    if (s !== current && !asks(s) && usesAsThing(p).test(s.text)) continue;
     if (p === 'her' || p === 'him') {
       const names = [...s.text.matchAll(name)].map((x) => x[1]!).filter((n) => !s.text.startsWith(n));
       const who = names.find((n) => !s.speaker.includes(n) && !current.speaker.includes(n));
@@ -79,7 +86,7 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
 }
 
 const timeTail =
-  /\s+(?:(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|for\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \d+\w*|the [a-z-]+(?:st|nd|rd|th)\b(?<!\brest)|the end of [\w ]+|end of [\w ]+|next \w+)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
+  /\s+(?:(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|for\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the end of [\w ]+|end of [\w ]+|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|the (?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)(?:\s+of\s+[a-z]+)?\s*[.!]?$)|at the end of (?:the |this |next )?(?:week|month|day|quarter)|today|tomorrow|tonight|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
 
 /** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
 const notANoun =

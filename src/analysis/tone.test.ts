@@ -213,6 +213,15 @@ describe('buyer sentiment and intent', () => {
     expect(t.intent).toBe('high');
   });
 
+  it('"not sure that fits within our budget" is no buying signal; "nothing about it worries me" no objection', () => {
+    const t = tone([
+      "A: I'm not sure that fits within our budget.",
+      'A: Honestly, nothing about it worries me.',
+    ]);
+    expect(t.signals.buying).toEqual([]);
+    expect(t.signals.complaints).toEqual([]);
+  });
+
   it('a negated cue is not that cue', () => {
     const t = tone(['A: We have no concerns about security.', "A: I'm not excited about the timeline."]);
     expect(t.signals.complaints).toEqual([]);

@@ -145,7 +145,8 @@ const buying = cues(
   'send (?:me |us |over )?(?:the |a )?(?:formal |revised |updated )?(?:quote|proposal|contract|order form|paperwork|pricing|msa|agreement|sow)',
   // "I need a formal quote I can put in front of the board", "I need the quote in my hands".
   '(?:i|we) need (?:a|the|your) (?:formal |revised |updated |written |final )?(?:quote|proposal|contract|order form)',
-  '(?:want|ready|going) to do (?:the whole thing|all of it|both sites|the lot)|within (?:my|our) (?:own )?budget',
+  '(?:want|ready|going) to do (?:the whole thing|all of it|both sites|the lot)',
+  "(?:it's|that's|it is|that is|fits|we're|we are) (?:well |comfortably )?within (?:my|our) (?:own )?budget",
   '(?:when|how soon) (?:can|could|would) (?:i|we) (?:see|get|have|start|sign|begin|go live)|can we (?:trial|try|pilot|start|begin|sign|get started)',
   "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
   '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',
@@ -184,8 +185,9 @@ const engagement = cues(
 const courtesy =
   /^(?:(?:yes|yeah|sure|ok(?:ay)?|great|perfect|good|fine|thanks?|thank you|cheers|bye|right|sounds good|will do|of course|no problem|talk soon|take care|appreciate (?:it|that)|understood|got it|agreed)\b[\s,.!]*)+(?:\w+[.!]?)?$/i;
 
-/** "not happy with", "don't really like", "never excited", "less excited": a negated cue is not that cue. */
-const negatedBefore = /\b(?:not|never|no|hardly|less|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
+/** "not happy with", "don't really like", "never excited", "nothing about it worries me": a negated cue is not that cue. */
+const negatedBefore =
+  /\b(?:not|never|no|nothing|nobody|neither|hardly|less|n't)\b(?:\s+\w+){0,2}\s*$|n't(?:\s+\w+){0,2}\s*$/i;
 
 /**
  * "If we can't get past them, there's no point": said on a condition — an "if", "unless" or

@@ -2,20 +2,21 @@ import type { Priority } from './analysis.ts';
 
 /**
  * How urgent an action item sounds, in Zoho's Task priorities: explicit words first
- * ("urgent", "critical", "asap", "top priority" → Highest; "today", "tonight", "right away",
- * "high priority", a deadline with money or a signature at stake → High; "no rush",
+ * ("critical", "asap", "top priority", "number one, before anything else" → Highest; "urgent", a
+ * blocker or deal-breaker (not "not a blocker"), "tonight", "right away", "high priority", a
+ * deadline with money or a signature at stake → High; "no rush",
  * "whenever", "low priority", "nice to have" → Low), else Normal. Rules, not a model: the
  * offline analyser's baseline, and the reading of an upstream item that came without one.
  */
 const rules: Array<[RegExp, Priority]> = [
   [/\b(no rush|no hurry|whenever|low priority|nice to have|not urgent|at some point|eventually)\b/i, 'Low'],
   [
-    /\b(critical|asap|as soon as possible|top priority|immediately|escalat\w*|outage|number one|before anything else)\b/i,
+    /\b(critical|asap|as soon as possible|top priority|immediately|escalat\w*|outage|number one(?=\s*[,:;–-])|before anything else)\b/i,
     'Highest',
   ],
   // "That one is urgent" makes the task High; "number one, before anything else" Highest.
   [
-    /\b(urgent(ly)?|tonight|right away|high priority|first thing|end of (the )?day|eod|before (the|our|their) (budget|board|review)|deadline|deal[- ]?breaker|blocker)\b/i,
+    /(?<!\b(?:not|no|isn't|not a|not the|isn't a|nothing)\s+)\b(urgent(ly)?|tonight|right away|high priority|first thing|end of (the )?day|eod|before (the|our|their) (budget|board|review)|deadline|deal[- ]?breaker|blocker)\b/i,
     'High',
   ],
 ];

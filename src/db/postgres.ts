@@ -38,7 +38,9 @@ export function namedStatements(maxNamed = 2_000): NamedStatements {
       return name;
     },
     failed(err) {
-      if ((err as { code?: string }).code === '0A000' && /cached plan/.test((err as Error).message)) {
+      // Recognised by the routine that raises it, not its text (servers may answer in any language).
+      const e = err as { code?: string; routine?: string };
+      if (e.code === '0A000' && e.routine === 'RevalidateCachedQuery') {
         generation++;
         names.clear();
       }
