@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -39,6 +40,20 @@ function maximumNotesEvent(bookingId: string) {
     bytes += more;
   }
   return { event, bytes: Buffer.byteLength(JSON.stringify(event)), turns: transcript.length };
+}
+
+/**
+ * How long this process's main thread has waited for a core, from Linux's scheduler statistics (0
+ * where there are none). A check's time to answer counts without it: the suite runs three files at
+ * once on two cores, and a check that waited for a core while other files ran was not held up by
+ * the service (the first CI run that failed here took 250 ms with every other figure in bounds).
+ */
+function waitedForCoreMs(): number {
+  try {
+    return Number(fs.readFileSync(`/proc/self/task/${process.pid}/schedstat`, 'utf8').split(' ')[1]) / 1e6;
+  } catch {
+    return 0;
+  }
 }
 
 /**
@@ -112,15 +127,16 @@ describe('the one-process service while a maximum-size transcript is analysed', 
 
     // A health checker's cadence: requests back to back would make the test itself the loop's
     // main load, which a service between checks does not have.
-    const answers: Array<{ from: number; to: number }> = [];
+    const answers: Array<{ from: number; to: number; waited: number }> = [];
     let polling = true;
     holds.start();
     const healthChecks = (async () => {
       while (polling) {
         const from = performance.now();
+        const waitedBefore = waitedForCoreMs();
         const res = await fetch(`${app.url}/healthz`);
         expect(await res.json()).toEqual({ status: 'ok' });
-        answers.push({ from, to: performance.now() });
+        answers.push({ from, to: performance.now(), waited: waitedForCoreMs() - waitedBefore });
         await sleep(20);
       }
     })();
@@ -151,7 +167,7 @@ describe('the one-process service while a maximum-size transcript is analysed', 
     // …every one answered during it came within 200 ms, and the loop was never held that long
     // (a hold between two checks included)…
     const during = answers.filter((a) => a.to > window.from && a.from < window.to);
-    expect(Math.max(...during.map((a) => a.to - a.from))).toBeLessThan(200);
+    expect(Math.max(...during.map((a) => a.to - a.from - a.waited))).toBeLessThan(200);
     expect(holds.longestMs()).toBeLessThan(200);
     // …through an analysis longer than a check may take (else this shows nothing), checked at
     // least four times a second.
