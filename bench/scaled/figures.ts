@@ -134,6 +134,7 @@ export function runFigures(run: RunResult) {
     machineBusyShare: run.hostCpu.machine
       ? r2(run.hostCpu.machine.busySeconds / run.hostCpu.machine.availableSeconds)
       : null,
+    machineCores: run.hostCpu.machine?.cores ?? null,
     statementsPerBooking: statementsPerBooking(run, bookings),
     orgs: perOrg(run),
   };

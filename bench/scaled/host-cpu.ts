@@ -10,7 +10,7 @@ import os from 'node:os';
  */
 export interface HostCpu {
   /** user + system seconds of every core, and the cores × wall seconds they had. */
-  machine: { busySeconds: number; availableSeconds: number } | undefined;
+  machine: { busySeconds: number; availableSeconds: number; cores: number } | undefined;
   /** CPU seconds of the `postgres` processes; undefined when none run here. */
   postgresSeconds: number | undefined;
 }
@@ -104,6 +104,7 @@ export function watchHostCpu(everyMs: number): { stop(): HostCpu } {
             ? {
                 busySeconds: (endMachine.busy - startMachine.busy) / TICKS,
                 availableSeconds: wallSeconds * cores,
+                cores,
               }
             : undefined,
         postgresSeconds: seen.size ? postgres / TICKS : undefined,

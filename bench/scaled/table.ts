@@ -1,4 +1,3 @@
-import os from 'node:os';
 import { renderTable } from '../table.ts';
 import type { comparison, RunFigures } from './figures.ts';
 
@@ -91,7 +90,7 @@ function section(f: ScaledTableInput, r: RunFigures): string[][] {
     [
       'CPU s / 1,000 bookings: PostgreSQL; whole machine',
       `${r.cpuSecondsPer1000Bookings.postgres ?? '? (not on this machine)'}; ${r.cpuSecondsPer1000Bookings.machine ?? '?'}`,
-      `cores busy ${r.machineBusyShare === null ? '?' : `${Math.round(r.machineBusyShare * 100)} %`} of the run (${os.availableParallelism()} cores)`,
+      `cores busy ${r.machineBusyShare === null ? '?' : `${Math.round(r.machineBusyShare * 100)} %`} of the run (${r.machineCores ?? '?'} cores)`,
       '',
     ],
     ['DB statements / booking (web + workers)', String(r.statementsPerBooking.total), kinds, ''],

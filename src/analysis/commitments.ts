@@ -206,7 +206,6 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
     const clauses = s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i);
-    const refuses = (c: string) => /\b(won't|will not|can't|cannot|right now)\b/i.test(c);
     // "Yes, I hear you, but we can't share the source code": the "yes" does not take the request on.
     const refused = clauses.some(refuses);
     for (const clause of clauses) {
@@ -307,6 +306,9 @@ function inheritedDue(text: string, items: readonly ActionItem[]): string | unde
 /** An account at risk of leaving. */
 const riskCues =
   /\b(outages?|churn|cancel(?:led)? this call|not renew\w*|leaning towards|frustrat\w*|unacceptable|migrate away|switch(?:ing)? to)\b/i;
+
+/** A clause refusing, or about the call itself ("right now"): not a task. */
+const refuses = (c: string) => /\b(won't|will not|can't|cannot|right now)\b/i.test(c);
 
 const urgencyQuestion = /\b(?:urgent|when do you need|by when|how soon|priority)\b.*\?\s*$/i;
 

@@ -20,29 +20,43 @@ pg.types.setTypeParser(pg.types.builtins.INT8, (v) => v);
  * (a retried job) prepares afresh.
  */
 export interface NamedStatements {
-  nameOf(text: string): string | undefined;
-  /** Told of a statement's failure: a stale plan starts a new generation of names. */
-  failed(err: unknown): void;
+  /**
+   * Sends `text` through `send` as a named query where it has parameters and a name, else as it
+   * is; a stale plan's failure starts a new generation of names.
+   */
+  run<T>(
+    text: string,
+    values: unknown[] | undefined,
+    send: (query: string | pg.QueryConfig, values: unknown[] | undefined) => Promise<T>,
+  ): Promise<T>;
 }
 
 export function namedStatements(maxNamed = 2_000): NamedStatements {
   const names = new Map<string, string>();
   let generation = 0;
+  const nameOf = (text: string) => {
+    let name = names.get(text);
+    if (name === undefined && names.size < maxNamed) {
+      name = `peposmart_${generation}_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
+      names.set(text, name);
+    }
+    return name;
+  };
   return {
-    nameOf(text) {
-      let name = names.get(text);
-      if (name === undefined && names.size < maxNamed) {
-        name = `peposmart_${generation}_${crypto.createHash('sha256').update(text).digest('hex').slice(0, 32)}`;
-        names.set(text, name);
-      }
-      return name;
-    },
-    failed(err) {
-      // Recognised by the routine that raises it, not its text (servers may answer in any language).
-      const e = err as { code?: string; routine?: string };
-      if (e.code === '0A000' && e.routine === 'RevalidateCachedQuery') {
-        generation++;
-        names.clear();
+    async run(text, values, send) {
+      // Parameterless texts (migrations: several statements in one) go as simple queries.
+      const name = values?.length ? nameOf(text) : undefined;
+      if (!name || !values) return send(text, values);
+      try {
+        return await send({ name, text, values }, undefined);
+      } catch (err) {
+        // Recognised by the routine that raises it, not its text (servers may answer in any language).
+        const e = err as { code?: string; routine?: string };
+        if (e.code === '0A000' && e.routine === 'RevalidateCachedQuery') {
+          generation++;
+          names.clear();
+        }
+        throw err;
       }
     },
   };
@@ -51,17 +65,11 @@ export function namedStatements(maxNamed = 2_000): NamedStatements {
 function wrap(client: pg.Pool | pg.PoolClient, named: NamedStatements): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
-      // Parameterless texts (migrations: several statements in one) go as simple queries.
-      const name = values.length ? named.nameOf(text) : undefined;
-      let reply: pg.QueryResult | pg.QueryResult[];
-      try {
-        reply = name
-          ? await client.query({ name, text, values: values as unknown[] })
-          : await client.query(text, values as unknown[]);
-      } catch (err) {
-        named.failed(err);
-        throw err;
-      }
+      const reply: pg.QueryResult | pg.QueryResult[] = await named.run(
+        text,
+        values as unknown[],
+        (query, v) => (typeof query === 'string' ? client.query(query, v) : client.query(query)),
+      );
       // A parameterless query with several statements answers one result per statement.
       const res = Array.isArray(reply) ? reply.at(-1)! : reply;
       return { rows: res.rows as R[], rowCount: res.rowCount ?? res.rows.length };

@@ -139,14 +139,9 @@ export async function startQueue(deps: {
     ) => ReturnType<typeof bossDb.executeSql>;
     bossDb.executeSql = (async (text: string, values?: unknown[], ...rest: unknown[]) => {
       statements?.add('queue');
-      const name = named && values?.length ? named.nameOf(text) : undefined;
-      if (!name) return execute(text, values, ...rest);
-      try {
-        return await execute({ name, text, values }, undefined, ...rest);
-      } catch (err) {
-        named!.failed(err);
-        throw err;
-      }
+      return named
+        ? named.run(text, values, (query, v) => execute(query, v, ...rest))
+        : execute(text, values, ...rest);
     }) as typeof bossDb.executeSql;
   }
   boss.on('error', (err: Error) => deps.logger.error({ err: { message: err.message } }, 'job queue error'));

@@ -13,17 +13,18 @@ import { createFailureLog, type FailedAttempt, failureFacts } from './failure-lo
 import type { FieldRow } from './field-values.ts';
 import { type NotesEvent, SkipEvent, syncNotes } from './notes-sync.ts';
 
-/**
- * One queued event in Zoho: bookings (syncBooking) and meeting notes (syncNotes). Errors a
- * retry cannot fix end the event as failed with their cause; a connection that needs
- * reconnecting pauses it; others are thrown for the queue to retry, with the cause shown.
- */
+/** The event, its connection's sync settings and its live tokens: the job's first statement. */
 const eventWithSettings = `SELECT e.id, e.workspace_id, e.connection_id, e.status, e.payload,
         c.new_attendee_module, c.zoho_user_id, c.only_existing, c.fire_workflows, c.sync_tasks,
         c.suggest_deal_stages, c.sync_meetings, c.skip_internal, c.internal_domains, c.event_types,
         c.field_rows, c.scopes, ${liveTokensJson('e.connection_id', 'e.workspace_id')} AS live
    FROM events e LEFT JOIN connections c ON c.workspace_id = e.workspace_id AND c.id = e.connection_id`;
 
+/**
+ * One queued event in Zoho: bookings (syncBooking) and meeting notes (syncNotes). Errors a
+ * retry cannot fix end the event as failed with their cause; a connection that needs
+ * reconnecting pauses it; others are thrown for the queue to retry, with the cause shown.
+ */
 export function createEventSync(
   deps: SyncDeps & { analyze(input: AnalysisInput): Promise<AnalysisResult>; clock?: Clock },
 ) {
