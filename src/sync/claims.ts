@@ -34,6 +34,19 @@ export class ClaimLost extends ClaimBusy {
 }
 
 /**
+ * What the claim guards was kept meanwhile (found when about to send): another job made it and
+ * let go as this one's take began, so the take did not see it (see `Claim.existing`). Nothing is
+ * sent; the next try of the job uses what was kept.
+ */
+export class ClaimSettled extends ClaimBusy {
+  constructor(what: string) {
+    super(what);
+    this.message = `another sync made ${what} meanwhile: using it on the next try`;
+    this.name = 'ClaimSettled';
+  }
+}
+
+/**
  * This event's own claim, of a create sent before and never answered, waits longer than a job
  * waits in hand before looking in Zoho for it (claim-lag.ts): left to a later retry, saying so.
  */
@@ -67,7 +80,8 @@ export interface Claim {
   /**
    * The reference kept for this key when the claim was taken: another job (or an earlier attempt)
    * made the thing while this one waited, and it is not to be made again. Read in the same
-   * statement as the take, so it is exactly what the last holder kept before letting go.
+   * statement as the take — which on PostgreSQL can miss one kept by a holder that let go while
+   * the take waited for its row (the statement reads as of its start): `sending()` reads it again.
    */
   existing: { module: string; id: string } | undefined;
   /** This take's fencing token: nothing this attempt does under the claim counts once it changed. */
@@ -75,7 +89,8 @@ export interface Claim {
   /**
    * Marks the create as sent (call just before sending it) and renews the claim; throws
    * ClaimLost when another attempt took it over meanwhile (a later attempt of the same event, or
-   * another job once this one held it past `staleMs`).
+   * another job once this one held it past `staleMs`), and ClaimSettled when the reference is no
+   * longer what the take read (kept by a holder the take missed, or moved), marking nothing.
    */
   sending(): Promise<void>;
   /** The outcome is known (created and kept, found, or refused): the claim goes. */
@@ -135,20 +150,27 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
             async sending() {
               // Also the last word on the connection before a create leaves: one disconnected
               // meanwhile sends nothing more (a job reads its tokens once, as it starts).
-              const { rows } = await db.query<{ held: number; disconnected: boolean }>(
+              // A statement of its own, so it reads every reference kept before it began.
+              const { rows } = await db.query<{ held: number; disconnected: boolean; moved: boolean }>(
                 `WITH live AS (
                    SELECT status <> 'not_connected' AS ok FROM connections WHERE id = $1),
+                 moved AS (
+                   SELECT (SELECT r.zoho_id FROM sync_refs r
+                            WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3)
+                          IS DISTINCT FROM $5::text AS yes),
                  marked AS (
                    UPDATE sync_claims SET sent_at = now(), claimed_at = now()
                     WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4
-                      AND COALESCE((SELECT ok FROM live), false)
+                      AND COALESCE((SELECT ok FROM live), false) AND NOT (SELECT yes FROM moved)
                     RETURNING 1)
                  SELECT (SELECT count(*) FROM marked)::int AS held,
-                        NOT COALESCE((SELECT ok FROM live), false) AS disconnected`,
-                where,
+                        NOT COALESCE((SELECT ok FROM live), false) AS disconnected,
+                        (SELECT yes FROM moved) AS moved`,
+                [...where, row.ref_id],
               );
               if (rows[0]?.disconnected)
                 throw new ConnectionUnavailableError('not_connected', 'Zoho CRM is not connected');
+              if (rows[0]?.moved) throw new ClaimSettled(what);
               if (!rows[0]?.held) throw new ClaimLost(what);
             },
             async release() {

@@ -4,7 +4,7 @@ import { noteContent, type RecordResult } from '../zoho/api.ts';
 import { recordErrorKind, ZohoError } from '../zoho/errors.ts';
 import type { AuthSource } from '../zoho/transport.ts';
 import { type ActivityEntry, addActivity, addActivityOnce } from './activity-repo.ts';
-import { type Claim, ClaimLost, type ClaimTiming, createClaims, fenced } from './claims.ts';
+import { type Claim, ClaimLost, ClaimSettled, type ClaimTiming, createClaims, fenced } from './claims.ts';
 import { type BookingEvent, bookingIdOf, type PlatformEvent } from './event-schema.ts';
 import type { FieldRow } from './field-values.ts';
 import { createPeople } from './people.ts';
@@ -228,8 +228,12 @@ function createSyncCore(deps: SyncDeps) {
       // A refusal (4xx, 429) is an answer: nothing was created. A 5xx, a timeout, a dropped
       // connection or our own failure after sending leave it open whether Zoho has it: the
       // claims stay, uncertain. So do those an earlier attempt left uncertain — whatever failed
-      // here (the look-up, the database, another claim being busy) did not settle them.
-      const unanswered = sent.value && !(err instanceof ZohoError && err.kind !== 'transient');
+      // here (the look-up, the database, another claim being busy) did not settle them. A create
+      // stopped before it left because what it would make was kept meanwhile sent nothing.
+      const unanswered =
+        sent.value &&
+        !(err instanceof ZohoError && err.kind !== 'transient') &&
+        !(err instanceof ClaimSettled);
       if (!unanswered) for (const claim of held) await (claim.uncertain ? claim.unhold() : claim.release());
       throw err;
     } finally {
