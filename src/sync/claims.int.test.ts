@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { databaseKinds, freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import { seedDemoWorkspace } from '../workspaces/demo.ts';
-import { ClaimBusy, ClaimSettled, createClaims, sweepClaims } from './claims.ts';
+import { ClaimBusy, ClaimLost, ClaimSettled, createClaims, sweepClaims } from './claims.ts';
 
 describe.each(databaseKinds)('sync claims on %s', (kind) => {
   let t: TestDatabase | undefined;
@@ -111,44 +111,54 @@ describe.each(databaseKinds)('sync claims on %s', (kind) => {
 
   // PostgreSQL only: PGlite runs one statement at a time, so no take can overlap a release.
   it.skipIf(kind === 'pglite')(
-    'a take that waited on a release reads what was kept before it only when sending: the create is refused, nothing made twice',
+    'a take that waited on a release sees what the last holder kept before letting go',
     async () => {
       const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 5_000 });
       const db = t!.db;
       const first = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
-      // The first holder keeps its reference and releases; the second's take starts meanwhile
-      // (its statement's snapshot older than the keep) and waits on the release's row lock.
-      let taking: Promise<Awaited<ReturnType<typeof claims.take>>> | undefined;
+      // The first holder keeps its reference and releases, committed together while the second's
+      // take waits on the release's row lock: the take's statement began before the keep.
+      let taking: ReturnType<typeof claims.take> | undefined;
       await db.transaction(async (tx) => {
         await tx.query(
           `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id)
            VALUES ('con_1', 'ws_demo', 'person', 'ada@x.example', 'Contacts', '111')`,
         );
         await tx.query(`DELETE FROM sync_claims WHERE key = 'ada@x.example' AND fence = $1`, [first.fence]);
-        taking = claims.take('con_1', 'person', 'ada@x.example', 'evt_2', 'ada');
-        // Asked on another connection: a transaction sees pg_stat_activity as it first read it.
         const { rows } = await tx.query<{ pid: number }>('SELECT pg_backend_pid() AS pid');
-        for (;;) {
+        taking = claims.take('con_1', 'person', 'ada@x.example', 'evt_2', 'ada');
+        let done = false;
+        const settled = taking.finally(() => (done = true));
+        // Asked on another connection: a transaction sees pg_stat_activity as it first read it.
+        while (!done) {
           const waiting = await db.query<{ n: number }>(
             'SELECT count(*)::int AS n FROM pg_stat_activity WHERE $1::int = ANY(pg_blocking_pids(pid))',
             [rows[0]!.pid],
           );
-          if (waiting.rows[0]!.n > 0) break;
-          await new Promise((r) => setTimeout(r, 10));
+          if (waiting.rows[0]!.n > 0) return;
+          await Promise.race([settled, new Promise((r) => setTimeout(r, 10))]);
         }
+        await settled; // a take that never waited (or failed) ends the test here
+        expect.fail('the take did not wait on the release');
       });
       const second = await taking!;
-      // The take's own read misses the reference: its statement's snapshot predates the keep.
-      expect(second.existing).toBeUndefined();
-      // So the last word before a create leaves reads it again, and refuses the create.
-      await expect(second.sending()).rejects.toBeInstanceOf(ClaimSettled);
-      const { rows } = await db.query<{ sent: boolean }>(
-        `SELECT sent_at IS NOT NULL AS sent FROM sync_claims WHERE key = 'ada@x.example'`,
-      );
-      expect(rows).toEqual([{ sent: false }]);
+      expect(second.existing).toEqual({ module: 'Contacts', id: '111' });
+      expect(second.uncertain).toBe(false);
       await second.release();
     },
   );
+
+  it('a stalled attempt whose claim was taken over and its reference kept is told it lost the claim', async () => {
+    const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });
+    const stalled = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    const next = await claims.take('con_1', 'person', 'ada@x.example', 'evt_1', 'ada');
+    await t!.db.query(
+      `INSERT INTO sync_refs (connection_id, workspace_id, kind, key, module, zoho_id)
+       VALUES ('con_1', 'ws_demo', 'person', 'ada@x.example', 'Contacts', '111')`,
+    );
+    await expect(stalled.sending()).rejects.toBeInstanceOf(ClaimLost);
+    await next.release();
+  });
 
   it('a create replacing a kept record is sent while the reference still names what the take saw, refused once it moved', async () => {
     const claims = await setUp({ staleMs: 60_000, searchLagMs: 0, waitMs: 300 });

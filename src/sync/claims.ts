@@ -34,9 +34,8 @@ export class ClaimLost extends ClaimBusy {
 }
 
 /**
- * What the claim guards was kept meanwhile (found when about to send): another job made it and
- * let go as this one's take began, so the take did not see it (see `Claim.existing`). Nothing is
- * sent; the next try of the job uses what was kept.
+ * What the claim guards was kept or moved since the take, found when about to send (a job keeping
+ * it without holding the claim): nothing is sent, and the next try of the job uses what was kept.
  */
 export class ClaimSettled extends ClaimBusy {
   constructor(what: string) {
@@ -79,9 +78,8 @@ export interface Claim {
   uncertain: boolean;
   /**
    * The reference kept for this key when the claim was taken: another job (or an earlier attempt)
-   * made the thing while this one waited, and it is not to be made again. Read in the same
-   * statement as the take — which on PostgreSQL can miss one kept by a holder that let go while
-   * the take waited for its row (the statement reads as of its start): `sending()` reads it again.
+   * made the thing while this one waited, and it is not to be made again. Read once the claim is
+   * held, in a statement after the take's; `sending()` reads it again before a create leaves.
    */
   existing: { module: string; id: string } | undefined;
   /** This take's fencing token: nothing this attempt does under the claim counts once it changed. */
@@ -122,8 +120,6 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
           sent: boolean;
           lag_left_ms: number;
           fence: string;
-          ref_module: string | null;
-          ref_id: string | null;
         }>(
           `INSERT INTO sync_claims (connection_id, kind, key, holder) VALUES ($1, $2, $3, $4)
            ON CONFLICT (connection_id, kind, key) DO UPDATE
@@ -132,28 +128,41 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
                OR sync_claims.claimed_at < now() - $5 * interval '1 millisecond'
            RETURNING fence::text AS fence, sent_at IS NOT NULL AS sent,
                      COALESCE(EXTRACT(EPOCH FROM (sent_at + $6 * interval '1 millisecond' - now())) * 1000, 0)::float8
-                       AS lag_left_ms,
-                     (SELECT r.module FROM sync_refs r
-                       WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3) AS ref_module,
-                     (SELECT r.zoho_id FROM sync_refs r
-                       WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3) AS ref_id`,
+                       AS lag_left_ms`,
           [connectionId, kind, key, holder, timing.staleMs, lag.ms],
         );
         const row = rows[0];
         const waitFor = row ? Number(row.lag_left_ms) : 250;
         if (row && waitFor <= 0) {
           const where = [connectionId, kind, key, row.fence];
+          // What the last holder kept, read now the claim is held, in a statement of its own: on
+          // PostgreSQL the take's statement reads as of its start, and one that began before the
+          // last holder kept its reference and let go misses it (CI once made a second Contact so).
+          const ref = await db.query<{ module: string; zoho_id: string }>(
+            'SELECT module, zoho_id FROM sync_refs WHERE connection_id = $1 AND kind = $2 AND key = $3',
+            [connectionId, kind, key],
+          );
+          const kept = ref.rows[0];
           return {
             uncertain: row.sent,
-            existing: row.ref_id ? { module: row.ref_module!, id: row.ref_id } : undefined,
+            existing: kept ? { module: kept.module, id: kept.zoho_id } : undefined,
             fence: row.fence,
             async sending() {
               // Also the last word on the connection before a create leaves: one disconnected
-              // meanwhile sends nothing more (a job reads its tokens once, as it starts).
-              // A statement of its own, so it reads every reference kept before it began.
-              const { rows } = await db.query<{ held: number; disconnected: boolean; moved: boolean }>(
+              // meanwhile sends nothing more (a job reads its tokens once, as it starts). And on the
+              // reference: one kept or moved since the take (by a job that did not hold the claim)
+              // stops the create too.
+              const { rows } = await db.query<{
+                held: number;
+                mine: boolean;
+                disconnected: boolean;
+                moved: boolean;
+              }>(
                 `WITH live AS (
                    SELECT status <> 'not_connected' AS ok FROM connections WHERE id = $1),
+                 mine AS (
+                   SELECT EXISTS (SELECT 1 FROM sync_claims
+                                   WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4) AS yes),
                  moved AS (
                    SELECT (SELECT r.zoho_id FROM sync_refs r
                             WHERE r.connection_id = $1 AND r.kind = $2 AND r.key = $3)
@@ -163,13 +172,15 @@ export function createClaims(db: Database, timing: ClaimTiming = defaultClaimTim
                     WHERE connection_id = $1 AND kind = $2 AND key = $3 AND fence = $4
                       AND COALESCE((SELECT ok FROM live), false) AND NOT (SELECT yes FROM moved)
                     RETURNING 1)
-                 SELECT (SELECT count(*) FROM marked)::int AS held,
+                 SELECT (SELECT count(*) FROM marked)::int AS held, (SELECT yes FROM mine) AS mine,
                         NOT COALESCE((SELECT ok FROM live), false) AS disconnected,
                         (SELECT yes FROM moved) AS moved`,
-                [...where, row.ref_id],
+                [...where, kept?.zoho_id ?? null],
               );
               if (rows[0]?.disconnected)
                 throw new ConnectionUnavailableError('not_connected', 'Zoho CRM is not connected');
+              // Taken over first: a stalled attempt is told so even when the taker kept a reference.
+              if (!rows[0]?.mine) throw new ClaimLost(what);
               if (rows[0]?.moved) throw new ClaimSettled(what);
               if (!rows[0]?.held) throw new ClaimLost(what);
             },

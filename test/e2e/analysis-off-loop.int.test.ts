@@ -92,7 +92,7 @@ describe('the one-process service while a maximum-size transcript is analysed', 
     analysis = undefined;
   });
 
-  it('answers /healthz within 200 ms, asked fifty times a second from before the analysis starts to after it ends', async () => {
+  it('answers /healthz within 200 ms of its thread’s time (and 500 ms without the waits for a core), asked fifty times a second from before the analysis starts to after it ends', async () => {
     // The test app's queue with this test's sync worker, so that the analysis can be watched;
     // PGlite on its own thread, as `npm start` runs it (src/db/open.ts).
     c = await connectedApp(sb, 'pglite', {}, { sync: true, worker: false, pgliteThread: true });
@@ -173,8 +173,9 @@ describe('the one-process service while a maximum-size transcript is analysed', 
     // of it the service's loop or the check's own round trip. The time it waited for a core is not
     // the service holding its loop (the suite runs three files at once on two cores), nor is time
     // the machine kept the thread off a core otherwise (one CI run had a check at 205 ms without
-    // the waits, with the loop never held that long): that is bounded apart. And the loop was never
-    // held 200 ms (a hold between two checks included)…
+    // the waits, with the loop never held that long): that is bounded apart, at 500 ms, which a
+    // blocking call on the loop (a synchronous read, a wait on another thread) that long breaks. And the
+    // loop was never held 200 ms (a hold between two checks included)…
     const during = answers.filter((a) => a.to > window.from && a.from < window.to);
     const slowest = (of: (a: (typeof answers)[number]) => number) => Math.max(...during.map(of));
     const figures = JSON.stringify(during.filter((a) => a.to - a.from > 100));
@@ -185,7 +186,7 @@ describe('the one-process service while a maximum-size transcript is analysed', 
     expect(
       slowest((a) => a.to - a.from - a.waited),
       figures,
-    ).toBeLessThan(1000);
+    ).toBeLessThan(500);
     expect(holds.longestMs()).toBeLessThan(200);
     // …through an analysis longer than a check may take (else this shows nothing), checked at
     // least four times a second.
