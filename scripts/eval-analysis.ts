@@ -9,6 +9,7 @@ import {
   type Fixture,
   loadFixtures,
   type Scores,
+  secondReader,
 } from '../src/analysis/eval.ts';
 import { createOfflineAnalyzer } from '../src/analysis/offline.ts';
 import { createOpenAiAnalyzer, OPENAI_DEFAULT_BASE_URL } from '../src/analysis/openai.ts';
@@ -28,6 +29,10 @@ Scores a meeting analyser on labelled transcripts; docs/ANALYSIS.md explains the
                          OpenAI-compatible server), OPENAI_TIMEOUT_MS (per call, default
                          60000), OPENAI_MAX_RETRIES (default 1).
                        both: offline, then openai, then the two side by side.
+                       labels: a second reader's labels of the same files (--labels),
+                         scored as an analyser would be: how far two readers agree.
+  --labels <folder>    with --analyser labels: one file per transcript, of the same name,
+                       with a "labels" object in the fixtures' format
   --concurrency <n>    OpenAI calls at once, 1-16 (default 3)
   --json               the last line is one JSON object of the scores
                        (with --analyser both: {"analyser":"both","offline":{…},"openai":{…}})
@@ -43,7 +48,7 @@ configuration error (nothing sent).
 type OpenAiSettings = NonNullable<Config['openai']>;
 
 interface Run {
-  analyser: 'offline' | 'openai';
+  analyser: 'offline' | 'openai' | 'labels';
   heading: string;
   model: string | null;
   baseURL: string | null;
@@ -62,6 +67,7 @@ function options() {
       options: {
         dir: { type: 'string' },
         analyser: { type: 'string', default: 'offline' },
+        labels: { type: 'string' },
         concurrency: { type: 'string', default: '3' },
         json: { type: 'boolean', default: false },
         verbose: { type: 'boolean', default: false },
@@ -108,6 +114,12 @@ async function offlineRun(fixtures: Fixtures, dir: string): Promise<Run> {
   const heading = `Analyser: ${analyzer.name} · ${fixtures.length} transcripts from ${dir}`;
   const evaluation = await evaluate(analyzer, fixtures);
   return { analyser: 'offline', heading, model: null, baseURL: null, evaluation, usage: null };
+}
+
+async function secondReaderRun(fixtures: Fixtures, dir: string, labels: string): Promise<Run> {
+  const heading = `Second reader: labels from ${labels} · ${fixtures.length} transcripts from ${dir}`;
+  const evaluation = await evaluate(secondReader(labels), fixtures);
+  return { analyser: 'labels', heading, model: null, baseURL: null, evaluation, usage: null };
 }
 
 async function openAiRun(fixtures: Fixtures, dir: string, s: OpenAiSettings, concurrency: number) {
@@ -248,17 +260,20 @@ if (values.help) {
   process.exit(0);
 }
 const analyser = values.analyser;
-if (analyser !== 'offline' && analyser !== 'openai' && analyser !== 'both')
-  usageError(`--analyser must be offline, openai or both, not "${analyser}"`);
+if (analyser !== 'offline' && analyser !== 'openai' && analyser !== 'both' && analyser !== 'labels')
+  usageError(`--analyser must be offline, openai, both or labels, not "${analyser}"`);
+if ((analyser === 'labels') !== (values.labels !== undefined))
+  usageError('--labels <folder> goes with --analyser labels, and --analyser labels needs it');
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
   usageError('--concurrency must be a whole number from 1 to 16');
-const settings = analyser === 'offline' ? undefined : openAiSettings();
+const settings = analyser === 'offline' || analyser === 'labels' ? undefined : openAiSettings();
 const dir = path.resolve(values.dir ?? path.join(import.meta.dirname, '../../shared/fixtures/transcripts'));
 const fixtures = loadFixtures(dir);
 
 const runs: Run[] = [];
-if (analyser !== 'openai') runs.push(await offlineRun(fixtures, dir));
+if (values.labels) runs.push(await secondReaderRun(fixtures, dir, path.resolve(values.labels)));
+else if (analyser !== 'openai') runs.push(await offlineRun(fixtures, dir));
 if (settings) runs.push(await openAiRun(fixtures, dir, settings, concurrency));
 
 const lines = runs.flatMap((run, i) => [...(i > 0 ? ['', ''] : []), ...runLines(run)]);

@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { confidentMoves, loadFixtures, matchItems, similarity } from './eval.ts';
 
@@ -160,5 +163,80 @@ describe('confident stage moves', () => {
     ];
     expect(confidentMoves(outcomes)).toEqual({ made: 2, right: 1, share: 0.5 });
     expect(confidentMoves([])).toEqual({ made: 0, right: 0, share: null });
+  });
+});
+
+describe('a second reader (`--analyser labels --labels <folder>`)', () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, ['scripts/eval-analysis.ts', ...args], {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      let out = '';
+      child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
+      child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+      child.once('exit', (code) => resolve({ code, out }));
+    });
+
+  it("agrees with the files' own labels completely; a missing or malformed file is that transcript's failure", async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'second-reader-'));
+    try {
+      const set = loadFixtures('fixtures/transcripts');
+      for (const { file, fixture } of set)
+        fs.writeFileSync(path.join(dir, file), JSON.stringify({ labels: fixture.labels }));
+      const same = await run([
+        '--dir',
+        'fixtures/transcripts',
+        '--analyser',
+        'labels',
+        '--labels',
+        dir,
+        '--json',
+      ]);
+      expect(same.code, same.out).toBe(0);
+      const scores = JSON.parse(same.out.trim().split('\n').at(-1)!);
+      expect(scores).toMatchObject({
+        analyser: 'labels',
+        n: set.length,
+        failed: [],
+        action_items: { precision: 1, recall: 1, f1: 1 },
+        priority_accuracy: 1,
+        due_date_exact: 1,
+        sentiment_accuracy: 1,
+        intent_accuracy: 1,
+        stage_accuracy: 1,
+      });
+      expect(scores.confident_stage_moves.share).toBe(1);
+
+      // One reader's file missing, another's sentiment not one of the four: both listed, not scored.
+      const [first, second] = set;
+      fs.rmSync(path.join(dir, first!.file));
+      fs.writeFileSync(
+        path.join(dir, second!.file),
+        JSON.stringify({ labels: { ...second!.fixture.labels, sentiment: 'upbeat' } }),
+      );
+      const broken = await run([
+        '--dir',
+        'fixtures/transcripts',
+        '--analyser',
+        'labels',
+        '--labels',
+        dir,
+        '--json',
+      ]);
+      expect(broken.code, broken.out).toBe(0);
+      const partial = JSON.parse(broken.out.trim().split('\n').at(-1)!);
+      expect(partial.n).toBe(set.length - 2);
+      expect(partial.failed.map((f: { file: string }) => f.file)).toEqual([first!.file, second!.file]);
+      expect(partial.failed[0].reason).toMatch(/no second labels/);
+      expect(partial.failed[1].reason).toMatch(/not labels/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('needs its folder, and the folder only with it', async () => {
+    expect((await run(['--analyser', 'labels'])).code).toBe(2);
+    expect((await run(['--labels', '/tmp'])).code).toBe(2);
   });
 });

@@ -1,7 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { z } from 'zod';
-import type { ActionItem, Analysis, AnalysisInput, Analyzer } from './analysis.ts';
+import {
+  type ActionItem,
+  type Analysis,
+  type AnalysisInput,
+  type Analyzer,
+  analysisSchema,
+  priorities,
+} from './analysis.ts';
 
 /**
  * Scores an analyser on labelled transcripts (the fixtures' format, see their README).
@@ -14,6 +21,23 @@ import type { ActionItem, Analysis, AnalysisInput, Analyzer } from './analysis.t
  * and due date are scored on the matched pairs; sentiment, intent and stage per transcript.
  */
 export const MATCH_THRESHOLD = 0.3;
+
+const labelsSchema = z.object({
+  action_items: z.array(
+    z.object({
+      text: z.string(),
+      owner_role: z.enum(['host', 'attendee']),
+      priority: z.string(),
+      due: z.string(),
+      due_inferred: z.boolean().optional(),
+    }),
+  ),
+  sentiment: z.string(),
+  buyer_intent: z.string(),
+  next_steps: z.array(z.string()).optional(),
+  expected_stage: z.string(),
+  stage_rationale: z.string().optional(),
+});
 
 const fixtureSchema = z.object({
   id: z.string().optional(),
@@ -33,22 +57,7 @@ const fixtureSchema = z.object({
       text: z.string(),
     }),
   ),
-  labels: z.object({
-    action_items: z.array(
-      z.object({
-        text: z.string(),
-        owner_role: z.enum(['host', 'attendee']),
-        priority: z.string(),
-        due: z.string(),
-        due_inferred: z.boolean().optional(),
-      }),
-    ),
-    sentiment: z.string(),
-    buyer_intent: z.string(),
-    next_steps: z.array(z.string()).optional(),
-    expected_stage: z.string(),
-    stage_rationale: z.string().optional(),
-  }),
+  labels: labelsSchema,
 });
 export type Fixture = z.infer<typeof fixtureSchema>;
 
@@ -174,7 +183,7 @@ export type Outcome =
  * another analyser's answer, so what is scored is what this analyser said.
  */
 export async function analyseAll(
-  analyzer: Analyzer,
+  analyzer: Analyzer | SecondReader,
   fixtures: ReadonlyArray<{ file: string; fixture: Fixture }>,
   concurrency = 1,
 ): Promise<Outcome[]> {
@@ -184,7 +193,11 @@ export async function analyseAll(
     for (let i = next++; i < fixtures.length; i = next++) {
       const { file, fixture } = fixtures[i]!;
       try {
-        outcomes[i] = { file, fixture, analysis: await analyzer.analyze(inputOf(fixture)) };
+        const analysis =
+          'readFile' in analyzer
+            ? analyzer.readFile(file, fixture)
+            : await analyzer.analyze(inputOf(fixture));
+        outcomes[i] = { file, fixture, analysis };
       } catch (err) {
         outcomes[i] = { file, fixture, failure: err instanceof Error ? err.message : String(err) };
       }
@@ -280,7 +293,7 @@ export interface Evaluation {
 }
 
 export async function evaluate(
-  analyzer: Analyzer,
+  analyzer: Analyzer | SecondReader,
   fixtures: ReadonlyArray<{ file: string; fixture: Fixture }>,
   options: { concurrency?: number } = {},
 ): Promise<Evaluation> {
@@ -299,6 +312,68 @@ export async function evaluate(
     }
   }
   return { outcomes, perFixture, scores: summarise(perFixture), failed, withFailures: summarise(all) };
+}
+
+/**
+ * A second reader's labels of the same transcripts, scored as if an analyser had said them: how
+ * far two careful readers agree, the ceiling to read an analyser's scores against. `dir` holds,
+ * for each labelled transcript, a file of the same name with a `labels` object in the fixtures'
+ * format (the transcript itself may be left out). The reader's stage is a suggestion made with
+ * full confidence; a file without second labels is that transcript's failure.
+ */
+export interface SecondReader {
+  readonly name: string;
+  readFile(file: string, fixture: Fixture): Analysis;
+}
+
+/** The fixtures' labels with the analysis's enums: a second reader's typo is an error, not a miss. */
+const readerLabels = labelsSchema.extend({
+  action_items: z.array(
+    z.object({
+      text: z.string().min(1),
+      owner_role: z.enum(['host', 'attendee']),
+      priority: z.enum(priorities),
+      due: z.string().regex(/^\d{4}-\d{2}-\d{2}$/),
+      due_inferred: z.boolean().optional(),
+    }),
+  ),
+  sentiment: analysisSchema.shape.sentiment,
+  buyer_intent: analysisSchema.shape.buyer_intent,
+});
+
+export function secondReader(dir: string): SecondReader {
+  return {
+    name: 'second reader',
+    readFile(file, fixture) {
+      const at = path.join(dir, file);
+      if (!fs.existsSync(at)) throw new Error(`no second labels (${at})`);
+      const parsed = z.object({ labels: readerLabels }).safeParse(JSON.parse(fs.readFileSync(at, 'utf8')));
+      if (!parsed.success) throw new Error(`not labels: ${parsed.error.issues[0]?.message}`);
+      const l = parsed.data.labels;
+      if (!fixture.pipeline_stages.includes(l.expected_stage))
+        throw new Error(`expected_stage "${l.expected_stage}" is not one of the pipeline's stages`);
+      return {
+        summary: l.stage_rationale || '(second reader)',
+        action_items: l.action_items.map((i) => ({
+          text: i.text,
+          owner: i.owner_role,
+          priority: i.priority,
+          due: i.due,
+          due_inferred: i.due_inferred ?? false,
+          quote: '',
+        })),
+        sentiment: l.sentiment,
+        buyer_intent: l.buyer_intent,
+        next_steps: l.next_steps ?? [],
+        stage_suggestion: {
+          stage: l.expected_stage,
+          confidence: 1,
+          rationale: l.stage_rationale ?? '',
+          evidence: [],
+        },
+      };
+    },
+  };
 }
 
 /** A suggested move at or above this confidence is one the product would put before the user. */
