@@ -105,7 +105,12 @@ export function actionText(raw: string): string {
     .replace(/\s+(?:so|so that|because|since|once)\s+.*$/i, '')
     // "retune that threshold, it's top of my list": the aside is not the task.
     .replace(/,\s+(?:it's|that's|which|it is|that is|this is)\b.*$/i, '')
-    .replace(timeTail, '')
+    // "the quote by Wednesday, with each depot as its own line": the date goes, what the thing
+    // is to hold stays.
+    .replace(timeTail, (tail) => {
+      const detail = /,\s*(with|including)\s+(.+)$/i.exec(tail);
+      return detail ? ` ${detail[1]!.toLowerCase()} ${detail[2]}` : '';
+    })
     .replace(/\s+(?:myself|ourselves|personally)\s*$/i, '')
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')
     .replace(/\b(send|email|give|forward|share|get)\s+you\s+/gi, '$1 ')
