@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { confidentMoves, loadFixtures, matchItems, similarity } from './eval.ts';
+import { confidentMoves, evaluate, loadFixtures, matchItems, secondReader, similarity } from './eval.ts';
 
 /**
  * The evaluation's contract (`npm run eval:analysis -- --dir <folder> --json`: one JSON object
@@ -127,6 +127,21 @@ describe('the held-out set (fixtures/heldout)', () => {
         expect(item.due >= localDate(fixture), `${file}: due before the meeting`).toBe(true);
       }
     }
+  });
+});
+
+describe("the second reader's labels (fixtures/heldout-second-reader)", () => {
+  it('label every held-out meeting, each readable as an analysis (none fails)', async () => {
+    const set = loadFixtures('fixtures/heldout');
+    const e = await evaluate(secondReader('fixtures/heldout-second-reader'), set);
+    expect(e.failed).toEqual([]);
+    expect(e.scores.n).toBe(set.length);
+    expect(
+      fs
+        .readdirSync('fixtures/heldout-second-reader')
+        .filter((f) => f.endsWith('.json'))
+        .sort(),
+    ).toEqual(set.map((f) => f.file));
   });
 });
 
