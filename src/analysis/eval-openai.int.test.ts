@@ -222,7 +222,9 @@ describe('npm run eval:analysis -- --analyser openai', () => {
     expect(badUrl.stderr).not.toContain(apiKey);
     const unknown = await run(['--analyser', 'gpt'], {});
     expect(unknown.code).toBe(2);
-    expect(unknown.stderr).toBe('eval:analysis: --analyser must be offline, openai, both or labels, not "gpt"\n');
+    expect(unknown.stderr).toBe(
+      'eval:analysis: --analyser must be offline, openai, both or labels, not "gpt"\n',
+    );
     expect(fake.requests).toEqual([]);
   });
 
