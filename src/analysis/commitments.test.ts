@@ -29,6 +29,18 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(['Send the proposal']);
   });
 
+  it('keeps what the thing is to hold when it comes after the date', async () => {
+    const a = await analyse([
+      buyer('When can we see the quote?'),
+      host(
+        "You'll have the quote by Wednesday, with Sevilla and Bilbao as separate lines, so the committee can see each.",
+      ),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual([
+      'Send the quote with Sevilla and Bilbao as separate lines',
+    ]);
+  });
+
   it('leaves out what is done on the call and idioms, and keeps what a task is for', async () => {
     const a = await analyse([
       host('Let me put the Q1 report on screen first.'),
@@ -264,6 +276,88 @@ describe('stage suggestions', () => {
       { stages: german, current_stage: 'Angebot' },
     );
     expect(a.stage_suggestion).toMatchObject({ stage: 'Verloren' });
+  });
+
+  it('reads a project called off as lost, a failed demo as back to the demo, an architecture to approve as back to the technical step', async () => {
+    const cz = [
+      'Kvalifikace',
+      'Analýza potřeb',
+      'Demo',
+      'Nabídka',
+      'Ústní souhlas',
+      'Smlouva',
+      'Vyhráno',
+      'Prohráno',
+    ];
+    const cancelled = await analyse(
+      [
+        buyer('Head office froze all IT investment, so unfortunately the project is cancelled.'),
+        buyer('We are not going with anyone. The project itself is stopped.'),
+      ],
+      { stages: cz, current_stage: 'Nabídka' },
+    );
+    expect(cancelled.stage_suggestion).toMatchObject({ stage: 'Prohráno' });
+    expect(cancelled.stage_suggestion!.confidence).toBeGreaterThanOrEqual(0.6);
+    const failed = await analyse(
+      [
+        host('Okay, restarted. Now it authenticates, but it times out on the order endpoint.'),
+        buyer("I can't take the offer to the board based on slides. Can we do this again?"),
+      ],
+      { stages: cz, current_stage: 'Nabídka' },
+    );
+    expect(failed.stage_suggestion).toMatchObject({ stage: 'Demo' });
+    const hu = [
+      'Minősítés',
+      'Igényfelmérés',
+      'Műszaki megoldás',
+      'Ajánlat',
+      'Tárgyalás',
+      'Megnyert',
+      'Elvesztett',
+    ];
+    const architecture = await analyse(
+      [
+        buyer("I can't send the purchase order until group IT has approved the architecture."),
+        buyer("This is not political, it's a technical review."),
+      ],
+      { stages: hu, current_stage: 'Tárgyalás' },
+    );
+    expect(architecture.stage_suggestion).toMatchObject({ stage: 'Műszaki megoldás' });
+  });
+
+  it('reads prices accepted as the verbal yes, and bargaining on the price as negotiation', async () => {
+    const cz = [
+      'Kvalifikace',
+      'Analýza potřeb',
+      'Demo',
+      'Nabídka',
+      'Ústní souhlas',
+      'Smlouva',
+      'Vyhráno',
+      'Prohráno',
+    ];
+    const yes = await analyse(
+      [
+        buyer('We reviewed them. The price in your email is accepted. We want to proceed.'),
+        host("I'll send you the contract by Friday."),
+      ],
+      { stages: cz, current_stage: 'Demo' },
+    );
+    expect(yes.stage_suggestion).toMatchObject({ stage: 'Ústní souhlas' });
+    const renewals = pipelines[1]!.stages;
+    const bargain = await analyse(
+      [
+        buyer(
+          'Either two thousand seats at the current price, or twenty-four hundred with twelve percent off.',
+        ),
+        host('I could do more on the discount with a three-year term.'),
+      ],
+      {
+        stages: [...renewals.slice(0, 2), 'Negotiation', ...renewals.slice(2)],
+        current_stage: 'Renewal Quoted',
+      },
+    );
+    expect(bargain.stage_suggestion).toMatchObject({ stage: 'Negotiation' });
   });
 
   it('does not call an approval "signed off" a win', async () => {

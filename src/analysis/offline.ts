@@ -29,14 +29,15 @@ import { intentFrom, says, sentimentFrom, type ToneSignals, toneSignals } from '
 const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
     kind: 'negotiation',
-    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|match (their|the) (price|bid)|discount)\b/i,
+    // Bargaining on the price: "twenty-four hundred with twelve percent off".
+    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|match (their|the) (price|bid)|discount|(\w+|\d+) (percent|%) off|price increase)\b/i,
   },
   {
     kind: 'contract',
     // The paperwork of a deal agreed: the contract to sign, a verbal yes given ("they gave us the
     // green light"), the buyer's template contract, supplier set-up, an insurance certificate. Not
     // a DPA or "our procurement process": buyers ask about those from the first call.
-    cue: /\b(send (over )?the contract|ready to sign|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
+    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?! with (a|the) (pilot|trial|poc|test|demo))|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
   },
   {
     kind: 'proposal',
@@ -88,6 +89,17 @@ const backCues: Array<{ kind: StageKind; cue: RegExp; only?: RegExp; avoid?: Reg
     kind: 'proposal',
     cue: /\b(re-?quote|new (proposal|quote|offer)|rework (the )?(proposal|quote|offer))\b/i,
   },
+  {
+    // The architecture has to be designed and approved again before anything is signed.
+    kind: 'evaluation',
+    cue: /\b(until (group |our |the )?(it|architecture|security)( team)? (has |have )?approved the architecture|(approve|approved|review|reviews|design) the architecture|architecture (review|approval|is approved)|(it's|it is) a technical review|new architecture)\b/i,
+    avoid: /secur/,
+  },
+  {
+    // The demo failed in front of the buyer and has to be done again.
+    kind: 'demo',
+    cue: /\b((sync|integration|demo|connector|import) (failed|broke|crashed|didn't work|did not work)|(it|the sync|the integration) (times|timed) out|(do|run|see) (this|it|the demo) again|(new|another|second) demo with (our|real|your))\b/i,
+  },
 ];
 
 /** The buyer asks for a quote or proposal ("So I want the renewal quote", "send us a proposal"). */
@@ -138,7 +150,10 @@ function stageOf(
     name === current ? null : { stage: name, confidence, rationale, evidence: evidenceOf(hits) };
 
   const lost = stageOfKind('lost');
-  const rejected = sentences.filter((s) => s.role === 'attendee' && tone.rejection.includes(s.text));
+  // The buyer ends the evaluation, or calls the project itself off.
+  const rejected = sentences.filter(
+    (s) => s.role === 'attendee' && (tone.rejection.includes(s.text) || tone.cancelled.includes(s.text)),
+  );
 
   // Won: the deal was signed, sentences as done — never when the buyer also ended the evaluation (then
   // what was signed is someone else's contract: "we signed a renewal with our current vendor").

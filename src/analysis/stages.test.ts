@@ -70,6 +70,19 @@ describe('kinds of pipeline stages', () => {
     ['Closed Won - Pending Legal', 'won'],
     ['On Hold - Legal', 'hold'],
     ['Negotiation/Legal Review', 'negotiation'],
+    // Katakana whose voicing marks fold away (デモ, ヒアリング), Czech and Hungarian steps.
+    ['デモ', 'demo'],
+    ['ヒアリング', 'discovery'],
+    ['リード', 'qualify'],
+    ['Analýza potřeb', 'discovery'],
+    ['Ústní souhlas', 'contract'],
+    ['Minősítés', 'qualify'],
+    ['Igényfelmérés', 'discovery'],
+    ['Műszaki megoldás', 'evaluation'],
+    ['Ajánlat', 'proposal'],
+    ['Tárgyalás', 'negotiation'],
+    ['Megnyert', 'won'],
+    ['Elvesztett', 'lost'],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

@@ -65,6 +65,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'kazan',
       'voitet',
       'vyhran',
+      'megnyert',
       'juchu',
       'seiyaku',
       'thang',
@@ -101,6 +102,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'menetet',
       'havit',
       'prohran',
+      'elveszt',
       'shicchu',
       'that bai',
       'kalah',
@@ -219,6 +221,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'pazarlik',
       'neuvottel',
       'vyjednav',
+      'targyal',
       'kosho',
       'dam phan',
       'negosiasi',
@@ -238,6 +241,8 @@ const kindWords: Array<[StageKind, string[]]> = [
       'mundlich',
       'mondeling',
       'zusage',
+      'ustni',
+      'souhlas',
       'procurement',
       'purchasing',
       'legal',
@@ -293,6 +298,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'teklif',
       'tarjou',
       'nabidk',
+      'ajanlat',
       'mitsumori',
       'teian',
       'bao gia',
@@ -333,6 +339,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'deneme',
       'kokeilu',
       'arvioin',
+      'muszaki',
       'jissho',
       'kensho',
       'thu nghiem',
@@ -368,6 +375,9 @@ const kindWords: Array<[StageKind, string[]]> = [
       'behov',
       'ihtiyac',
       'analiz',
+      'analyz',
+      'potreb',
+      'igenyfelmer',
       'tarve',
       'kartoitu',
       'hearing',
@@ -393,6 +403,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'kwalifik',
       'kvalifi',
       'nitelendir',
+      'minosit',
       'erstkontakt',
       'premier contact',
       'primer contacto',
@@ -401,6 +412,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'tiem nang',
       'prospek',
       '見込',
+      'リード',
       '리드',
       '线索',
     ],
@@ -411,7 +423,8 @@ const cjk = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 const matchers: Array<[StageKind, RegExp[]]> = kindWords.map(([kind, words]) => [
   kind,
-  words.map((w) =>
+  // Folded as the names are: "デモ" loses its voicing mark under NFKD, in the name and the word alike.
+  words.map(foldName).map((w) =>
     cjk.test(w)
       ? new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
       : w.endsWith('$')

@@ -22,6 +22,8 @@ export interface ToneSignals {
   complaints: Array<{ text: string; weight: number }>;
   /** The buyer ends the evaluation or chose someone else. */
   rejection: string[];
+  /** The buyer's project itself is called off (a kind of rejection). */
+  cancelled: string[];
   /** Polite deferral: interested "some day", not now. */
   deferral: string[];
   /** Phrases moving towards a purchase: asks for price or paperwork, wants to start, sign, renew, trial; involves who approves. */
@@ -60,6 +62,11 @@ const praise = cues(
   'looks? (?:really )?(?:great|good|promising)|(?:great|nice|good) (?:job|work|feature|product|tool)|well done',
   'very (?:helpful|useful|impressive|promising)|good timing|much (?:better|faster|easier)|definitely want',
   '(?:positive|great|good) feedback|(?:team|users|everyone) (?:is|are) on board',
+  // Liking said of the seller or the product as a whole: "this is the one", "the best thing that
+  // happened on my shop floor", "your people understood our business", "the one they liked".
+  // Not "this is the one thing blocking the renewal".
+  "(?:this|that|it|you)(?:'s| is| are|'re) the one(?=\\s*(?:[.,!;]|$|for (?:us|me)\\b))|the one (?:the|our|my) [\\w ]{0,20}liked",
+  'the best thing|(?:understood|understand|get|got) (?:our|my) (?:business|problem|needs?|world)|(?:listening|listened) to (?:me|us)',
 );
 
 /** Anger, failure, a threat to leave: strong. */
@@ -72,7 +79,8 @@ const strongComplaint = cues(
   "can't keep (?:doing|going)|(?:i've|we've|i have|we have) escalated",
   String.raw`billing (?:error|mistake)|overcharg\w*|double[- ]charg\w*|waste of`,
   'broken|crash(?:ed|es|ing)?|kept failing|unreliable',
-  "(?:didn't|did not|doesn't|does not|never) (?:work|deliver|help)(?! for (?:us|me))",
+  // Not "a longer trial doesn't help me": an offer turned down, not a failure.
+  "(?:didn't|did not|doesn't|does not|never) (?:work|deliver|help)(?! for (?:us|me))(?! (?:me|us)\\b)",
   String.raw`(?:you|your \w+) (?:\w+ )?(?:failed|missed|broke|ignored|overcharged)`,
   'not worth|no value|not what we (?:were promised|expected|paid for)|expected (?:more|better)',
   'lost (?:trust|confidence)',
@@ -93,6 +101,8 @@ const objection = cues(
   "a (?:real )?(?:problem|issue) for us|that's a (?:problem|concern)|deal[- ]?breaker",
   // "That's the word that worries me", "for me that plan is the blocker", "I'm not there yet".
   "(?:that|this|it|which) (?:really )?worries me|(?:is|be) (?:the|a) blocker|(?:i'm|we're|i am|we are) not there yet",
+  // "I have two problems, and they're not small, for me they're blockers", "that's exactly my worry".
+  "(?:they're|they are|those are|these are) (?:real |big )?blockers|(?:two|three|a few|some|serious|big) (?:problems|issues|concerns|worries)|(?:exactly|that's|that is) my (?:worry|concern)|can't (?:move|take) (?:it|this) forward",
   String.raw`pushback|push back|missing (?:feature|piece)|bugs?|glitch\w*`,
   "(?:doesn't|didn't|don't|does not|did not) (?:meet|solve|address|cover) (?:our|my|the)",
   // The price against what they can spend or defend: "Price, unfortunately", "a big gap to explain".
@@ -120,6 +130,16 @@ const rejection = cues(
   // not "we decided to go with the annual plan", a purchase.
   '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with (?!you\\b|your\\b|us\\b)',
   '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?:another|a different|someone else|a competitor|a local|the incumbent|our (?:current|existing))',
+);
+
+/**
+ * The buyer's project itself is called off — not a choice of another vendor, not a pause: "the
+ * project is cancelled", "the project itself is stopped", "they killed the evaluation". However
+ * warmly said, the labelling conventions read it as negative (fixtures/heldout/README.md).
+ */
+const cancellation = cues(
+  String.raw`(?:project|programme|program|initiative|evaluation|rollout|roll-out|purchase|investment)(?: itself)? (?:is|was|has been|got|have been) (?:now )?(?:officially )?(?:cancel\w*|stopped|killed|scrapped|axed|dropped|called off)`,
+  String.raw`(?:cancel\w*|stop\w*|kill\w*|scrap\w*|drop\w*) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)`,
 );
 
 /** Polite deferral: friendly, but no purchase now. */
@@ -151,7 +171,7 @@ const buying = cues(
   "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
   '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',
   "(?:we'd|i'd|we would|i would) (?:want|like) to (?:move|go|proceed|start|sign|buy|order|renew|see (?:a|the) (?:quote|proposal|contract))",
-  "let's (?:do it|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:we(?:'ll| will| can|'d like to| want to)|ready to) go ahead|going ahead with",
+  "let's (?:do (?:it|this|that)|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:we|i) (?:still )?want (?:to work with )?(?:you|your (?:system|product|platform|team))\\b|(?:we(?:'ll| will| can|'d like to| want to)|ready to) go ahead|going ahead with",
   "(?:we'll|we will|let's) (?:sign|start|renew|buy|order|take (?:the|it))",
   String.raw`sign(?:ed)? (?:it|this|the)|docusign|countersign\w*`,
   "(?:go|going|move forward|proceed) with (?:you|your|it)|(?:you've|you have) (?:got )?(?:the deal|our business)|it's a yes",
@@ -175,8 +195,8 @@ const apology = cues(
 
 /** Taking part in next steps: the buyer commits to something, asks for something, or agrees the next meeting. */
 const engagement = cues(
-  "(?:i|we)(?:'ll| will) (?:send|loop|get|set|share|ask|talk|check|pull|write|book|schedule|introduce|bring|forward|confirm)",
-  '(?:i|we) can (?:send|pull|share|get|do)|let me (?:ask|check|talk|loop|get)',
+  "(?:i|we)(?:'ll| will) (?:send|loop|get|set|share|ask|talk|check|pull|write|book|schedule|introduce|bring|forward|confirm|review|prepare|choose|pick|export|arrange|organi[sz]e|provide|install|test|run|update|collect|gather|open)",
+  '(?:i|we) can (?:send|pull|share|get|do|export|prepare|arrange|provide)|let me (?:ask|check|talk|loop|get)',
   '(?:can|could|would) you (?:please )?(?:send|share|get|set up|schedule|walk|show|put)',
   String.raw`(?:monday|tuesday|wednesday|thursday|friday|tomorrow|that|it|this time|same time)(?: at [\w: ]+)? works|works for (?:me|us)`,
   'same time|see you (?:then|on|next)|talk (?:monday|tuesday|wednesday|thursday|friday|then|next week)',
@@ -230,6 +250,7 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
     praise: praising.map((s) => s.text),
     complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
     rejection: hits(buyer, rejection, true),
+    cancelled: hits(buyer, cancellation, true),
     deferral: hits(buyer, deferral),
     // Each signal counts: "we want to move ahead, so send me the formal quote" is two.
     buying: buyer.flatMap((s) => phrases(s.text, buying)),
@@ -256,14 +277,26 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   const pos = x.praise.length;
   // A seller's apology weighs as one objection: it confirms a grievance, it does not measure it.
   const neg = weightOf(x.complaints) + Math.min(1, x.apologies.length);
+  const buying = x.buying.length;
+  // The project called off, however warmly: negative, unless the buyer is still asking to buy.
+  if (x.cancelled.length > 0 && buying < 2) return 'negative';
   if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
   if (neg >= 2) return 'negative';
-  if (x.rejection.length > 0) return 'neutral';
+  // "That format doesn't work for us" while asking for the contract turns down an offer, not the deal.
+  if (x.rejection.length > 0 && buying < 2) return 'neutral';
   // Keen users and a sceptical budget holder: the side is split, whatever the counts.
   if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
+  // Liking it while pushing back on the terms and putting part of it off: "the team leads love it
+  // … the uplift is not going to happen … not this year".
+  if (pos >= 1 && neg >= 1 && x.deferral.length >= 2) return 'mixed';
+  // Friendly but not buying: praise with the purchase put off twice and nothing asked for.
+  if (x.deferral.length >= 2 && buying <= 1 && neg === 0) return 'neutral';
   // One objection is part of any sale; it does not undo the same person's praise.
   if (pos >= 1) return 'positive';
-  if (neg <= 1 && x.buying.length >= 2) return 'positive';
+  if (neg <= 1 && buying >= 2) return 'positive';
+  // A buyer who takes on the work (four tasks or dates or more), with no more than a passing
+  // objection and nothing put off: cooperative, whatever the adjectives.
+  if (neg <= 1 && x.engagement.length >= 4 && x.deferral.length === 0 && x.mood >= 0) return 'positive';
   return x.mood > 0.25 ? 'positive' : x.mood < -0.25 ? 'negative' : 'neutral';
 }
 
@@ -277,7 +310,7 @@ export function intentFrom(x: ToneSignals): Analysis['buyer_intent'] {
   const leaving = x.complaints.filter(
     (c) => strongComplaint.test(c.text) && /renew|cancel|switch|migrate|leaning|looking/i.test(c.text),
   ).length;
-  const against = 2 * x.rejection.length + 2 * leaving + x.deferral.length;
+  const against = 2 * (x.rejection.length + x.cancelled.length) + 2 * leaving + x.deferral.length;
   const forward = x.buying.length;
   if (against >= 2 && against >= forward) return 'low';
   // One "not right now" from a buyer who takes on next steps is not a purchase put off.
