@@ -85,7 +85,8 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   },
   // "I'm escalating this to our VP today" → "escalate this to our VP today".
   {
-    re: /\bi'm\s+(escalating|sending|setting up|scheduling|booking|preparing|drafting|writing|looping in|forwarding|sharing)\s+(.*)/i,
+    // Not "I'm sharing now" (the screen, on the call).
+    re: /\bi'm\s+(escalating|sending|setting up|scheduling|booking|preparing|drafting|writing|looping in|forwarding|sharing)\s+(?!now\b|my screen\b|it now\b)(.*)/i,
     make: (m) => `${lemma(m[1]!)} ${m[2]}`,
   },
   // "I can send them tomorrow": an offer with a date is a commitment.
@@ -96,7 +97,9 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   // "I'll send…", "we will set up…", "let me check…".
   {
     re: new RegExp(
-      String.raw`\b(?:${future}|let me|i need to)\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
+      // Not "let me share the project plan" (on the screen, now) nor "I need to check with our
+      // platform team" (what the speaker does not know yet, not a promise).
+      String.raw`\b(?:${future}|let me(?!\s+(?:share|show|pull up|bring up)\b)|i need to(?!\s+(?:check|verify|see|find out|double-check|look into)\b))\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
       'i',
     ),
     make: (m) => m[1]!,
@@ -110,6 +113,10 @@ const declined =
 /** A commitment hedged or made conditional: not a task. */
 const hedged =
   /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see)\b/i;
+
+/** A task whose object is still only a pronoun or a quantity once pronouns were replaced. */
+const unnamed =
+  /^\w+(?:\s+(?:up|in|over|out|across|back|on))?\s+(?:it|that|this|them|one|a lot|now|some|more|those|these)(?:\s+(?:up|in|over|out|across|back|on|through))?$/i;
 
 /** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
 const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*(?:,.*)?$/i;
@@ -163,6 +170,9 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     const text = actionText(resolve(plain, s, before));
     if (!taskVerbs.test(text) || notTasks.test(text) || notTasks.test(raw) || text.split(' ').length < 2)
       return;
+    // "Send it", "Send one", "Share now": what it stands for was not found — a Task that says
+    // nothing is noise in the CRM, left out.
+    if (unnamed.test(text)) return;
     if (items.some((i) => i.text.toLowerCase() === text.toLowerCase())) return;
     const rest = sentences.filter((c) => c.turn === s.turn && sentences.indexOf(c) > index);
     const prev = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);

@@ -424,13 +424,15 @@ const cjk = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 const matchers: Array<[StageKind, RegExp[]]> = kindWords.map(([kind, words]) => [
   kind,
   // Folded as the names are: "デモ" loses its voicing mark under NFKD, in the name and the word alike.
-  words.map(foldName).map((w) =>
-    cjk.test(w)
-      ? new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
-      : w.endsWith('$')
-        ? new RegExp(`(?:^|[^\\p{L}])${w.slice(0, -1)}(?![\\p{L}])`, 'u')
-        : new RegExp(`(?:^|[^\\p{L}])${w}`, 'u'),
-  ),
+  words
+    .map(foldName)
+    .map((w) =>
+      cjk.test(w)
+        ? new RegExp(w.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'))
+        : w.endsWith('$')
+          ? new RegExp(`(?:^|[^\\p{L}])${w.slice(0, -1)}(?![\\p{L}])`, 'u')
+          : new RegExp(`(?:^|[^\\p{L}])${w}`, 'u'),
+    ),
 ]);
 
 export function kindOfStage(name: string): StageKind | undefined {

@@ -90,7 +90,7 @@ const timeTail =
 
 /** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
 const notANoun =
-  /^(?:up|in|over|out|to|by|with|for|on|across|through|back|tomorrow|today|tonight|this|next|before|after|and|so|as|at|first|now|right|later|too|again|once|when|if|myself|ourselves|rather|instead|than|please|quickly|properly|soon|asap|internally|directly|personally|shortly|separately|together|off|down|along|with)\b/i;
+  /^(?:up|in|over|out|to|into|past|by|with|for|on|across|through|back|tomorrow|today|tonight|this|next|before|after|and|so|as|at|first|now|right|later|too|again|once|when|if|myself|ourselves|rather|instead|than|please|quickly|properly|soon|asap|internally|directly|personally|shortly|separately|together|off|down|along|with)\b/i;
 
 export function actionText(raw: string): string {
   const cleaned = raw
