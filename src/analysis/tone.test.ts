@@ -51,6 +51,13 @@ describe('buyer sentiment and intent', () => {
     ]);
     expect(cancelled).toMatchObject({ sentiment: 'negative', intent: 'low' });
     expect(cancelled.signals.cancelled).toHaveLength(1);
+    // Stopped for now, or until the budget is back: a pause, not the end.
+    for (const line of [
+      'A: We have to stop the evaluation for now.',
+      'A: The project is stopped until the new budget in April.',
+      'A: The rollout is paused, not cancelled.',
+    ])
+      expect(tone([line]).signals.cancelled, line).toEqual([]);
     // Turning down a workshop while asking for the contract: buying, not ending it.
     const buying = tone([
       'A: That is accepted. We want to proceed.',

@@ -142,6 +142,9 @@ const cancellation = cues(
   String.raw`(?:cancel\w*|stop\w*|kill\w*|scrap\w*|drop\w*) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)`,
 );
 
+const pauseNotEnd =
+  /\b(?:for now|for the (?:moment|time being)|until|temporar\w*|paus\w*|on hold|not cancel\w*|not a no|(?:next|this) (?:year|quarter)|in (?:the )?(?:new year|spring|summer|autumn|fall|q[1-4]))\b/i;
+
 /** Polite deferral: friendly, but no purchase now. */
 const deferral = cues(
   String.raw`keep (?:you|your \w+|it|this) (?:in mind|on file|on the radar)`,
@@ -250,7 +253,8 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
     praise: praising.map((s) => s.text),
     complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
     rejection: hits(buyer, rejection, true),
-    cancelled: hits(buyer, cancellation, true),
+    // A stop "for now", "until the budget is back" or called a pause is a hold, not the end.
+    cancelled: hits(buyer, cancellation, true).filter((t) => !pauseNotEnd.test(t)),
     deferral: hits(buyer, deferral),
     // Each signal counts: "we want to move ahead, so send me the formal quote" is two.
     buying: buyer.flatMap((s) => phrases(s.text, buying)),
