@@ -1,3 +1,4 @@
+import fs from 'node:fs';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Analyzer } from '../src/analysis/analysis.ts';
@@ -264,6 +265,8 @@ if (analyser !== 'offline' && analyser !== 'openai' && analyser !== 'both' && an
   usageError(`--analyser must be offline, openai, both or labels, not "${analyser}"`);
 if ((analyser === 'labels') !== (values.labels !== undefined))
   usageError('--labels <folder> goes with --analyser labels, and --analyser labels needs it');
+if (values.labels !== undefined && !fs.statSync(values.labels, { throwIfNoEntry: false })?.isDirectory())
+  usageError(`--labels: no folder "${values.labels}"`);
 const concurrency = Number(values.concurrency);
 if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 16)
   usageError('--concurrency must be a whole number from 1 to 16');
@@ -272,7 +275,7 @@ const dir = path.resolve(values.dir ?? path.join(import.meta.dirname, '../../sha
 const fixtures = loadFixtures(dir);
 
 const runs: Run[] = [];
-if (values.labels) runs.push(await secondReaderRun(fixtures, dir, path.resolve(values.labels)));
+if (values.labels !== undefined) runs.push(await secondReaderRun(fixtures, dir, path.resolve(values.labels)));
 else if (analyser !== 'openai') runs.push(await offlineRun(fixtures, dir));
 if (settings) runs.push(await openAiRun(fixtures, dir, settings, concurrency));
 

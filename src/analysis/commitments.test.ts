@@ -39,6 +39,21 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(['Send the validated connector list']);
   });
 
+  it('review cases: a check followed by a promise, a recording shared after the call, people looped in, no "with any luck"', async () => {
+    const a = await analyse([
+      buyer('Maria and Tom run procurement.'),
+      host("I'll loop them in."),
+      host('I need to check the export and send you the file by Friday.'),
+      host('Let me share the recording with your team after the call.'),
+      host("I'll send the revised quote by Friday, with any luck."),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    expect(texts).toContain('Loop them in');
+    expect(texts.some((t) => /^Check the export and send the file/.test(t))).toBe(true);
+    expect(texts).toContain('Share the recording with your team after the call');
+    expect(texts).toContain('Send the revised quote');
+  });
+
   it('keeps what the thing is to hold when it comes after the date', async () => {
     const a = await analyse([
       buyer('When can we see the quote?'),
@@ -339,6 +354,49 @@ describe('stage suggestions', () => {
       { stages: hu, current_stage: 'Tárgyalás' },
     );
     expect(architecture.stage_suggestion).toMatchObject({ stage: 'Műszaki megoldás' });
+  });
+
+  it('review cases: a pilot to go ahead with, money saved, an architecture of their own, a failed import of theirs are no moves', async () => {
+    const zoho = pipelines[0]!.stages;
+    const stages = [
+      'Needs Analysis',
+      'Demo',
+      'Technical Evaluation',
+      'Proposal',
+      'Contract Sent',
+      'Negotiation',
+      'Closed Won',
+      'Closed Lost',
+    ];
+    const pilot = await analyse(
+      [
+        buyer('We want to go ahead with a three-month pilot.'),
+        buyer('We are ready to proceed with the paid pilot in April.'),
+      ],
+      { stages, current_stage: 'Technical Evaluation' },
+    );
+    expect(pilot.stage_suggestion?.stage).not.toBe('Contract Sent');
+    const roi = await analyse(
+      [
+        buyer('It would take thirty percent off our month-end close.'),
+        buyer('Our current vendor announced a price increase.'),
+      ],
+      { stages: zoho, current_stage: 'Needs Analysis' },
+    );
+    expect(roi.stage_suggestion?.stage).toBe('Needs Analysis');
+    const own = await analyse(
+      [
+        buyer('Our architect will review the architecture of every new tool.'),
+        buyer('We design the architecture for each site ourselves.'),
+      ],
+      { stages, current_stage: 'Negotiation' },
+    );
+    expect(own.stage_suggestion?.stage).toBe('Negotiation');
+    const theirs = await analyse(
+      [buyer('Our current import failed twice during month end.'), buyer('We had to do it again by hand.')],
+      { stages, current_stage: 'Proposal' },
+    );
+    expect(theirs.stage_suggestion?.stage).toBe('Proposal');
   });
 
   it('reads prices accepted as the verbal yes, and bargaining on the price as negotiation', async () => {

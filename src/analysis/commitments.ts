@@ -99,7 +99,7 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
     re: new RegExp(
       // Not "let me share the project plan" (on the screen, now) nor "I need to check with our
       // platform team" (what the speaker does not know yet, not a promise).
-      String.raw`\b(?:${future}|let me(?!\s+(?:share|show|pull up|bring up)\b)|i need to(?!\s+(?:check|verify|see|find out|double-check|look into)\b))\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
+      String.raw`\b(?:${future}|let me(?!\s+(?:just\s+|quickly\s+)?(?:share|show|pull up|bring up)\b(?![^.?!]*\b(?:after|later|tomorrow|tonight|by|once)\b))|i need to(?!\s+(?:check|verify|see|find out|double-check|look into)\b(?![^.?!]*\b(?:and|then)\s+(?:i'll\s+)?(?:send|share|get back|come back|confirm|let you know)\b)))\s+(?:also\s+|then\s+|just\s+|definitely\s+|personally\s+)*(\w[^.?!]*)`,
       'i',
     ),
     make: (m) => m[1]!,
@@ -116,7 +116,7 @@ const hedged =
 
 /** A task whose object is still only a pronoun or a quantity once pronouns were replaced. */
 const unnamed =
-  /^\w+(?:\s+(?:up|in|over|out|across|back|on))?\s+(?:it|that|this|them|one|a lot|now|some|more|those|these)(?:\s+(?:up|in|over|out|across|back|on|through))?$/i;
+  /^(?!(?:loop|call|ask|email|invite|contact|introduce|connect|cc|copy|ring|phone)\b)\w+(?:\s+(?:up|in|over|out|across|back|on))?\s+(?:it|that|this|them|one|a lot|now|some|more|those|these)(?:\s+(?:up|in|over|out|across|back|on|through))?$/i;
 
 /** A task whose object is only a pronoun: "connect you", "do that", "sort it". */
 const bareObject = /^\w+(?:\s+(?:up|in|over|out))?\s+(?:you|it|that|this|them)\s*(?:,.*)?$/i;

@@ -253,5 +253,7 @@ describe('a second reader (`--analyser labels --labels <folder>`)', () => {
   it('needs its folder, and the folder only with it', async () => {
     expect((await run(['--analyser', 'labels'])).code).toBe(2);
     expect((await run(['--labels', '/tmp'])).code).toBe(2);
+    expect((await run(['--analyser', 'labels', '--labels', '/nonexistent/second-reader'])).code).toBe(2);
+    expect((await run(['--analyser', 'labels', '--labels', ''])).code).toBe(2);
   });
 });

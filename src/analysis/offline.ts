@@ -30,14 +30,14 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
     kind: 'negotiation',
     // Bargaining on the price: "twenty-four hundred with twelve percent off".
-    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|match (their|the) (price|bid)|discount|(\w+|\d+) (percent|%) off|price increase)\b/i,
+    cue: /\b(redlines?|negotiat\w*|counter-?offer|payment terms|net-\d+|liability cap|msa|match (their|the) (price|bid)|discount\b|((\d+\s?%)|\w+(-\w+)? percent) off(?=\s*([.,;!?]|$|(the |our |your )?(price|list|licen[cs]es?|quote|fees?|seats?|subscription|renewal|total)\b)))/i,
   },
   {
     kind: 'contract',
     // The paperwork of a deal agreed: the contract to sign, a verbal yes given ("they gave us the
     // green light"), the buyer's template contract, supplier set-up, an insurance certificate. Not
     // a DPA or "our procurement process": buyers ask about those from the first call.
-    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?! with (a|the) (pilot|trial|poc|test|demo))|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
+    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?![^.;]*\b(pilot|trial|poc|proof of concept|test|demo|workshop|review|evaluation)\b)|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
   },
   {
     kind: 'proposal',
@@ -92,13 +92,13 @@ const backCues: Array<{ kind: StageKind; cue: RegExp; only?: RegExp; avoid?: Reg
   {
     // The architecture has to be designed and approved again before anything is signed.
     kind: 'evaluation',
-    cue: /\b(until (group |our |the )?(it|architecture|security)( team)? (has |have )?approved the architecture|(approve|approved|review|reviews|design) the architecture|architecture (review|approval|is approved)|(it's|it is) a technical review|new architecture)\b/i,
+    cue: /\b(until (group |our |the )?(it|architecture|security)( team)? (has |have )?approved the architecture|architecture (review|approval|(is|has been|gets) approved)|(it's|it is) a technical review)\b/i,
     avoid: /secur/,
   },
   {
     // The demo failed in front of the buyer and has to be done again.
     kind: 'demo',
-    cue: /\b((sync|integration|demo|connector|import) (failed|broke|crashed|didn't work|did not work)|(it|the sync|the integration) (times|timed) out|(do|run|see) (this|it|the demo) again|(new|another|second) demo with (our|real|your))\b/i,
+    cue: /\b((new|another|second|re-?) ?demo|demo (again|failed|broke|crashed|didn't work|did not work)|(can|could) we (do|run|see) (this|it|the demo) again)\b/i,
   },
 ];
 

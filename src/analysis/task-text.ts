@@ -92,6 +92,12 @@ const timeTail =
 const notANoun =
   /^(?:up|in|over|out|to|into|past|by|with|for|on|across|through|back|tomorrow|today|tonight|this|next|before|after|and|so|as|at|first|now|right|later|too|again|once|when|if|myself|ourselves|rather|instead|than|please|quickly|properly|soon|asap|internally|directly|personally|shortly|separately|together|off|down|along|with)\b/i;
 
+/** A task delivering a document, whose "with …" after the date says what it holds. */
+const documentTask =
+  /^(?:send|share|prepare|draft|write|update|revise|get|have|put together|forward|email)\b|\b(?:quote|proposal|offer|contract|plan|report|deck|summary|list)\b/i;
+/** "with any luck", "with apologies", "with Maria if she's free": not what the document holds. */
+const notADetail = /\b(?:luck|apolog\w*|sorry|thanks|hopefully|if|when|unless|fingers crossed)\b/i;
+
 export function actionText(raw: string): string {
   const cleaned = raw
     // "get that questionnaire over": a determiner; "the" names the thing without pointing back.
@@ -109,7 +115,9 @@ export function actionText(raw: string): string {
     // is to hold stays.
     .replace(timeTail, (tail) => {
       const detail = /,\s*(with|including)\s+(.+)$/i.exec(tail);
-      return detail ? ` ${detail[1]!.toLowerCase()} ${detail[2]}` : '';
+      return detail && documentTask.test(raw) && !notADetail.test(detail[2]!)
+        ? ` ${detail[1]!.toLowerCase()} ${detail[2]}`
+        : '';
     })
     .replace(/\s+(?:myself|ourselves|personally)\s*$/i, '')
     .replace(/,?\s*no (?:rush|hurry)\b.*$/i, '')

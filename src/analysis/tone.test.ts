@@ -67,7 +67,7 @@ describe('buyer sentiment and intent', () => {
     expect(buying).toMatchObject({ sentiment: 'positive', intent: 'high' });
   });
 
-  it('reads an offer turned down as no complaint, open blockers as objections, "the one" as praise only on its own', () => {
+  it('reads an offer turned down as no complaint, open blockers as objections, liking the seller as praise', () => {
     expect(tone(['A: Thank you, but a longer trial doesn’t help me.']).signals.complaints).toEqual([]);
     expect(
       tone([
@@ -76,8 +76,17 @@ describe('buyer sentiment and intent', () => {
         "A: And that's exactly my worry.",
       ]),
     ).toMatchObject({ sentiment: 'mixed' });
-    expect(tone(['A: Honestly, this is the one.']).signals.praise).toHaveLength(1);
-    expect(tone(['A: This is the one thing blocking the renewal.']).signals.praise).toEqual([]);
+    expect(tone(['A: Your people actually understood our business.']).signals.praise).toHaveLength(1);
+    expect(
+      tone(['A: The pilot was the best thing that happened on my shop floor.']).signals.praise,
+    ).toHaveLength(1);
+    for (const line of [
+      'A: The best thing would be to wait until next year.',
+      'A: We need to get our business case approved.',
+      'A: Your support team stopped listening to us.',
+      'A: This is the one thing blocking the renewal.',
+    ])
+      expect(tone([line]).signals.praise, line).toEqual([]);
   });
 
   it('liking it while pushing back on the terms and putting part off is mixed; a buyer doing the work is positive', () => {
@@ -95,6 +104,38 @@ describe('buyer sentiment and intent', () => {
         "A: I'll send it to you tomorrow.",
         "A: I'll set up the VLAN and open the firewall rules by Wednesday.",
         "A: I'll choose them with the shift leaders and send you the names by Friday.",
+      ]),
+    ).toMatchObject({ sentiment: 'positive' });
+  });
+
+  it('review cases: a project plan dropped in the chat, an old project, "I want you to know", problems solved, past failures, expansion next year', () => {
+    for (const line of [
+      'A: I just dropped the project plan in the chat.',
+      "A: Our previous CRM project was cancelled in 2022, which is why we're cautious.",
+    ])
+      expect(tone([line]).signals.cancelled, line).toEqual([]);
+    expect(
+      tone(['A: The project has been cancelled, and this is not a pause.']).signals.cancelled,
+    ).toHaveLength(1);
+    expect(
+      tone([
+        'A: I want you to know the demo was good.',
+        "A: Let's do that debrief next week.",
+        'A: We want your team to fix the outage.',
+      ]).signals.buying,
+    ).toEqual([]);
+    expect(tone(["A: Let's do this fast."]).signals.buying).toHaveLength(1);
+    for (const line of [
+      'A: Your product solved three problems for us.',
+      'A: The new release fixed a few issues we had.',
+    ])
+      expect(tone([line]).signals.complaints, line).toEqual([]);
+    expect(tone(["A: But your onboarding didn't help us at all."]).signals.complaints).toHaveLength(1);
+    expect(
+      tone([
+        'A: We love it, the team is thrilled.',
+        "A: We'll add the Madrid office next year.",
+        'A: And maybe Lisbon down the road.',
       ]),
     ).toMatchObject({ sentiment: 'positive' });
   });

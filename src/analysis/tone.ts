@@ -62,11 +62,12 @@ const praise = cues(
   'looks? (?:really )?(?:great|good|promising)|(?:great|nice|good) (?:job|work|feature|product|tool)|well done',
   'very (?:helpful|useful|impressive|promising)|good timing|much (?:better|faster|easier)|definitely want',
   '(?:positive|great|good) feedback|(?:team|users|everyone) (?:is|are) on board',
-  // Liking said of the seller or the product as a whole: "this is the one", "the best thing that
-  // happened on my shop floor", "your people understood our business", "the one they liked".
-  // Not "this is the one thing blocking the renewal".
-  "(?:this|that|it|you)(?:'s| is| are|'re) the one(?=\\s*(?:[.,!;]|$|for (?:us|me)\\b))|the one (?:the|our|my) [\\w ]{0,20}liked",
-  'the best thing|(?:understood|understand|get|got) (?:our|my) (?:business|problem|needs?|world)|(?:listening|listened) to (?:me|us)',
+  // Liking the seller as a whole: "the best thing that happened on my shop floor", "your people
+  // actually understood our business", "a software company is listening to me" (not "the best
+  // thing would be to wait", "get our business case approved", "stopped listening to us").
+  "the best thing (?:that )?(?:happened|we(?:'ve| have) seen|i(?:'ve| have) seen)",
+  '(?:you|your (?:people|team|folks))(?: \\w+)? (?:really |actually )?(?:understood|understand) (?:our|my) (?:business|problems?|needs|world)',
+  '(?:is|are) (?:actually |really |finally )?listening to (?:me|us)|you listened\\b',
 );
 
 /** Anger, failure, a threat to leave: strong. */
@@ -80,7 +81,7 @@ const strongComplaint = cues(
   String.raw`billing (?:error|mistake)|overcharg\w*|double[- ]charg\w*|waste of`,
   'broken|crash(?:ed|es|ing)?|kept failing|unreliable',
   // Not "a longer trial doesn't help me": an offer turned down, not a failure.
-  "(?:didn't|did not|doesn't|does not|never) (?:work|deliver|help)(?! for (?:us|me))(?! (?:me|us)\\b)",
+  "(?:didn't|did not|never) (?:work|deliver|help)(?! for (?:us|me))|(?:doesn't|does not) (?:work|deliver|help)(?! for (?:us|me))(?! (?:me|us)\\b)",
   String.raw`(?:you|your \w+) (?:\w+ )?(?:failed|missed|broke|ignored|overcharged)`,
   'not worth|no value|not what we (?:were promised|expected|paid for)|expected (?:more|better)',
   'lost (?:trust|confidence)',
@@ -102,7 +103,7 @@ const objection = cues(
   // "That's the word that worries me", "for me that plan is the blocker", "I'm not there yet".
   "(?:that|this|it|which) (?:really )?worries me|(?:is|be) (?:the|a) blocker|(?:i'm|we're|i am|we are) not there yet",
   // "I have two problems, and they're not small, for me they're blockers", "that's exactly my worry".
-  "(?:they're|they are|those are|these are) (?:real |big )?blockers|(?:two|three|a few|some|serious|big) (?:problems|issues|concerns|worries)|(?:exactly|that's|that is) my (?:worry|concern)|can't (?:move|take) (?:it|this) forward",
+  "(?:they're|they are|those are|these are) (?:real |big )?blockers|(?:i|we) (?:still )?(?:have|see|'ve got|have got) (?:two|three|a few|some|serious|big|real) (?:problems|issues|concerns|worries)|(?:exactly|that's|that is) my (?:worry|concern)|can't (?:move|take) (?:it|this) forward",
   String.raw`pushback|push back|missing (?:feature|piece)|bugs?|glitch\w*`,
   "(?:doesn't|didn't|don't|does not|did not) (?:meet|solve|address|cover) (?:our|my|the)",
   // The price against what they can spend or defend: "Price, unfortunately", "a big gap to explain".
@@ -139,11 +140,18 @@ const rejection = cues(
  */
 const cancellation = cues(
   String.raw`(?:project|programme|program|initiative|evaluation|rollout|roll-out|purchase|investment)(?: itself)? (?:is|was|has been|got|have been) (?:now )?(?:officially )?(?:cancel\w*|stopped|killed|scrapped|axed|dropped|called off)`,
-  String.raw`(?:cancel\w*|stop\w*|kill\w*|scrap\w*|drop\w*) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)`,
+  // The thing itself, not "dropped the project plan in the chat".
+  String.raw`(?:cancel\w*|kill\w*|scrap\w*|call(?:ed|ing)? off) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)(?![\w-]|\s+(?:plan|timeline|scope|team|charter|board|update|kick-?off|brief|document|meeting|call|status|manager|lead|schedule)\b)`,
 );
+/** Someone else's project, or one long ago: "our previous CRM project was cancelled in 2022". */
+const notThisProject =
+  /\b(?:previous|earlier|old|last|former|another|other|their)\s+(?:[\w-]+\s+)?(?:project|programme|program|initiative|evaluation|rollout)\b|\b(?:years? ago|last year|in (?:19|20)\d\d)\b/i;
 
 const pauseNotEnd =
-  /\b(?:for now|for the (?:moment|time being)|until|temporar\w*|paus\w*|on hold|not cancel\w*|not a no|(?:next|this) (?:year|quarter)|in (?:the )?(?:new year|spring|summer|autumn|fall|q[1-4]))\b/i;
+  /\b(?:for now|for the (?:moment|time being)|until|temporar\w*|(?<!\bnot (?:a )?)paus\w*|(?<!\bnot )on hold|not cancel\w*|not a no|(?:next|this) (?:year|quarter)|in (?:the )?(?:new year|spring|summer|autumn|fall|q[1-4]))\b/i;
+
+const expanding =
+  /\b(?:add(?:ing)?|expand\w*|roll(?:ing)? (?:it )?out to|extend\w* (?:it )?to|another (?:site|office|team|plant|region)|more (?:sites|offices|seats|teams|users|licen[cs]es))\b/i;
 
 /** Polite deferral: friendly, but no purchase now. */
 const deferral = cues(
@@ -174,7 +182,9 @@ const buying = cues(
   "(?:what|how much) (?:would|will|does) (?:it|this|that) cost|(?:what's|what is) the (?:price|pricing|cost)|payment terms",
   '(?:want|wants|like|ready|keen|plan|planning|happy) to (?:move(?: forward| ahead)?|go ahead|proceed|sign|start|buy|purchase|renew|trial|roll (?:it )?out|expand|add|upgrade)',
   "(?:we'd|i'd|we would|i would) (?:want|like) to (?:move|go|proceed|start|sign|buy|order|renew|see (?:a|the) (?:quote|proposal|contract))",
-  "let's (?:do (?:it|this|that)|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:we|i) (?:still )?want (?:to work with )?(?:you|your (?:system|product|platform|team))\\b|(?:we(?:'ll| will| can|'d like to| want to)|ready to) go ahead|going ahead with",
+  // "Let's do this fast", "we still want Sensilo's system" — not "let's do that debrief", "I want
+  // you to know", "we want your team to fix it".
+  "let's (?:do it|do (?:this|that)(?=\\s*(?:[.,!;]|$|fast|now|then|properly))|go ahead|move forward|proceed|get (?:it|this) signed|start)|(?:we|i) (?:still )?want (?:to work with )?(?:you|your (?:system|product|platform|team))\\b(?!\\s+to\\b)|(?:we(?:'ll| will| can|'d like to| want to)|ready to) go ahead|going ahead with",
   "(?:we'll|we will|let's) (?:sign|start|renew|buy|order|take (?:the|it))",
   String.raw`sign(?:ed)? (?:it|this|the)|docusign|countersign\w*`,
   "(?:go|going|move forward|proceed) with (?:you|your|it)|(?:you've|you have) (?:got )?(?:the deal|our business)|it's a yes",
@@ -254,8 +264,9 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
     complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
     rejection: hits(buyer, rejection, true),
     // A stop "for now", "until the budget is back" or called a pause is a hold, not the end.
-    cancelled: hits(buyer, cancellation, true).filter((t) => !pauseNotEnd.test(t)),
-    deferral: hits(buyer, deferral),
+    cancelled: hits(buyer, cancellation, true).filter((t) => !pauseNotEnd.test(t) && !notThisProject.test(t)),
+    // "We'll add the Madrid office next year": growing, not putting the purchase off.
+    deferral: hits(buyer, deferral).filter((t) => !expanding.test(t)),
     // Each signal counts: "we want to move ahead, so send me the formal quote" is two.
     buying: buyer.flatMap((s) => phrases(s.text, buying)),
     engagement: hits(buyer, engagement),
