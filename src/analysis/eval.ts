@@ -65,7 +65,8 @@ export function loadFixtures(dir: string): Array<{ file: string; fixture: Fixtur
   return fs
     .readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
-    .sort()
+    // In the order of their numbers: h99 before h100.
+    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
     .map((file) => {
       const parsed = fixtureSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
       if (!parsed.success)
