@@ -281,6 +281,18 @@ describe('action items', () => {
   });
 });
 
+/** A Czech pipeline with a verbal-yes step before the contract. */
+const cz = [
+  'Kvalifikace',
+  'Analýza potřeb',
+  'Demo',
+  'Nabídka',
+  'Ústní souhlas',
+  'Smlouva',
+  'Vyhráno',
+  'Prohráno',
+];
+
 describe('stage suggestions', () => {
   const german = ['Qualifizierung', 'Bedarfsanalyse', 'Angebot', 'Verhandlung', 'Gewonnen', 'Verloren'];
 
@@ -310,16 +322,6 @@ describe('stage suggestions', () => {
   });
 
   it('reads a project called off as lost, a failed demo as back to the demo, an architecture to approve as back to the technical step', async () => {
-    const cz = [
-      'Kvalifikace',
-      'Analýza potřeb',
-      'Demo',
-      'Nabídka',
-      'Ústní souhlas',
-      'Smlouva',
-      'Vyhráno',
-      'Prohráno',
-    ];
     const cancelled = await analyse(
       [
         buyer('Head office froze all IT investment, so unfortunately the project is cancelled.'),
@@ -400,16 +402,6 @@ describe('stage suggestions', () => {
   });
 
   it('reads prices accepted as the verbal yes, and bargaining on the price as negotiation', async () => {
-    const cz = [
-      'Kvalifikace',
-      'Analýza potřeb',
-      'Demo',
-      'Nabídka',
-      'Ústní souhlas',
-      'Smlouva',
-      'Vyhráno',
-      'Prohráno',
-    ];
     const yes = await analyse(
       [
         buyer('We reviewed them. The price in your email is accepted. We want to proceed.'),

@@ -195,19 +195,13 @@ describe('a second reader (`--analyser labels --labels <folder>`)', () => {
 
   it("agrees with the files' own labels completely; a missing or malformed file is that transcript's failure", async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'second-reader-'));
+    const read = (labels: string) =>
+      run(['--dir', 'fixtures/transcripts', '--analyser', 'labels', '--labels', labels, '--json']);
     try {
       const set = loadFixtures('fixtures/transcripts');
       for (const { file, fixture } of set)
         fs.writeFileSync(path.join(dir, file), JSON.stringify({ labels: fixture.labels }));
-      const same = await run([
-        '--dir',
-        'fixtures/transcripts',
-        '--analyser',
-        'labels',
-        '--labels',
-        dir,
-        '--json',
-      ]);
+      const same = await read(dir);
       expect(same.code, same.out).toBe(0);
       const scores = JSON.parse(same.out.trim().split('\n').at(-1)!);
       expect(scores).toMatchObject({
@@ -230,15 +224,7 @@ describe('a second reader (`--analyser labels --labels <folder>`)', () => {
         path.join(dir, second!.file),
         JSON.stringify({ labels: { ...second!.fixture.labels, sentiment: 'upbeat' } }),
       );
-      const broken = await run([
-        '--dir',
-        'fixtures/transcripts',
-        '--analyser',
-        'labels',
-        '--labels',
-        dir,
-        '--json',
-      ]);
+      const broken = await read(dir);
       expect(broken.code, broken.out).toBe(0);
       const partial = JSON.parse(broken.out.trim().split('\n').at(-1)!);
       expect(partial.n).toBe(set.length - 2);

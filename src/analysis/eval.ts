@@ -62,17 +62,19 @@ const fixtureSchema = z.object({
 export type Fixture = z.infer<typeof fixtureSchema>;
 
 export function loadFixtures(dir: string): Array<{ file: string; fixture: Fixture }> {
-  return fs
-    .readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    // In the order of their numbers: h99 before h100.
-    .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
-    .map((file) => {
-      const parsed = fixtureSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
-      if (!parsed.success)
-        throw new Error(`${file}: not a labelled transcript: ${parsed.error.issues[0]?.message}`);
-      return { file, fixture: parsed.data };
-    });
+  return (
+    fs
+      .readdirSync(dir)
+      .filter((f) => f.endsWith('.json'))
+      // In the order of their numbers: h99 before h100.
+      .sort((a, b) => a.localeCompare(b, 'en', { numeric: true }))
+      .map((file) => {
+        const parsed = fixtureSchema.safeParse(JSON.parse(fs.readFileSync(path.join(dir, file), 'utf8')));
+        if (!parsed.success)
+          throw new Error(`${file}: not a labelled transcript: ${parsed.error.issues[0]?.message}`);
+        return { file, fixture: parsed.data };
+      })
+  );
 }
 
 export const inputOf = (f: Fixture): AnalysisInput => ({
