@@ -54,6 +54,16 @@ describe('action items', () => {
     expect(texts).toContain('Send the revised quote');
   });
 
+  it('reads "today\'s slides" as a thing, and leaves out what is done in the chat now, idioms and "if there is a need"', async () => {
+    const a = await analyse([
+      host("I'll get straight to it, then."),
+      host("In the meantime, I'll send you today's slides and the case study today."),
+      buyer("I'll put Timo's email in the chat now."),
+      buyer('We will contact you if there is a need.'),
+    ]);
+    expect(a.action_items.map((i) => i.text)).toEqual(["Send today's slides and the case study"]);
+  });
+
   it('keeps what the thing is to hold when it comes after the date', async () => {
     const a = await analyse([
       buyer('When can we see the quote?'),
@@ -399,6 +409,23 @@ describe('stage suggestions', () => {
       { stages, current_stage: 'Proposal' },
     );
     expect(theirs.stage_suggestion?.stage).toBe('Proposal');
+  });
+
+  it('sends a deal lost to a competitor to the lost stage named for it, when the pipeline has one', async () => {
+    const zoho = [...pipelines[0]!.stages, 'Closed Lost to Competition'];
+    const rival = await analyse([buyer("I'll go straight to it: we've decided to stay with RutaSat.")], {
+      stages: zoho,
+      current_stage: 'Negotiation/Review',
+    });
+    expect(rival.stage_suggestion).toMatchObject({ stage: 'Closed Lost to Competition' });
+    const cancelled = await analyse(
+      [
+        buyer('Every investment is frozen, and our project is cancelled.'),
+        buyer('The project itself is stopped.'),
+      ],
+      { stages: zoho, current_stage: 'Negotiation/Review' },
+    );
+    expect(cancelled.stage_suggestion).toMatchObject({ stage: 'Closed Lost' });
   });
 
   it('reads prices accepted as the verbal yes, and bargaining on the price as negotiation', async () => {

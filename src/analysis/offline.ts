@@ -102,6 +102,10 @@ const backCues: Array<{ kind: StageKind; cue: RegExp; only?: RegExp; avoid?: Reg
   },
 ];
 
+/** The buyer chose another vendor, or stays with the one they have. */
+const rivalChosen =
+  /\b(?:another|someone else|a competitor|the incumbent|(?:stay|stick|remain|staying|sticking)\s+with|awarded to|went with|go with|going with|signed with)\b/i;
+
 /** The buyer asks for a quote or proposal ("So I want the renewal quote", "send us a proposal"). */
 const proposalAsked =
   /\b(?:want|need|like|send|get|see|have|put together|prepare|looking forward to)\b(?:\s+\S+){0,4}?\s+(?:quote|quotation|proposal|offer)\b/i;
@@ -149,7 +153,12 @@ function stageOf(
   const suggest = (name: string, confidence: number, rationale: string, hits: Sentence[]) =>
     name === current ? null : { stage: name, confidence, rationale, evidence: evidenceOf(hits) };
 
-  const lost = stageOfKind('lost');
+  // Lost to someone else goes to a lost stage named for it ("Closed Lost to Competition") when the
+  // pipeline has one.
+  const lostToRival = p.stages.findIndex(
+    (name, i) => kinds[i] === 'lost' && /compet|konkurren|concurren|rival/i.test(foldName(name)),
+  );
+  const lostAny = stageOfKind('lost');
   // The buyer ends the evaluation, or calls the project itself off.
   const rejected = sentences.filter(
     (s) => s.role === 'attendee' && (tone.rejection.includes(s.text) || tone.cancelled.includes(s.text)),
@@ -173,6 +182,8 @@ function stageOf(
     );
   if (wonMove) return wonMove;
 
+  const toRival = rejected.some((r) => rivalChosen.test(r.text));
+  const lost = toRival && lostToRival >= 0 ? { name: p.stages[lostToRival]!, index: lostToRival } : lostAny;
   // Lost: the buyer ends the evaluation or chose someone else, and does not also ask to buy.
   if (lost && rejected.length >= 1 && (rejected.length >= 2 || tone.buying.length <= 1)) {
     const move = suggest(

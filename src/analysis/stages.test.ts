@@ -83,6 +83,12 @@ describe('kinds of pipeline stages', () => {
     ['Tárgyalás', 'negotiation'],
     ['Megnyert', 'won'],
     ['Elvesztett', 'lost'],
+    // Romanian and Finnish steps.
+    ['Calificare', 'qualify'],
+    ['Negociere', 'negotiation'],
+    ['Câștigat', 'won'],
+    ['Pierdut', 'lost'],
+    ['Suullinen hyväksyntä', 'contract'],
   ])('%s is a %s step', (name, kind) => {
     expect(kindOfStage(name)).toBe(kind);
   });

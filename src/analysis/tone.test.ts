@@ -277,12 +277,24 @@ describe('buyer sentiment and intent', () => {
     expect(t.intent).toBe('high');
   });
 
-  it('staying with the current vendor is a polite no; friendliness does not raise it', () => {
+  it('staying with the current vendor ends it, however politely: negative; finding it does not fit is neutral', () => {
+    // The labelling conventions (and eight fitted meetings of the later authors) read a decision
+    // against as negative; f08, by an early author, reads staying with the incumbent as neutral.
     const t = tone([
       'A: Your team has been lovely to deal with.',
       "A: But we'll stick with our current provider for now.",
     ]);
-    expect(t).toMatchObject({ sentiment: 'neutral', intent: 'low' });
+    expect(t).toMatchObject({ sentiment: 'negative', intent: 'low' });
+    for (const line of [
+      'A: The contract has been awarded to another respondent.',
+      "A: We've decided to build the dispatch module ourselves.",
+      'A: So maybe it is better to close the trial now.',
+      "A: We're going to stop the evaluation.",
+    ])
+      expect(tone(['A: Thank you so much, really.', line]).sentiment, line).toBe('negative');
+    expect(tone(['A: Thank you so much.', "A: I'm afraid it doesn't work for us."]).sentiment).toBe(
+      'neutral',
+    );
   });
 
   it('one buyer keen and another objecting is mixed; one person’s own objection is not', () => {

@@ -68,6 +68,8 @@ const praise = cues(
   "the best thing (?:that )?(?:happened|we(?:'ve| have) seen|i(?:'ve| have) seen)",
   '(?:you|your (?:people|team|folks))(?: \\w+)? (?:really |actually )?(?:understood|understand) (?:our|my) (?:business|problems?|needs|world)',
   '(?:is|are) (?:actually |really |finally )?listening to (?:me|us)|you listened\\b',
+  // What it does for them: "now the good part … the technicians use it, tickets closed in half the time".
+  '(?:now )?the good part|(?:users|technicians|team|people|staff|nurses|agents|everyone) (?:actually |really |all )?use it\\b|in half the time|twice as fast',
 );
 
 /** Anger, failure, a threat to leave: strong. */
@@ -86,7 +88,9 @@ const strongComplaint = cues(
   'not worth|no value|not what we (?:were promised|expected|paid for)|expected (?:more|better)',
   'lost (?:trust|confidence)',
   '(?:leaning|looking) (?:towards|toward|at) (?:not|leaving|switching|moving)',
-  String.raw`migrate away|switch(?:ing)? (?:to|away)|not (?:going to )?renew\w*`,
+  String.raw`migrate away|switch(?:ing)? (?:to|away)|not (?:going to )?renew\w*|(?:won't|will not|can't|cannot) (?:be )?renew\w*|(?:can't|cannot) take (?:a|the) renewal`,
+  // "The onboarding was not good", "I've heard enough promises".
+  "(?:was|is|were|has been) not (?:good|great|ok|okay|acceptable)|(?:wasn't|isn't|weren't) (?:good|great|ok|okay|acceptable)|heard enough promises",
 );
 
 /** A commercial or practical objection: one at a time is normal in a sale. */
@@ -131,7 +135,20 @@ const rejection = cues(
   // not "we decided to go with the annual plan", a purchase.
   '(?:decided|deciding|chosen|chose|choosing|opted|opting|going) to (?:stay|stick|remain) with (?!you\\b|your\\b|us\\b)',
   '(?:decided|chosen|chose|opted) to (?:go|move|continue) with (?:another|a different|someone else|a competitor|a local|the incumbent|our (?:current|existing))',
+  // A tender lost: "your offer wasn't successful", "the contract has been awarded to another respondent".
+  "(?:offer|bid|proposal|submission|response) (?:was not|wasn't|has not been|hasn't been) successful|unsuccessful (?:respondent|bidder|tenderer|bid|offer)",
+  '(?:contract|tender|bid|deal|business|work) (?:has been |was |is |have been )?awarded to (?!you\\b|your\\b|us\\b)',
+  // Doing it themselves: "we've decided to build the dispatch module ourselves".
+  '(?:decided|going|plan(?:ning)?|chose|chosen) to (?:build|develop|do) (?:it|this|that|the [\\w -]{1,30}?) (?:ourselves|in-house|internally)',
+  // Closing a trial early, or back to the old way: "maybe it is better to close the trial now".
+  'close (?:the|our) (?:trial|pilot|evaluation)|(?:gone|went|going) back to (?:the |our )?(?:excel|spreadsheets?|old system|paper)',
 );
+/**
+ * The buyer ending it because the product does not fit their needs, or leaving it there — the
+ * polite no of discovery, neutral in tone (not a decision for someone or something else).
+ */
+const notAFit =
+  /\bnot (?:a |the right )?(?:good )?fit\b|\bnot for us\b|\b(?:doesn't|does not|won't|will not) (?:work|fit)\b|\bleave it (?:here|there)\b|\bno need to send\b/i;
 
 /**
  * The buyer's project itself is called off — not a choice of another vendor, not a pause: "the
@@ -142,6 +159,8 @@ const cancellation = cues(
   String.raw`(?:project|programme|program|initiative|evaluation|rollout|roll-out|purchase|investment)(?: itself)? (?:is|was|has been|got|have been) (?:now )?(?:officially )?(?:cancel\w*|stopped|killed|scrapped|axed|dropped|called off)`,
   // The thing itself, not "dropped the project plan in the chat".
   String.raw`(?:cancel\w*|kill\w*|scrap\w*|call(?:ed|ing)? off) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)(?![\w-]|\s+(?:plan|timeline|scope|team|charter|board|update|kick-?off|brief|document|meeting|call|status|manager|lead|schedule)\b)`,
+  // "We're going to stop the evaluation" — not a trial or pilot ending as planned.
+  String.raw`(?:going to|have to|had to|decided to) (?:stop|end) the (?:whole )?(?:evaluation|project|purchase)(?![\w-]|\s+(?:plan|timeline|scope|team|meeting|call|phase|period)\b)`,
 );
 /** Someone else's project, or one long ago: "our previous CRM project was cancelled in 2022". */
 const notThisProject =
@@ -196,7 +215,7 @@ const buying = cues(
   'how long (?:does|would|will) (?:the )?(?:implementation|onboarding|setup|migration|rollout)',
   "what(?:'s| are| is) (?:the )?next steps?|(?:decision|decide) (?:by|on|this|next)",
   '(?:annual|multi-year|(?:two|three|2|3)-year) (?:plan|term|contract|deal)|verbal(?:ly)? (?:commit|yes)|count us in',
-  String.raw`add (?:\d+|\w+ more) (?:seats|licen[cs]es|users)`,
+  String.raw`add (?:\d+|\w+ more) (?:seats|licen[cs]es|users)|(?:\d+|\w+) more (?:[\w-]+ )?(?:seats|licen[cs]es|users)`,
   'security (?:review|questionnaire|assessment)|data processing agreement|dpa|soc ?2',
 );
 
@@ -295,10 +314,13 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   const buying = x.buying.length;
   // The project called off, however warmly: negative, unless the buyer is still asking to buy.
   if (x.cancelled.length > 0 && buying < 2) return 'negative';
+  // The buyer decides against it after evaluating (another vendor, the incumbent, their own build,
+  // a tender lost), however politely: negative, as the labelling conventions read it. Finding
+  // early that it does not fit is the polite no of discovery: neutral.
+  if (x.rejection.length > 0 && buying < 2)
+    return x.rejection.some((t) => notAFit.test(t)) ? 'neutral' : 'negative';
   if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
   if (neg >= 2) return 'negative';
-  // "That format doesn't work for us" while asking for the contract turns down an offer, not the deal.
-  if (x.rejection.length > 0 && buying < 2) return 'neutral';
   // Keen users and a sceptical budget holder: the side is split, whatever the counts.
   if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
   // Liking it while pushing back on the terms and putting part of it off: "the team leads love it
