@@ -64,6 +64,21 @@ describe('action items', () => {
     expect(a.action_items.map((i) => i.text)).toEqual(["Send today's slides and the case study"]);
   });
 
+  it('review cases, second round: a promise with a chat note, "now" about the thing, "and if needed", a possessive date', async () => {
+    const a = await analyse([
+      host("I'll send the NDA by Friday and put a summary in the chat."),
+      host("I'll send you a quote for the forty users you have now."),
+      host("I'll send the updated proposal, and if needed we can schedule a call."),
+      host("I'll send you today's slides on Friday."),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    expect(texts.some((t) => /^Send the NDA/.test(t))).toBe(true);
+    expect(texts.some((t) => /^Send a quote for the forty users/.test(t))).toBe(true);
+    expect(texts.some((t) => /^Send the updated proposal/.test(t))).toBe(true);
+    // Due on the Friday said (the meeting is Tuesday 10 March), not "today".
+    expect(a.action_items.find((i) => /today's slides/.test(i.text))).toMatchObject({ due: '2026-03-13' });
+  });
+
   it('keeps what the thing is to hold when it comes after the date', async () => {
     const a = await analyse([
       buyer('When can we see the quote?'),
@@ -426,6 +441,17 @@ describe('stage suggestions', () => {
       { stages: zoho, current_stage: 'Negotiation/Review' },
     );
     expect(cancelled.stage_suggestion).toMatchObject({ stage: 'Closed Lost' });
+  });
+
+  it('sends "maybe another time" and staying with spreadsheets to the plain lost stage, wherever it stands', async () => {
+    const stages = ['Discovery', 'Proposal', 'Closed Lost to Competition', 'Closed Lost', 'Closed Won'];
+    for (const line of [
+      'I think it is not for us, maybe another time. Not for us.',
+      "We'll stick with what we have, spreadsheets work fine. No point going any further.",
+    ]) {
+      const a = await analyse([buyer(line)], { stages, current_stage: 'Proposal' });
+      expect(a.stage_suggestion?.stage, line).not.toBe('Closed Lost to Competition');
+    }
   });
 
   it('reads prices accepted as the verbal yes, and bargaining on the price as negotiation', async () => {

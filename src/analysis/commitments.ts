@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|give you (?:it )?straight|get (?:straight )?to (?:it|the point)|(?:in|into) the chat|(?:right )?now\s*$)\b/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|give you (?:it )?straight|^get (?:straight )?to (?:it|the point)(?:,? then)?$|^(?:put|paste|drop|post|add|book|open|pull up)\b[^,;]*\b(?:(?:in|into) the chat|(?:right )?now)\s*$)/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 const participleBase: Record<string, string> = {
@@ -112,7 +112,7 @@ const declined =
 
 /** A commitment hedged or made conditional: not a task. */
 const hedged =
-  /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see|if (?:there is|there's) a need|if (?:needed|necessary|required)|if (?:anything|something) changes)\b/i;
+  /\b(might|maybe|perhaps|possibly|not sure|(?:i|we)(?:'d| would) have to|if (?:i|we) get (?:a|the) chance|if (?:i|we) (?:have|find) (?:the )?time|we'll see|(?<!\band |\bknow |\bwhether )if (?:there is|there's) a need|(?<!\band )if (?:needed|necessary|required)|(?<!\band )if (?:anything|something) changes)\b/i;
 
 /** A task whose object is still only a pronoun or a quantity once pronouns were replaced. */
 const unnamed =

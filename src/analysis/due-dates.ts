@@ -150,7 +150,11 @@ export function statedDue(
   meeting: { start_time: string; timezone: string },
 ): string | undefined {
   const ref = floatingLocal(meeting.start_time, meeting.timezone);
-  let phrase = text;
+  // "today's slides", "this morning's recording": a thing named by a time, not a due date.
+  let phrase = text.replace(
+    /\b(?:today|tomorrow|tonight|yesterday|this (?:morning|afternoon|evening|week|month)|last (?:week|month))['’]s\b/gi,
+    'the',
+  );
   for (const [pattern, to] of rewrites) {
     const m = pattern.exec(phrase);
     if (m) phrase = phrase.replace(pattern, to(m, ref));

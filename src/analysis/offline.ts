@@ -104,7 +104,8 @@ const backCues: Array<{ kind: StageKind; cue: RegExp; only?: RegExp; avoid?: Reg
 
 /** The buyer chose another vendor, or stays with the one they have. */
 const rivalChosen =
-  /\b(?:another|someone else|a competitor|the incumbent|(?:stay|stick|remain|staying|sticking)\s+with|awarded to|went with|go with|going with|signed with)\b/i;
+  /\b(?:another (?:vendor|supplier|provider|company|partner|solution|tool|platform|bidder|respondent|tenderer)|someone else|a competitor|the incumbent|a local (?:vendor|supplier|provider|company|rival|competitor)|(?:stay|stick|remain|staying|sticking) with (?!what we have\b|our (?:own|spreadsheets?|excel)\b|excel\b|spreadsheets?\b|paper\b)|awarded (?:it |the \w+ )?to (?!you\b|your\b|us\b)|(?:went|signed|going|go) with (?!you\b|your\b|us\b|the (?:annual|monthly|\w+ly) plan\b))/i;
+const rivalStage = /compet|konkurren|konkuren|concorren|concurren|concuren|kilpailij|rival/i;
 
 /** The buyer asks for a quote or proposal ("So I want the renewal quote", "send us a proposal"). */
 const proposalAsked =
@@ -155,10 +156,10 @@ function stageOf(
 
   // Lost to someone else goes to a lost stage named for it ("Closed Lost to Competition") when the
   // pipeline has one.
-  const lostToRival = p.stages.findIndex(
-    (name, i) => kinds[i] === 'lost' && /compet|konkurren|concurren|rival/i.test(foldName(name)),
-  );
-  const lostAny = stageOfKind('lost');
+  const lostToRival = p.stages.findIndex((name, i) => kinds[i] === 'lost' && rivalStage.test(foldName(name)));
+  // Otherwise the lost stage that does not name a rival, wherever it stands in the pipeline.
+  const plainLost = p.stages.findIndex((name, i) => kinds[i] === 'lost' && !rivalStage.test(foldName(name)));
+  const lostAny = plainLost >= 0 ? { name: p.stages[plainLost]!, index: plainLost } : stageOfKind('lost');
   // The buyer ends the evaluation, or calls the project itself off.
   const rejected = sentences.filter(
     (s) => s.role === 'attendee' && (tone.rejection.includes(s.text) || tone.cancelled.includes(s.text)),

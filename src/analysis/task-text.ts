@@ -86,7 +86,7 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
 }
 
 const timeTail =
-  /\s+(?:(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|for\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the end of [\w ]+|end of [\w ]+|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|the (?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)(?:\s+of\s+[a-z]+)?\s*[.!]?$)|at the end of (?:the |this |next )?(?:week|month|day|quarter)|today(?!['’]s)|tomorrow(?!['’]s)|tonight(?!['’]s)|this (?:afternoon|morning|evening|week)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
+  /\s+(?:(?:by|before|on|until)\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the \w+|end of [\w ]+|next \w+)|for\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tomorrow|today|tonight|the end of [\w ]+|end of [\w ]+|next (?:week|month|monday|tuesday|wednesday|thursday|friday)|the (?:\d{1,2}(?:st|nd|rd|th)|first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|eleventh|twelfth|thirteenth|fourteenth|fifteenth|sixteenth|seventeenth|eighteenth|nineteenth|twentieth|twenty-\w+|thirtieth|thirty-first)(?:\s+of\s+[a-z]+)?\s*[.!]?$)|at the end of (?:the |this |next )?(?:week|month|day|quarter)|today(?!['’]s)|tomorrow(?!['’]s)|tonight(?!['’]s)|this (?:afternoon|morning|evening|week)(?!['’]s)|(?:early |later )(?:next|this) week|right away|first thing|(?:some ?time|during) next week)\b.*$/i;
 
 /** Words after "that"/"those"/"these" that show it is a pronoun, not a determiner ("send that over"). */
 const notANoun =
@@ -109,6 +109,8 @@ export function actionText(raw: string): string {
       },
     )
     .replace(/\s+(?:so|so that|because|since|once)\s+.*$/i, '')
+    // "…, and if needed we can schedule a call": the condition opens another clause.
+    .replace(/,?\s+and if\b.*$/i, '')
     // "retune that threshold, it's top of my list": the aside is not the task.
     .replace(/,\s+(?:it's|that's|which|it is|that is|this is)\b.*$/i, '')
     // "the quote by Wednesday, with each depot as its own line": the date goes, what the thing

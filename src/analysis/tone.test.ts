@@ -140,6 +140,47 @@ describe('buyer sentiment and intent', () => {
     ).toMatchObject({ sentiment: 'positive' });
   });
 
+  it('review cases, second round: complaints before a soft no, partial declines, another time, narrowing down, a date "not great"', () => {
+    expect(
+      tone([
+        'A: The support has been a disaster and we are furious.',
+        'A: We have lost trust in you.',
+        'A: Frankly, it does not work for us.',
+      ]).sentiment,
+    ).toBe('negative');
+    for (const line of [
+      'A: We decided not to include the Madrid office in phase one.',
+      "A: We're not interested in the mobile add-on.",
+    ])
+      expect(tone(['A: The scheduling view is great.', line]).sentiment, line).not.toBe('negative');
+    for (const line of [
+      'A: Great, the pilot went really well. We can close the trial on Friday and move to the paid plan.',
+      "A: The contract was awarded to Orbe five years ago, that's why we're looking.",
+      'A: Who was the work awarded to last time?',
+      'A: We went back to Excel for the month-end report only.',
+    ])
+      expect(tone([line]).signals.rejection, line).toEqual([]);
+    expect(
+      tone(['A: We are going to stop the evaluation of the other two vendors and focus on you.']).signals
+        .cancelled,
+    ).toEqual([]);
+    expect(tone(['A: We stopped the evaluation.']).signals.cancelled).toHaveLength(1);
+    for (const line of [
+      "A: Thursday isn't great for me, can we do Friday?",
+      'A: Our current system is not ok, we need to replace it.',
+      'A: We will not be renewing the other vendor.',
+    ])
+      expect(tone([line]).signals.complaints, line).toEqual([]);
+    for (const line of ['A: We have no more licences left.', 'A: We had to remove ten more users.'])
+      expect(tone([line]).signals.buying, line).toEqual([]);
+    for (const line of [
+      'A: How many people use it today?',
+      'A: Only three technicians use it, the rest refuse to log in.',
+      'A: The good part of the budget went to the ERP project.',
+    ])
+      expect(tone([line]).signals.praise, line).toEqual([]);
+  });
+
   it('does not count what is said on a condition', () => {
     const t = tone([
       "A: I have two concerns, and if we can't get past them, there's no point in going on.",

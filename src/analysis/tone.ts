@@ -69,7 +69,7 @@ const praise = cues(
   '(?:you|your (?:people|team|folks))(?: \\w+)? (?:really |actually )?(?:understood|understand) (?:our|my) (?:business|problems?|needs|world)',
   '(?:is|are) (?:actually |really |finally )?listening to (?:me|us)|you listened\\b',
   // What it does for them: "now the good part … the technicians use it, tickets closed in half the time".
-  '(?:now )?the good part|(?:users|technicians|team|people|staff|nurses|agents|everyone) (?:actually |really |all )?use it\\b|in half the time|twice as fast',
+  '(?:now )?the good part(?= is| was|:|,|\\.|$)|(?<!\\bonly (?:[\\w-]+ )?)(?:users|technicians|team|staff|nurses|agents|everyone) (?:actually |really |all )?use it\\b|in half the time',
 );
 
 /** Anger, failure, a threat to leave: strong. */
@@ -88,9 +88,10 @@ const strongComplaint = cues(
   'not worth|no value|not what we (?:were promised|expected|paid for)|expected (?:more|better)',
   'lost (?:trust|confidence)',
   '(?:leaning|looking) (?:towards|toward|at) (?:not|leaving|switching|moving)',
-  String.raw`migrate away|switch(?:ing)? (?:to|away)|not (?:going to )?renew\w*|(?:won't|will not|can't|cannot) (?:be )?renew\w*|(?:can't|cannot) take (?:a|the) renewal`,
+  String.raw`migrate away|switch(?:ing)? (?:to|away)|not (?:going to )?renew\w*|(?:won't|will not|can't|cannot) (?:be )?renew\w*(?!\s+(?:with )?(?:the |our )?(?:other|current|old|existing|incumbent)\b)|(?:can't|cannot) take (?:a|the) renewal`,
   // "The onboarding was not good", "I've heard enough promises".
-  "(?:was|is|were|has been) not (?:good|great|ok|okay|acceptable)|(?:wasn't|isn't|weren't) (?:good|great|ok|okay|acceptable)|heard enough promises",
+  // About what the seller delivered, not the tool being replaced nor a date.
+  "(?<!\\b(?:current|old|existing|other|previous) )(?:onboarding|support|service|product|system|software|tool|app|platform|implementation|training|integration|rollout|migration)(?: \\w+)? (?:was not|is not|were not|has not been|wasn't|isn't|weren't|hasn't been) (?:good|great|ok|okay|acceptable)|heard enough promises",
 );
 
 /** A commercial or practical objection: one at a time is normal in a sale. */
@@ -139,10 +140,19 @@ const rejection = cues(
   "(?:offer|bid|proposal|submission|response) (?:was not|wasn't|has not been|hasn't been) successful|unsuccessful (?:respondent|bidder|tenderer|bid|offer)",
   '(?:contract|tender|bid|deal|business|work) (?:has been |was |is |have been )?awarded to (?!you\\b|your\\b|us\\b)',
   // Doing it themselves: "we've decided to build the dispatch module ourselves".
-  '(?:decided|going|plan(?:ning)?|chose|chosen) to (?:build|develop|do) (?:it|this|that|the [\\w -]{1,30}?) (?:ourselves|in-house|internally)',
+  '(?:decided|going|plan(?:ning)?|chose|chosen) to (?:build|develop) (?:it|this|that|the [\\w -]{1,30}?) (?:ourselves|in-house|internally)',
   // Closing a trial early, or back to the old way: "maybe it is better to close the trial now".
-  'close (?:the|our) (?:trial|pilot|evaluation)|(?:gone|went|going) back to (?:the |our )?(?:excel|spreadsheets?|old system|paper)',
+  // Not "close the trial on Friday and move to the paid plan", "back to Excel for the month-end report".
+  'close (?:the|our) (?:trial|pilot|evaluation)(?![^.;]*\\b(?:paid|contract|subscription|sign|licen[cs]e|account|environment|convert|move to)\\b)',
+  '(?:gone|went|going) back to (?:the |our )?(?:excel|spreadsheets?|old system|paper)(?: (?:schedule|sheets?|system|process|way))?(?=\\s*(?:[.,;!]|$))',
 );
+/**
+ * A decision against, after evaluating: another vendor or the incumbent, a tender lost, their own
+ * build, a trial closed, back to the old way, not going forward.
+ */
+const decidedAgainst =
+  /\b(?:another (?:vendor|supplier|provider|company|partner|solution|tool|platform|bidder|respondent|tenderer)|someone else|a competitor|the incumbent|a local|(?:stay|stick|remain|staying|sticking) with|(?:awarded|signed|went|gone|going|go) (?:it |the \w+ )?(?:to|with) (?!you\b|your\b|us\b)|(?:not|wasn't|hasn't been) successful|unsuccessful|ourselves|in-house|internally|close (?:the|our)|back to|not (?:moving|going) (?:forward|ahead)|won't be (?:moving|going))\b/i;
+
 /**
  * The buyer ending it because the product does not fit their needs, or leaving it there — the
  * polite no of discovery, neutral in tone (not a decision for someone or something else).
@@ -160,11 +170,11 @@ const cancellation = cues(
   // The thing itself, not "dropped the project plan in the chat".
   String.raw`(?:cancel\w*|kill\w*|scrap\w*|call(?:ed|ing)? off) the (?:whole )?(?:project|programme|program|initiative|evaluation|rollout|purchase)(?![\w-]|\s+(?:plan|timeline|scope|team|charter|board|update|kick-?off|brief|document|meeting|call|status|manager|lead|schedule)\b)`,
   // "We're going to stop the evaluation" — not a trial or pilot ending as planned.
-  String.raw`(?:going to|have to|had to|decided to) (?:stop|end) the (?:whole )?(?:evaluation|project|purchase)(?![\w-]|\s+(?:plan|timeline|scope|team|meeting|call|phase|period)\b)`,
+  String.raw`(?:stop|stopping|stopped|end|ending|ended) the (?:whole )?(?:evaluation|project|purchase)(?![\w-]|\s+(?:of|with|for|plan|timeline|scope|team|meeting|call|phase|period|kick-?off)\b)`,
 );
 /** Someone else's project, or one long ago: "our previous CRM project was cancelled in 2022". */
 const notThisProject =
-  /\b(?:previous|earlier|old|last|former|another|other|their)\s+(?:[\w-]+\s+)?(?:project|programme|program|initiative|evaluation|rollout)\b|\b(?:years? ago|last year|in (?:19|20)\d\d)\b/i;
+  /\b(?:previous|earlier|old|last|former|another|other|their)\s+(?:[\w-]+\s+)?(?:project|programme|program|initiative|evaluation|rollout)\b|\b(?:years? ago|last year|last time|in (?:19|20)\d\d)\b/i;
 
 const pauseNotEnd =
   /\b(?:for now|for the (?:moment|time being)|until|temporar\w*|(?<!\bnot (?:a )?)paus\w*|(?<!\bnot )on hold|not cancel\w*|not a no|(?:next|this) (?:year|quarter)|in (?:the )?(?:new year|spring|summer|autumn|fall|q[1-4]))\b/i;
@@ -215,7 +225,7 @@ const buying = cues(
   'how long (?:does|would|will) (?:the )?(?:implementation|onboarding|setup|migration|rollout)',
   "what(?:'s| are| is) (?:the )?next steps?|(?:decision|decide) (?:by|on|this|next)",
   '(?:annual|multi-year|(?:two|three|2|3)-year) (?:plan|term|contract|deal)|verbal(?:ly)? (?:commit|yes)|count us in',
-  String.raw`add (?:\d+|\w+ more) (?:seats|licen[cs]es|users)|(?:\d+|\w+) more (?:[\w-]+ )?(?:seats|licen[cs]es|users)`,
+  String.raw`add (?:\d+|\w+ more) (?:seats|licen[cs]es|users)|(?<!\b(?:remove|removing|removed|cut|cutting|drop|dropping|dropped|lose|losing|lost) )(?:\d+|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety|hundred|thousand|a few|a dozen)(?:[- ]\w+)? more (?:[\w-]+ )?(?:seats|licen[cs]es|users)`,
   'security (?:review|questionnaire|assessment)|data processing agreement|dpa|soc ?2',
 );
 
@@ -272,7 +282,7 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
         : [],
   );
   // Liking, complaining and ending it count when said outright, not on a condition.
-  const praising = buyer.filter((s) => says(s.text, praise, true));
+  const praising = buyer.filter((s) => says(s.text, praise, true) && !asked(s.text));
   const praisedBy = new Set(praising.map((s) => s.speaker));
   const complainedBy = new Set(complaining.map((c) => c.s.speaker));
   const only = (a: Set<string | undefined>, b: Set<string | undefined>) =>
@@ -281,7 +291,8 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
   return {
     praise: praising.map((s) => s.text),
     complaints: complaining.map((c) => ({ text: c.s.text, weight: c.weight })),
-    rejection: hits(buyer, rejection, true),
+    // Not a question ("who was the work awarded to last time?") nor another time or project.
+    rejection: hits(buyer, rejection, true).filter((t) => !asked(t) && !notThisProject.test(t)),
     // A stop "for now", "until the budget is back" or called a pause is a hold, not the end.
     cancelled: hits(buyer, cancellation, true).filter((t) => !pauseNotEnd.test(t) && !notThisProject.test(t)),
     // "We'll add the Madrid office next year": growing, not putting the purchase off.
@@ -297,6 +308,8 @@ export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
     divided: only(praisedBy, complainedBy) && only(complainedBy, praisedBy),
   };
 }
+
+const asked = (text: string) => /\?\s*$/.test(text);
 
 const weightOf = (complaints: ToneSignals['complaints']) => complaints.reduce((t, c) => t + c.weight, 0);
 
@@ -317,10 +330,12 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   // The buyer decides against it after evaluating (another vendor, the incumbent, their own build,
   // a tender lost), however politely: negative, as the labelling conventions read it. Finding
   // early that it does not fit is the polite no of discovery: neutral.
-  if (x.rejection.length > 0 && buying < 2)
-    return x.rejection.some((t) => notAFit.test(t)) ? 'neutral' : 'negative';
+  // A decision for someone or something else, after evaluating, is negative however politely said.
+  if (buying < 2 && x.rejection.some((t) => decidedAgainst.test(t) && !notAFit.test(t))) return 'negative';
   if (neg >= 2 && pos >= 1 && neg <= 2 * pos + 2) return 'mixed';
   if (neg >= 2) return 'negative';
+  // Finding it does not fit, or leaving it there: the polite no of discovery.
+  if (x.rejection.length > 0 && buying < 2) return 'neutral';
   // Keen users and a sceptical budget holder: the side is split, whatever the counts.
   if (pos >= 1 && neg >= 1 && x.divided) return 'mixed';
   // Liking it while pushing back on the terms and putting part of it off: "the team leads love it
