@@ -304,6 +304,78 @@ describe('action items', () => {
       'Confirm that rather than guess',
     ]);
   });
+
+  it('leaves out what a request lets the speaker do, talk without a partner, travel and time given', async () => {
+    const a = await analyse([
+      buyer('Send the draft Tuesday, then I can put it in front of my board Tuesday evening.'),
+      host("Fine, I'll send the draft by Tuesday."),
+      host("Once the scope is settled we'll talk pricing."),
+      host("I'll take the train next time, the traffic was awful."),
+      host("I'll give your team two weeks to try the import."),
+    ]);
+    expect(a.action_items).toMatchObject([{ owner: 'host', text: 'Send the draft' }]);
+  });
+
+  it('names who the speaker has reach out, and says "that one" as one thing', async () => {
+    const a = await analyse([
+      buyer('Single sign-on is the open point for us.'),
+      host("I'll have Priya reach out to you about single sign-on."),
+      buyer('Is there a German version of the data processing agreement?'),
+      host("Yes, I'll send you that one tomorrow."),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    expect(texts[0]).toMatch(/^Have Priya reach out to Katrin about single sign-on/);
+    expect(texts[1]).toBe('Send a German version of the data processing agreement');
+  });
+
+  it('passes on what the same sentence promised to make, and keeps "in writing" whole', async () => {
+    const a = await analyse([
+      buyer(
+        "I'll export last quarter's tickets so you can see the volumes, and I'll get that to Jonas by Friday.",
+      ),
+      host("We'll close the trial account, and I'll confirm it in writing."),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    // One task: the export is what goes to Jonas.
+    expect(texts.filter((t) => /tickets/.test(t))).toEqual(["Get last quarter's tickets to Jonas"]);
+    expect(texts.some((t) => /^Confirm \S.* in writing$/.test(t) && !/^Confirm in\b/.test(t))).toBe(true);
+  });
+
+  it('makes one task of the same thing asked for twice, however far apart, and keeps two different documents apart', async () => {
+    const a = await analyse([
+      buyer('Could you send whatever you have on the offline mode?'),
+      host('Yes.'),
+      buyer('And the SOC 2 report, please.'),
+      host("I'll send the SOC 2 report today."),
+      buyer('Good. What about onboarding?'),
+      host('Two half-days, remote.'),
+      buyer('Fine. And the pen test report?'),
+      host("I'll send the pen test report tomorrow."),
+      host("So to sum up: I'll send the offline mode guide by Friday."),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    expect(texts.filter((t) => /offline mode/.test(t))).toHaveLength(1);
+    expect(texts).toContain('Send the SOC 2 report');
+    expect(texts).toContain('Send the pen test report');
+  });
+
+  it('keeps apart the same kind of thing for two places or two sizes', async () => {
+    const a = await analyse([
+      buyer('We need pricing per site.'),
+      host("I'll send the pricing for the Berlin site by Friday."),
+      buyer('And a quote for 50 seats and one for 80 seats.'),
+      host("I'll send the 50-seat quote tomorrow."),
+      buyer('Good.'),
+      host("I'll send the pricing for the Munich site next week."),
+      host("And I'll send the 80-seat quote on Monday."),
+    ]);
+    expect(a.action_items.map((i) => i.text).sort()).toEqual([
+      'Send the 50-seat quote',
+      'Send the 80-seat quote',
+      'Send the pricing for the Berlin site',
+      'Send the pricing for the Munich site',
+    ]);
+  });
 });
 
 /** A Czech pipeline with a verbal-yes step before the contract. */

@@ -10,7 +10,7 @@ import { priorityFromText } from './urgency.ts';
 const taskVerbs =
   /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|give you (?:it )?straight|^get (?:straight )?to (?:it|the point)(?:,? then)?$|^(?:put|paste|drop|post|add|book|open|pull up)\b[^,;]*\b(?:(?:in|into) the chat|(?:right )?now)\s*$)/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|^talk (?!to\b|with\b|through\b)|take (?:the |a )?(?:metro|train|bus|taxi|cab|flight|plane|tram|subway|underground|ferry)\b|^give (?:you|your [\w'-]+|them|him|her) (?:a|an|one|two|three|a few|some|more) (?:more |full |couple of )?(?:days?|weeks?|months?|time|minutes?|hours?)\b|give you (?:it )?straight|^get (?:straight )?to (?:it|the point)(?:,? then)?$|^(?:put|paste|drop|post|add|book|open|pull up)\b[^,;]*\b(?:(?:in|into) the chat|(?:right )?now)\s*$)/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 const participleBase: Record<string, string> = {
@@ -35,6 +35,11 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
       'i',
     ),
     make: (m) => `${m[1]} ${m[2]}`,
+  },
+  // "I'll have Kevin reach out to you about that": someone the speaker names acts for them.
+  {
+    re: /\b(?:I|[Ww]e)(?:'ll| will)\s+(have\s+[A-Z][a-z]+\s+(?:reach out|get in touch|contact|follow up|set up|book|look into|check)\b.*)/,
+    make: (m) => m[1]!,
   },
   // "I'll have the installer contact you next week to book the survey": someone on the speaker's side acts.
   {
@@ -91,7 +96,8 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   },
   // "I can send them tomorrow": an offer with a date is a commitment.
   {
-    re: /\b(?:i|we) can\s+(\w[^.?!]*?\b(?:by|before|tomorrow|today|tonight|this afternoon|monday|tuesday|wednesday|thursday|friday)\b[^.?!]*)/i,
+    // Not "send it Monday, then I can put it in front of my leads": what it lets the speaker do.
+    re: /\b(?<!\b(?:then|so|so that|and then)\s+)(?:i|we) can\s+(\w[^.?!]*?\b(?:by|before|tomorrow|today|tonight|this afternoon|monday|tuesday|wednesday|thursday|friday)\b[^.?!]*)/i,
     make: (m) => m[1]!,
   },
   // "I'll send…", "we will set up…", "let me check…".
@@ -162,7 +168,12 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       .find((c) => c.role !== s.role)
       ?.speaker.split(' ')[0];
     const named = other
-      ? raw.replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
+      ? raw
+          .replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
+          .replace(
+            /^(have\s+[A-Z][a-z]+\s+(?:reach out to|get in touch with|contact|call|email))\s+you\b/,
+            `$1 ${other}`,
+          )
       : raw;
     const plain = actionText(named);
     // "I'll take it, ruder or not": accepting, not a task.
@@ -215,7 +226,10 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     if (/\?\s*$/.test(s.text) || /^\s*if\b/i.test(s.text)) return;
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
-    const clauses = s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i);
+    // ", then I can…" keeps its "then": what a request lets the speaker do is no promise.
+    const clauses = s.text.split(
+      /,\s+(?:and|and then|but)\s+(?=(?:i|we|you|they)\b)|,\s+(?=then\s+(?:i|we|you|they)\b)|;\s+/i,
+    );
     // "Yes, I hear you, but we can't share the source code": the "yes" does not take the request on.
     const refused = clauses.some(refuses);
     for (const clause of clauses) {
@@ -257,6 +271,9 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
  * specific words, the date that was said. Same side, within three turns, sharing a name or
  * most of their words.
  */
+const generic =
+  /^(?:that|this|those|these|them|they|with|from|your|their|have|what|whatever|which|about|over|back|into|will|would|could|should|when|then|after|before|next|week|today|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon|evening|end|also|just|team|some|more)$/;
+
 function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
   const turnOf = (i: ActionItem) => sentences.find((s) => s.text === i.quote)?.turn ?? 0;
   const names = (t: string) =>
@@ -277,10 +294,28 @@ function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
         .split(/[^a-z0-9]+/)
         .filter((w) => w.length > 3),
     );
+  const numbers = (t: string) => new Set(t.match(/\d+/g) ?? []);
+  // The words that say what a task is about: not its verb, not words any task has.
+  const about = (t: string) =>
+    new Set([...content(t.replace(/^\S+\s*/, ''))].filter((w) => !generic.test(w)));
   const out: ActionItem[] = [];
   for (const item of items) {
     const twin = out.find((o) => {
-      if (o.owner !== item.owner || Math.abs(turnOf(o) - turnOf(item)) > 3) return false;
+      if (o.owner !== item.owner) return false;
+      // Not the pricing for Berlin and the pricing for Munich, nor a 50-seat and an 80-seat quote.
+      const apart = (f: (t: string) => Set<string>) => {
+        const x = f(o.text);
+        const y = f(item.text);
+        return x.size > 0 && y.size > 0 && ![...x].some((w) => y.has(w));
+      };
+      if (apart((t) => names(t.replace(/^\S+\s*/, ''))) || apart(numbers)) return false;
+      // "Send whatever documentation you have on offline mode" … "I'll send the offline mode
+      // guide": the same thing asked for again, however far apart.
+      const a0 = about(o.text);
+      const b0 = about(item.text);
+      const same = [...a0].filter((w) => b0.has(w)).length;
+      if (same >= 2 && same >= 0.6 * Math.min(a0.size, b0.size)) return true;
+      if (Math.abs(turnOf(o) - turnOf(item)) > 3) return false;
       const shared = [...names(o.text)].some((n) => names(item.text).has(n));
       const a = content(o.text);
       const b = content(item.text);
