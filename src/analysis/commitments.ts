@@ -8,9 +8,9 @@ import { priorityFromText } from './urgency.ts';
 
 /** Verbs that make a task; "I'll think about it" or "we'll see" are not tasks. */
 const taskVerbs =
-  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
+  /^(send|share|set up|setup|schedule|book|put|prepare|draft|write|get|confirm|check|follow up|loop|introduce|escalate|attach|include|forward|email|call|ask|review|update|create|provide|organi[sz]e|arrange|find|give|talk|reach out|connect|sort out|run|hold|look into|dig into|pull|export|compile|circulate|sign|approve|push|take|raise|answer|come back|get back|have\s+(?:[\w']+\s+){1,4}?(?:send|call|email|contact|reach out|get in touch|follow up|book|set up|visit|pull|write|review|check|prepare|share|get|forward|look)|fix|retune|tune|adjust|configure|install|enable|deploy|test|complete|fill in|fill out|reserve|invite|contact|coordinate|print|ship|order|translate|map|document|record|load|upload|import|migrate|build|delete|remove|label|rerun|re-run|retrain)\b/i;
 const notTasks =
-  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|^talk (?!to\b|with\b|through\b)|take (?:the |a )?(?:metro|train|bus|taxi|cab|flight|plane|tram|subway|underground|ferry)\b|^give (?:you|your [\w'-]+|them|him|her) (?:a|an|one|two|three|a few|some|more) (?:more |full |couple of )?(?:days?|weeks?|months?|time|minutes?|hours?)\b|give you (?:it )?straight|^get (?:straight )?to (?:it|the point)(?:,? then)?$|^(?:put|paste|drop|post|add|book|open|pull up)\b[^,;]*\b(?:(?:in|into) the chat|(?:right )?now)\s*$)/i;
+  /\b(think about it|see how it goes|be in touch|talk soon|keep you posted|show you|walk you through|^have to\b|talk about|give you that|grant you that|share (?:my|the) screen|pull (?:it|that|this|them) up|bring (?:it|that|this) up|take a (?:quick )?look now|put (?:[\w'-]+ ){0,4}on (?:the |my )?screen|come back to (?!you\b)(?:[\w'-]+ ){1,3}at the end\b(?! of\b)|give (?:it|this|that) to you straight|^talk (?:pricing|prices?|numbers|money|terms|budgets?|contracts?|proposals?|commercials|details|next steps)\b|^take (?:the |a )?(?:metro|train|bus|taxi|cab|flight|plane|tram|subway|underground|ferry)(?:\s+(?:next time|home|back|instead|there)\b|\s*[,.!]?\s*$)|^give (?:you|your [\w'-]+|them|him|her) (?:a|an|one|two|three|a few|some) (?:couple of )?(?:days?|weeks?) to (?:check|review|look|think|decide|test|try|go through|digest|discuss)\b|give you (?:it )?straight|^get (?:straight )?to (?:it|the point)(?:,? then)?$|^(?:put|paste|drop|post|add|book|open|pull up)\b[^,;]*\b(?:(?:in|into) the chat|(?:right )?now)\s*$)/i;
 
 const future = `(?:i|we)(?:'ll| will| am going to|'m going to| are going to|'re going to)`;
 const participleBase: Record<string, string> = {
@@ -96,8 +96,7 @@ const patterns: Array<{ re: RegExp; make: (m: RegExpExecArray) => string; hostOn
   },
   // "I can send them tomorrow": an offer with a date is a commitment.
   {
-    // Not "send it Monday, then I can put it in front of my leads": what it lets the speaker do.
-    re: /\b(?<!\b(?:then|so|so that|and then)\s+)(?:i|we) can\s+(\w[^.?!]*?\b(?:by|before|tomorrow|today|tonight|this afternoon|monday|tuesday|wednesday|thursday|friday)\b[^.?!]*)/i,
+    re: /\b(?:i|we) can\s+(\w[^.?!]*?\b(?:by|before|tomorrow|today|tonight|this afternoon|monday|tuesday|wednesday|thursday|friday)\b[^.?!]*)/i,
     make: (m) => m[1]!,
   },
   // "I'll send…", "we will set up…", "let me check…".
@@ -171,7 +170,7 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
       ? raw
           .replace(/^(call|email|phone|ring|contact|visit|text|message)\s+you\b/i, `$1 ${other}`)
           .replace(
-            /^(have\s+[A-Z][a-z]+\s+(?:reach out to|get in touch with|contact|call|email))\s+you\b/,
+            /^(have\s+[A-Z][a-z]+\s+(?:reach out to|get in touch with|follow up with|contact|call|email))\s+you(?:\s+(?:both|all))?\b/,
             `$1 ${other}`,
           )
       : raw;
@@ -226,15 +225,21 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
     if (/\?\s*$/.test(s.text) || /^\s*if\b/i.test(s.text)) return;
     const prevTurn = sentences.filter((c) => c.turn === s.turn - 1 && c.role !== s.role);
     const asked = prevTurn.map((c) => request.exec(c.text)).find(Boolean);
-    // ", then I can…" keeps its "then": what a request lets the speaker do is no promise.
-    const clauses = s.text.split(
-      /,\s+(?:and|and then|but)\s+(?=(?:i|we|you|they)\b)|,\s+(?=then\s+(?:i|we|you|they)\b)|;\s+/i,
-    );
+    const clauses = s.text.split(/,\s+(?:and|then|and then|but)\s+(?=(?:i|we|you|they)\b)|;\s+/i);
     // "Yes, I hear you, but we can't share the source code": the "yes" does not take the request on.
     const refused = clauses.some(refuses);
-    for (const clause of clauses) {
+    for (const [c, clause] of clauses.entries()) {
       // "I might be able to dig up the old RFP", "maybe I'll loop in legal": hedged, not taken on.
       if (hedged.test(clause)) continue;
+      // "Send it Monday instead, then I can put it in front of my leads": what the other side's
+      // task lets the speaker do, not a promise.
+      if (
+        c > 0 &&
+        /^(?:i|we) can\b/i.test(clause) &&
+        /,\s+then\s+$/i.test(s.text.slice(0, s.text.indexOf(clause))) &&
+        taskVerbs.test(clauses[0]!)
+      )
+        continue;
       // "I can't give you the number on the call, but I'll send a revised proposal": only the
       // refused or in-call part is left out.
       if (refuses(clause)) continue;
@@ -268,11 +273,12 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
 /**
  * One commitment said twice ("I can put a quote together." … "I'll send the quote by Monday";
  * "I'll loop in our CFO, Mark Haddad." … "I'll talk to Mark today") is one task: the more
- * specific words, the date that was said. Same side, within three turns, sharing a name or
- * most of their words.
+ * specific words, the date that was said. Same side, and either within three turns sharing a
+ * name or a document, or anywhere in the meeting the same act on the same thing.
  */
+/** Words any task may have, and vague words for a document ("whatever you have on…"). */
 const generic =
-  /^(?:that|this|those|these|them|they|with|from|your|their|have|what|whatever|which|about|over|back|into|will|would|could|should|when|then|after|before|next|week|today|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon|evening|end|also|just|team|some|more)$/;
+  /^(?:the|a|an|to|of|for|on|in|at|by|and|or|it|its|is|be|me|us|you|that|this|those|these|them|they|with|from|your|our|my|their|have|has|what|whatever|which|about|over|back|into|up|out|will|would|could|should|when|then|after|before|next|week|today|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon|evening|end|also|just|some|any|more|documentation|document|documents|info|information|material|materials|stuff|details|guide|copy)$/;
 
 function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
   const turnOf = (i: ActionItem) => sentences.find((s) => s.text === i.quote)?.turn ?? 0;
@@ -294,27 +300,36 @@ function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
         .split(/[^a-z0-9]+/)
         .filter((w) => w.length > 3),
     );
-  const numbers = (t: string) => new Set(t.match(/\d+/g) ?? []);
-  // The words that say what a task is about: not its verb, not words any task has.
+  // The words that say what a task is about: not its verb, nor the people on the call (a name
+  // the analyser put in for "you"), nor words any task has. Short words count: "one" and "three"
+  // years, the CFO.
+  const speakers = new Set(sentences.flatMap((x) => x.speaker.toLowerCase().split(/\s+/)));
   const about = (t: string) =>
-    new Set([...content(t.replace(/^\S+\s*/, ''))].filter((w) => !generic.test(w)));
+    new Set(
+      t
+        .toLowerCase()
+        .replace(/^\S+\s*/, '')
+        .split(/[^\p{L}\p{N}]+/u)
+        .filter((w) => w.length > 1 && !generic.test(w) && !speakers.has(w)),
+    );
+  const verbOf = (t: string) => {
+    const v = t.toLowerCase().split(/\s+/)[0] ?? '';
+    return /^(?:send|share|email|forward|get|give|provide)$/.test(v) ? 'send' : v;
+  };
   const out: ActionItem[] = [];
   for (const item of items) {
     const twin = out.find((o) => {
       if (o.owner !== item.owner) return false;
-      // Not the pricing for Berlin and the pricing for Munich, nor a 50-seat and an 80-seat quote.
-      const apart = (f: (t: string) => Set<string>) => {
-        const x = f(o.text);
-        const y = f(item.text);
-        return x.size > 0 && y.size > 0 && ![...x].some((w) => y.has(w));
-      };
-      if (apart((t) => names(t.replace(/^\S+\s*/, ''))) || apart(numbers)) return false;
-      // "Send whatever documentation you have on offline mode" … "I'll send the offline mode
-      // guide": the same thing asked for again, however far apart.
+      // "Send whatever documentation you have on offline mode" … "so, to sum up: I'll send the
+      // offline mode guide": the same thing asked for again, however far apart — the same kind of
+      // act, and all that one says it is about is in the other (not the pricing for Berlin and
+      // for Munich, a quote for fifty seats and for eighty, an invite for the demo and for the
+      // security review).
       const a0 = about(o.text);
       const b0 = about(item.text);
-      const same = [...a0].filter((w) => b0.has(w)).length;
-      if (same >= 2 && same >= 0.6 * Math.min(a0.size, b0.size)) return true;
+      const [small, large] = a0.size <= b0.size ? [a0, b0] : [b0, a0];
+      if (verbOf(o.text) === verbOf(item.text) && small.size >= 2 && [...small].every((w) => large.has(w)))
+        return true;
       if (Math.abs(turnOf(o) - turnOf(item)) > 3) return false;
       const shared = [...names(o.text)].some((n) => names(item.text).has(n));
       const a = content(o.text);

@@ -17,7 +17,7 @@ export function lemma(verbPhrase: string): string {
 export const request = /\b(?:could|can|would) you\s+(?:please\s+)?(\w[^?]*)\?/i;
 
 const pronoun =
-  /^(\w+)(\s+(?:up|in|over|out))?\s+(that one|this one|it|them|that|those|these|both|her|him)\b/i;
+  /^(\w+)(\s+(?:up|in|over|out))?\s+((?:that|this) one(?![\w-])|it|them|that|those|these|both|her|him)\b/i;
 /** A noun phrase: a determiner, a few words, up to a clause boundary; "A and the B" kept whole. */
 const nounPhrase =
   /\b((?:the|a|an|our|your|their|those|these|last month's|its)\s+(?:[\w'’%-]+\s+){0,6}?[\w'’%-]+?(?:\s+(?:and|or)\s+(?:the|a|an|our|your|their)\s+(?:[\w'’-]+\s+){0,3}?[\w'’-]+)?)(?=\s+(?:you|that|which|so|for|to|before|if|on|in|at|from|with|directly|goes|went|needs|comes|came|looks|takes|took|makes|made|gets|got|has|had|says|said|means|seems|sits|runs|works|stays|covers|includes|shows)\b|\s*[,.?!]|\s*$)/gi;
@@ -36,7 +36,7 @@ const usesAsThing = (p: string) =>
 
 /** "I'll export the last twelve months of invoices…": the thing a commitment makes. */
 const madeThing =
-  /\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to)\s+(?:also\s+|just\s+)?(?:export|pull|prepare|put together|write up|draft|compile|build|create|collect|gather|dig out|dig up|find)\s+((?:[\w'’%-]+\s+){0,7}?[\w'’%-]+)(?=\s+(?:so|and|to|for|because|which|that|then|by|before)\b|\s*[,;]|\s*$)/i;
+  /\b(?:i|we)(?:'ll| will|'m going to| am going to| are going to)\s+(?:also\s+|just\s+)?(?:export|pull together|pull|prepare|put together|write up|draft|compile|build|create|collect|gather|dig out|dig up|find(?!\s+out\b))\s+((?:[\w'’%-]+\s+){0,7}?[\w'’%-]+)(?=\s+(?:so|and|to|for|because|which|that|then|by|before)\b|\s*[,;]|\s*$)/i;
 
 export function resolve(text: string, current: Sentence, before: Sentence[]): string {
   const m = pronoun.exec(text);
@@ -47,7 +47,7 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
   const rest = text.slice(m[0].length);
   // "send it over", "write them up" — not "confirm it in writing".
   const trailing =
-    /^\s+(up|in|over|out)\b(?!\s+(?:writing|person|advance|detail|full|time|parallel|place|touch|the|a|an|our|your|my|their|his|her)\b)/i.exec(
+    /^\s+(up|in|over|out)\b(?!\s+(?:writing|person|advance|detail|full|time|parallel|place|touch)\b)/i.exec(
       rest,
     );
   const restAfter = trailing ? rest.slice(trailing[0].length) : rest;
@@ -56,10 +56,14 @@ export function resolve(text: string, current: Sentence, before: Sentence[]): st
   const asks = (x: Sentence) => /\?\s*$/.test(x.text);
   // "What I really need is the error analysis in writing.": a request names the thing too.
   const wants = (x: Sentence) => !asks(x) && /\b(?:need|want|would like|please)\b/i.test(x.text);
-  // "I'll export the invoices so you can see them, and I'll get that to Jordan": what the same
-  // sentence's earlier clause promised to make is what is passed on.
+  // "I'll export the invoices so you can see them, and I'll get that to Jordan": what the clause
+  // just before promised to make is what is passed on — a thing passed on, not a person met.
   const at = current.text.toLowerCase().lastIndexOf(` ${verb.toLowerCase()} ${p}`);
-  const madeEarlier = at > 0 ? madeThing.exec(current.text.slice(0, at))?.[1] : undefined;
+  const clauseBefore = at > 0 ? (/[^,;]*[,;][^,;]*$/.exec(current.text.slice(0, at))?.[0] ?? '') : '';
+  const passedOn =
+    /^(?:it|that|them|this one|that one)$/.test(p) &&
+    /^(?:send|share|get|forward|email|give|bring|pass)$/i.test(verb);
+  const madeEarlier = passedOn ? madeThing.exec(clauseBefore)?.[1] : undefined;
   if (madeEarlier && !/^(?:it|them|that|this|those|these|some|one)$/i.test(madeEarlier))
     return `${withParticle} ${madeEarlier}${restAfter}`;
   const candidates = [
