@@ -168,10 +168,12 @@ describe('sandbox admin API', () => {
   });
 
   it('GET calls/count counts every API and accounts call by status until the log is cleared', async () => {
-    const org = await s.client.createOrg({ edition: 'free', latency_ms: 300 });
+    // Five credits a day: the sixth and seventh calls are refused with 429, one after the other —
+    // not by overlapping calls, which a loaded machine may send too far apart to overlap (a CI
+    // run had all seven answered 200 behind a 300 ms latency).
+    const org = await s.client.createOrg({ edition: 'free', credits_per_day: 5 });
     const tokens = await s.client.tokens(org);
-    // Free: 5 calls at once, so 2 of 7 overlapping calls are refused.
-    await Promise.all(Array.from({ length: 7 }, () => s.client.api(tokens, 'GET', '/org')));
+    for (let i = 0; i < 7; i++) await s.client.api(tokens, 'GET', '/org');
     const count = (await s.client.json('GET', `/__sandbox/orgs/${org.org_id}/calls/count`)).body;
     expect(count).toEqual({ api: { 200: 5, 429: 2 }, accounts: { 200: 1 } });
     const log = await s.client.calls(org);

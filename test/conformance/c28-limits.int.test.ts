@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CreatedOrg, type Tokens, useSandbox } from '../helpers/sandbox.ts';
+import { type CreatedOrg, OVERLAP_MS, type Tokens, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 28: concurrency and API credits', () => {
   const s = useSandbox();
@@ -10,8 +10,8 @@ describe('conformance 28: concurrency and API credits', () => {
     Promise.all(Array.from({ length: n }, () => s.client.api(tokens, 'GET', path)));
 
   it('answers calls beyond the edition’s concurrent limit with 429 TOO_MANY_REQUESTS and no Retry-After', async () => {
-    // Free edition: 5 concurrent calls. Each call is held 500 ms, so 8 at once overlap.
-    const org = await s.client.createOrg({ edition: 'free', latency_ms: 500 });
+    // Free edition: 5 concurrent calls. Each call is held two seconds, so 8 at once overlap.
+    const org = await s.client.createOrg({ edition: 'free', latency_ms: OVERLAP_MS });
     const tokens = await s.client.tokens(org);
     const results = await burst(tokens, 8, '/org');
     const statuses = results.map((r) => r.status).sort();
@@ -32,7 +32,7 @@ describe('conformance 28: concurrency and API credits', () => {
   });
 
   it('follows the edition: a standard org takes 10 at once', async () => {
-    const org = await s.client.createOrg({ edition: 'standard', latency_ms: 500 });
+    const org = await s.client.createOrg({ edition: 'standard', latency_ms: OVERLAP_MS });
     const tokens = await s.client.tokens(org);
     const results = await burst(tokens, 12, '/org');
     expect(results.filter((r) => r.status === 200)).toHaveLength(10);
@@ -40,7 +40,7 @@ describe('conformance 28: concurrency and API credits', () => {
   });
 
   it('limits heavy calls (search) to 10 at once even in a larger edition', async () => {
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500 });
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS });
     const tokens = await s.client.tokens(org);
     const results = await burst(tokens, 12, `/Contacts/search?email=${encodeURIComponent('x@example.com')}`);
     // No match: the calls that get through answer 204.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { exchange, registerWebClient, webCode } from '../helpers/oauth-flow.ts';
-import { type Tokens, useSandbox } from '../helpers/sandbox.ts';
+import { OVERLAP_MS, type Tokens, useSandbox } from '../helpers/sandbox.ts';
 
 /**
  * ZOHO-API.md §8: the concurrency limit is per app per org — two applications connected to one
@@ -10,8 +10,8 @@ describe('conformance 38: concurrent calls are counted per app and org', () => {
   const s = useSandbox();
 
   it('two apps of one Free org each make 5 calls at once; a 6th of either is refused', async () => {
-    // Free edition: 5 at once. Each call is held 500 ms, so the calls of a burst overlap.
-    const org = await s.client.createOrg({ edition: 'free', latency_ms: 500 });
+    // Free edition: 5 at once. Each call is held two seconds, so the calls of a burst overlap.
+    const org = await s.client.createOrg({ edition: 'free', latency_ms: OVERLAP_MS });
     const selfClient = await s.client.tokens(org, 'ZohoCRM.org.READ');
     const app = await registerWebClient(s.client);
     const { code, accountsServer } = await webCode(s.client, org, app, { scope: 'ZohoCRM.org.READ' });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CreatedOrg, type Tokens, useSandbox } from '../helpers/sandbox.ts';
+import { type CreatedOrg, OVERLAP_MS, type Tokens, useSandbox } from '../helpers/sandbox.ts';
 
 const DAY_S = 24 * 60 * 60;
 
@@ -34,7 +34,7 @@ describe('conformance 43: trial orgs and orgs on a bundle report their licence a
     const org = await s.client.createOrg({
       edition: 'free',
       trial: { edition: 'professional' },
-      latency_ms: 500,
+      latency_ms: OVERLAP_MS,
     });
     const limits = (await admin(org)).limits;
     expect(limits).toMatchObject({ edition: 'professional', concurrency: 15, credits_per_day: 50_500 });
@@ -86,7 +86,7 @@ describe('conformance 43: trial orgs and orgs on a bundle report their licence a
     const org = await s.client.createOrg({
       edition: 'free',
       trial: { edition: 'enterprise', expires_in_days: 3 },
-      latency_ms: 500,
+      latency_ms: OVERLAP_MS,
     });
     expect((await admin(org)).limits).toMatchObject({ edition: 'enterprise', concurrency: 20 });
     const moved = await s.client.advanceClock(3 * DAY_S + 60);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CreatedOrg, type Tokens, useSandbox } from '../helpers/sandbox.ts';
+import { type CreatedOrg, OVERLAP_MS, type Tokens, useSandbox } from '../helpers/sandbox.ts';
 
 interface Entry {
   code: string;
@@ -54,14 +54,14 @@ describe('conformance 45: a composite request saves round trips, not concurrency
   });
 
   it('counts as five calls toward the org’s concurrency limit', async () => {
-    // Standard edition: 10 at once. Each call is held 500 ms, so three composites overlap.
-    const org = await s.client.createOrg({ edition: 'standard', latency_ms: 500 });
+    // Standard edition: 10 at once. Each call is held two seconds, so three composites overlap.
+    const org = await s.client.createOrg({ edition: 'standard', latency_ms: OVERLAP_MS });
     const tokens = await s.client.tokens(org, SCOPES);
     const three = await Promise.all([1, 2, 3].map(() => composite(tokens, [orgCall])));
     expect(three.map((r) => r.status).sort()).toEqual([200, 200, 429]);
     expect(three.find((r) => r.status === 429)!.body).toMatchObject({ code: 'TOO_MANY_REQUESTS' });
     // Free edition (5 at once): a composite alone fits, but not beside a plain call.
-    const free = await s.client.createOrg({ edition: 'free', latency_ms: 500 });
+    const free = await s.client.createOrg({ edition: 'free', latency_ms: OVERLAP_MS });
     const freeTokens = await s.client.tokens(free, SCOPES);
     expect((await composite(freeTokens, [orgCall])).status).toBe(200);
     const pair = await Promise.all([
@@ -72,7 +72,7 @@ describe('conformance 45: a composite request saves round trips, not concurrency
   });
 
   it('holds one of the heavy calls’ ten places (as ten searches do between them)', async () => {
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500 });
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS });
     const tokens = await s.client.tokens(org, SCOPES);
     const searches = Array.from({ length: 10 }, () =>
       s.client.api(tokens, 'GET', `/Contacts/search?email=${encodeURIComponent('x@example.com')}`),

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Tokens, useSandbox } from '../helpers/sandbox.ts';
+import { OVERLAP_MS, type Tokens, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 53: writes of more than 10 records are heavy: 10 at once per org and client', () => {
   const s = useSandbox();
@@ -16,8 +16,8 @@ describe('conformance 53: writes of more than 10 records are heavy: 10 at once p
     results.filter((r) => r.status === status).length;
 
   it('refuses the 11th concurrent insert of 11 records with 429, though the edition allows 20 calls', async () => {
-    // Each call is held 500 ms, so the calls of one burst overlap.
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500, search_lag_ms: 0 });
+    // Each call is held two seconds, so the calls of one burst overlap.
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS, search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const results = await inserts(tokens, 12, 11);
     expect(count(results, 201)).toBe(10);
@@ -29,14 +29,14 @@ describe('conformance 53: writes of more than 10 records are heavy: 10 at once p
   });
 
   it('lets 12 concurrent inserts of 10 records through: they are not heavy', async () => {
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500, search_lag_ms: 0 });
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS, search_lag_ms: 0 });
     const tokens = await s.client.tokens(org);
     const results = await inserts(tokens, 12, 10);
     expect(count(results, 201)).toBe(12);
   });
 
   it('counts updates of more than 10 records and searches in the same sub-limit', async () => {
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500, search_lag_ms: 0 });
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS, search_lag_ms: 0 });
     const ids = await s.client.seed(org, 'Contacts', contacts(11, 'seeded'));
     const tokens = await s.client.tokens(org);
     const searches = Array.from({ length: 10 }, () =>

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type CreatedOrg, type Tokens, uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
+import { type CreatedOrg, OVERLAP_MS, type Tokens, uniqueEmail, useSandbox } from '../helpers/sandbox.ts';
 
 describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', () => {
   const s = useSandbox();
@@ -151,7 +151,7 @@ describe('conformance 54: lead conversion (POST /Leads/{id}/actions/convert)', (
   });
 
   it('needs ZohoCRM.modules.leads.CREATE (or broader), and is a heavy call', async () => {
-    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: 500, search_lag_ms: 0 });
+    const org = await s.client.createOrg({ edition: 'enterprise', latency_ms: OVERLAP_MS, search_lag_ms: 0 });
     const leads = await s.client.seed(
       org,
       'Leads',

@@ -50,6 +50,13 @@ export const invalidToken = {
 };
 
 let counter = 0;
+/**
+ * How long the sandbox holds each call when a test needs the calls of one burst to overlap (to
+ * meet a concurrency limit): long enough that a loaded machine sends the whole burst within it (a
+ * CI run sent seven calls more than 300 ms apart).
+ */
+export const OVERLAP_MS = 2_000;
+
 export const uniqueEmail = (prefix = 'user') =>
   `${prefix}.${process.pid}.${++counter}.${Date.now()}@example.com`;
 
