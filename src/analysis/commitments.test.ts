@@ -441,6 +441,63 @@ const cz = [
 describe('stage suggestions', () => {
   const german = ['Qualifizierung', 'Bedarfsanalyse', 'Angebot', 'Verhandlung', 'Gewonnen', 'Verloren'];
 
+  it('reads a step asked for in plain words: something to sign, a month on it, the lawyers, showing it to the team', async () => {
+    const pipeline = [
+      'Discovery',
+      'Demo',
+      'Trial',
+      'Proposal',
+      'Legal Review',
+      'Verbal Commit',
+      'Closed Won',
+      'Closed Lost',
+    ];
+    const at = async (current: string, ...t: TranscriptTurn[]) =>
+      (await analyse(t, { stages: pipeline, current_stage: current })).stage_suggestion?.stage;
+    expect(
+      await at(
+        'Proposal',
+        buyer("I don't want to haggle. Send me something I can sign."),
+        host('I will send the agreement on Monday.'),
+        buyer("Then we're agreed."),
+      ),
+    ).toBe('Legal Review');
+    expect(
+      await at(
+        'Demo',
+        buyer("Let's put our two warehouses on it for a month."),
+        host('Great, I will set them up.'),
+      ),
+    ).toBe('Trial');
+    expect(
+      await at(
+        'Proposal',
+        buyer('The price is accepted.'),
+        buyer('Our law firm in Munich will want to see your terms before anything else.'),
+      ),
+    ).toBe('Legal Review');
+    expect(
+      await at(
+        'Discovery',
+        buyer('I want my shift leads and the planners to see it.'),
+        host('Then I will show them their own warehouse next Tuesday.'),
+      ),
+    ).toBe('Demo');
+  });
+
+  it('does not move on a step only imagined, refused or offered by the seller as a question', async () => {
+    const pipeline = ['Discovery', 'Demo', 'Pilot', 'Proposal', 'Closed Won', 'Closed Lost'];
+    const a = await analyse(
+      [
+        buyer('If we ever get to a pilot, how would it work?'),
+        buyer("Let's not buy tablets for a pilot we don't have."),
+        host('I could write up a short pilot outline?'),
+      ],
+      { stages: pipeline, current_stage: 'Discovery' },
+    );
+    expect(a.stage_suggestion?.stage).toBe('Discovery');
+  });
+
   it('suggests the won stage when the buyer says the order was signed', async () => {
     const a = await analyse(
       [

@@ -37,7 +37,7 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
     // The paperwork of a deal agreed: the contract to sign, a verbal yes given ("they gave us the
     // green light"), the buyer's template contract, supplier set-up, an insurance certificate. Not
     // a DPA or "our procurement process": buyers ask about those from the first call.
-    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?![^.;]*\b(pilot|trial|poc|proof of concept|test|demo|workshop|review|evaluation)\b)|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b/i,
+    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?![^.;]*\b(pilot|trial|poc|proof of concept|test|demo|workshop|review|evaluation)\b)|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b|\b(something|anything|whatever|what) (i|we) (can|need to|have to) sign\b|\bwhat the paperwork looks like|\b(we're|we are) agreed\b|\b(lawyers?|law firm|legal (team|department|counsel)|counsel)\b[^.?!]*\b(see|review|look at|go through|read) (your|the) (terms|contract|agreement|main agreement|t&cs)\b|\b(signed|sign anything|signs anything)\b[^.?!]*\bwithout (the |our )?(lawyers|legal)\b|\breview it with your legal\b|\b(purchasing|procurement)( department| team)? (takes?|will take|take) over\b|\b(handed|passed|gave|give) (it |this )?(over )?to (purchasing|procurement)\b|\b(committee|board|director|management) (has |have )?(approved|said yes to) (the|our|this|it|your)\b|\b(our|their) own (\S+ ){0,3}(contract|agreement)\b/i,
   },
   {
     kind: 'proposal',
@@ -49,9 +49,16 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   },
   {
     kind: 'evaluation',
-    cue: /\b(trial|pilot|proof of concept|poc|sandbox|security (review|questionnaire)|pen test|soc ?2)\b/i,
+    // Or a trial in plain words: "put two of our teams on it for a month", "at the end of the
+    // month, how will you decide?".
+    cue: /\b(trial|pilot|proof of concept|poc|sandbox|security (review|questionnaire)|pen test|soc ?2)\b|\bon it for (a|one|two|three|four|six|\d+) (weeks?|months?)\b|\bat the end of the (month|trial|test|pilot)\b[^.?!]*\b(decide|decision|measure|judge)\b/i,
   },
-  { kind: 'demo', cue: /\b(demo|walk-?through|presentation)\b/i },
+  {
+    kind: 'demo',
+    // Or showing it to the people who will use it: "I want the supervisors to see it", "show them
+    // their own packhouse".
+    cue: /\b(demo|walk-?through|presentation)\b|\b(want|need|like) (my|our|the) (\S+ ){1,6}to see it\b|\bshow (them|it to (my|our|the) \S+)\b/i,
+  },
   {
     kind: 'discovery',
     cue: /\b(budget|pain(ful)?|problem|go-live|live before|decision maker|who decides|requirements?|double-booked)\b/i,
@@ -112,6 +119,10 @@ const proposalAsked =
   /\b(?:want|need|like|send|get|see|have|put together|prepare|looking forward to)\b(?:\s+\S+){0,4}?\s+(?:quote|quotation|proposal|offer)\b/i;
 
 const statement = (s: Sentence) => !s.text.trim().endsWith('?');
+
+/** The buyer asking for something outright. */
+const buyerAsks =
+  /\b(let's(?! not)|let us(?! not)|i want|i'd like|we'd like|we want|send me|send us|i need|we need)\b/i;
 
 /** Up to three quotes as evidence: statements before questions, the buyer's first. */
 const evidenceOf = (hits: Sentence[]) =>
@@ -232,14 +243,24 @@ function stageOf(
     // A negated or conditional mention ("we're not at the negotiating stage", "if a quote
     // arrives without a business case…") is not that step.
     // A question about the paperwork ("what does your procurement look like?") is not that step.
-    const hits = sentences.filter((s) => says(s.text, cue, true) && (kind !== 'contract' || statement(s)));
+    // Nor the seller's question ("I could write up a pilot outline?"): what the seller offers
+    // is not the buyer's step.
+    const hits = sentences.filter(
+      (s) =>
+        says(s.text, cue, true) &&
+        (kind !== 'contract' || statement(s)) &&
+        (s.role === 'attendee' || statement(s)),
+    );
     // The buyer asking for the quote or proposal is the step itself: it weighs twice.
     const asked =
       kind === 'proposal'
         ? sentences.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true))
         : [];
+    // So does the buyer asking for any step outright ("let's put two of our teams on it for a
+    // month", "send me something I can sign").
+    const askedFor = hits.filter((s) => s.role === 'attendee' && statement(s) && buyerAsks.test(s.text));
     const all = [...new Set([...hits, ...asked])];
-    const weight = hits.length + asked.length;
+    const weight = hits.length + asked.length + (kind === 'proposal' ? 0 : askedFor.length);
     // Two statements' weight at least: one mention is not a move.
     if (weight >= 2 && (!best || weight > best.weight)) best = { ...target, hits: all, weight };
   }

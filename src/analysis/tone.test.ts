@@ -383,6 +383,50 @@ describe('buyer sentiment and intent', () => {
     expect(t.signals.complaints).toEqual([]);
   });
 
+  it('praise with nothing asked for or taken on is courtesy: neutral; one step taken makes it positive', () => {
+    const courteous = tone([
+      'A: Lovely to see you again, and the demo was excellent.',
+      'A: Really impressive work from your team.',
+      'A: Well, thank you for your time today.',
+    ]);
+    expect(courteous.signals.praise.length).toBeGreaterThan(0);
+    expect(courteous).toMatchObject({ sentiment: 'neutral' });
+    const keen = tone([
+      'A: Lovely to see you again, and the demo was excellent.',
+      "A: I'll send you our user list by Friday.",
+    ]);
+    expect(keen.signals.engagement.length).toBeGreaterThan(0);
+    expect(keen).toMatchObject({ sentiment: 'positive' });
+  });
+
+  it('plain words for yes are buying signals; the buyer\'s own customers angry are no complaint; "it works" is no date agreed', () => {
+    expect(
+      tone([
+        'A: Send me something I can sign.',
+        'A: The price is accepted.',
+        'A: We do a pilot.',
+        'A: I sign Friday.',
+      ]).signals.buying,
+    ).toHaveLength(4);
+    const pain = tone([
+      'A: When a delivery is late the customer calls again, angry, and we lose the account.',
+    ]);
+    expect(pain.signals.complaints.filter((c) => c.weight === 2)).toEqual([]);
+    expect(tone(['A: You were late again and I am angry.']).signals.complaints).toHaveLength(1);
+    expect(tone(["A: It's old, but it works."]).signals.engagement).toEqual([]);
+    expect(tone(['A: Tuesday works.']).signals.engagement).toHaveLength(1);
+  });
+
+  it('users attached to it and a budget holder who will not fund it this year: mixed', () => {
+    const t = tone([
+      'A(Sara): When we tried it I honestly got a bit emotional.',
+      "A(Per): I'm not going to fund this this year.",
+      'A(Per): Not this year.',
+      'A(Per): Maybe next year.',
+    ]);
+    expect(t.sentiment).toBe('mixed');
+  });
+
   it('a negated cue is not that cue', () => {
     const t = tone(['A: We have no concerns about security.', "A: I'm not excited about the timeline."]);
     expect(t.signals.complaints).toEqual([]);

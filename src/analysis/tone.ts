@@ -69,6 +69,8 @@ const praise = cues(
   '(?:you|your (?:people|team|folks))(?: \\w+)? (?:really |actually )?(?:understood|understand) (?:our|my) (?:business|problems?|needs|world)',
   '(?:is|are) (?:actually |really |finally )?listening to (?:me|us)|you listened\\b',
   // What it does for them: "now the good part … the technicians use it, tickets closed in half the time".
+  // Users taken with it: "we would get very attached", "I honestly got a bit emotional".
+  '(?:get|got|getting) (?:very |so |quite |really |a bit )?attached|got (?:a bit |quite |very |really )?emotional',
   '(?:now )?the good part(?= is| was|:|,|\\.|$)|(?<!\\bonly (?:[\\w-]+ )?)(?:users|technicians|team|staff|nurses|agents|everyone) (?:actually |really |all )?use it\\b|in half the time',
 );
 
@@ -76,7 +78,7 @@ const praise = cues(
 const strongComplaint = cues(
   'outages?|(?:went|is|was|were|been) down|unacceptable|not acceptable',
   String.raw`not (?:happy|pleased|impressed|satisfied)|unhappy|frustrat\w*|disappoint\w*|underwhelm\w*`,
-  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|complain(?:ed|ing)? (?:about|to)|(?:filed|raised|made|had) (?:a |several |many )?complaints?`,
+  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|(?:we|i)(?:'ve| have)? (?:already )?complain(?:ed|ing)? (?:about|to)|(?:filed|raised|made|had) (?:a |several |many )?complaints?`,
   String.raw`(?:almost|nearly|going to|want to|thinking (?:of|about)) cancel\w*`,
   'cancel(?:led|ling)? (?:the|our) (?:contract|subscription|account|order)',
   "can't keep (?:doing|going)|(?:i've|we've|i have|we have) escalated",
@@ -115,6 +117,8 @@ const objection = cues(
   'price,? unfortunately|unfortunately,? (?:the )?(?:price|cost)|(?:big|large|huge|significant) gap',
   '(?:hard|difficult|tough) to (?:justify|explain|sell|defend|get approved)',
   'get (?:it|this|that) past (?:the|our|my) (?:exec|execs|executive|board|cfo|council|committee)',
+  // The budget holder refusing the money: "I'm not going to fund this this year".
+  "(?:not going to|won't|will not|can't|cannot) fund",
 );
 
 /** The buyer ends the evaluation, politely or not. */
@@ -202,6 +206,12 @@ const deferral = cues(
 
 /** Asks for price, terms or paperwork; wants to start, sign, buy, renew or trial; brings in who approves. */
 const buying = cues(
+  // Plain words for yes: "send me something I can sign", "the price is accepted", "we do a pilot",
+  // "I sign Friday".
+  "(?:something|anything|whatever|what) (?:i|we) (?:can|need to|have to) sign|(?:we're|we are) agreed",
+  '(?:price|prices|offer|quote|proposal|terms) (?:is|are) accepted|(?:we|i) accept (?:the|your) (?:price|prices|offer|quote|proposal|terms)',
+  "(?:we(?:'ll| will)?|let's) (?:do|run|start) (?:a|the) (?:pilot|trial|poc|proof of concept)|let's get (?:going|started)",
+  '(?:i|we) sign (?:it |on |by )?(?:monday|tuesday|wednesday|thursday|friday|today|tomorrow|next week)',
   'send (?:me |us |over )?(?:the |a )?(?:formal |revised |updated )?(?:quote|proposal|contract|order form|paperwork|pricing|msa|agreement|sow)',
   // "I need a formal quote I can put in front of the board", "I need the quote in my hands".
   '(?:i|we) need (?:a|the|your) (?:formal |revised |updated |written |final )?(?:quote|proposal|contract|order form)',
@@ -240,7 +250,8 @@ const engagement = cues(
   "(?:i|we)(?:'ll| will) (?:send|loop|get|set|share|ask|talk|check|pull|write|book|schedule|introduce|bring|forward|confirm|review|prepare|choose|pick|export|arrange|organi[sz]e|provide|install|test|run|update|collect|gather|open)",
   '(?:i|we) can (?:send|pull|share|get|do|export|prepare|arrange|provide)|let me (?:ask|check|talk|loop|get)',
   '(?:can|could|would) you (?:please )?(?:send|share|get|set up|schedule|walk|show|put)',
-  String.raw`(?:monday|tuesday|wednesday|thursday|friday|tomorrow|that|it|this time|same time)(?: at [\w: ]+)? works|works for (?:me|us)`,
+  // A time agreed ("Tuesday works", "that works for me"), not "it's old, but it works".
+  String.raw`(?:monday|tuesday|wednesday|thursday|friday|tomorrow|that|this time|same time)(?: at [\w: ]+)? works|works for (?:me|us)`,
   'same time|see you (?:then|on|next)|talk (?:monday|tuesday|wednesday|thursday|friday|then|next week)',
 );
 
@@ -269,13 +280,22 @@ function phrases(text: string, re: RegExp, firm = false): string[] {
 
 export const says = (text: string, re: RegExp, firm = false) => phrases(text, re, firm).length > 0;
 
+/**
+ * The buyer's own customers angry, not the buyer at the seller: "the customer calls again, angry"
+ * is the problem the product is bought to solve (a weak objection at most), not a complaint.
+ */
+const theirOwnPain = (text: string) =>
+  /\b(?:customers?|clients?|patients?|guests?|drivers?|residents?|tenants?|passengers?|shoppers?|members?|citizens)\b(?:\s+\S+){0,4}?\s+(?:angry|upset|furious|annoyed|frustrated|complain\w*)/i.test(
+    text,
+  ) && !/\byou(?:r)?\b/i.test(text);
+
 const hits = (sentences: readonly ToneSentence[], re: RegExp, firm = false) =>
   sentences.filter((s) => says(s.text, re, firm)).map((s) => s.text);
 
 export function toneSignals(sentences: readonly ToneSentence[]): ToneSignals {
   const buyer = sentences.filter((s) => s.role === 'attendee');
   const complaining = buyer.flatMap((s) =>
-    says(s.text, strongComplaint, true)
+    says(s.text, strongComplaint, true) && !theirOwnPain(s.text)
       ? [{ s, weight: 2 }]
       : says(s.text, objection, true)
         ? [{ s, weight: 1 }]
@@ -320,6 +340,10 @@ const weightOf = (complaints: ToneSignals['complaints']) => complaints.reduce((t
  * than a passing objection; else wink-nlp's mean sentence sentiment over the buyer's
  * non-courtesy sentences (neutral unless clearly one way).
  */
+/** Praise for the meeting and the people in it, not for the product. */
+const praiseOfTheMeeting =
+  /\b(?:demo|demonstration|presentation|meeting|call|session|slides|walkthrough|your team|your time|you guys|to see you|to meet you|to hear|work from you|(?:you|you've|you have) (?:done|put|prepared|explained))\b/i;
+
 export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   const pos = x.praise.length;
   // A seller's apology weighs as one objection: it confirms a grievance, it does not measure it.
@@ -343,6 +367,17 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   if (pos >= 1 && neg >= 1 && x.deferral.length >= 2) return 'mixed';
   // Friendly but not buying: praise with the purchase put off twice and nothing asked for.
   if (x.deferral.length >= 2 && buying <= 1 && neg === 0) return 'neutral';
+  // Praise only for the demo, the presentation or the people, and nothing asked for or taken on:
+  // courtesy, not a view of the product (the labelling conventions' "committing to nothing" is
+  // neutral). "We love it" about the product in use stays positive.
+  if (
+    pos >= 1 &&
+    buying === 0 &&
+    x.engagement.length === 0 &&
+    neg === 0 &&
+    x.praise.every((t) => praiseOfTheMeeting.test(t))
+  )
+    return 'neutral';
   // One objection is part of any sale; it does not undo the same person's praise.
   if (pos >= 1) return 'positive';
   if (neg <= 1 && buying >= 2) return 'positive';
