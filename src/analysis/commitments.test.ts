@@ -485,6 +485,33 @@ describe('stage suggestions', () => {
     ).toBe('Demo');
   });
 
+  it('review cases: a need, a budget approved, an NDA, procurement as a process, the report shown, are no step', async () => {
+    const pipeline = [
+      'Qualification',
+      'Discovery',
+      'Demo',
+      'Trial',
+      'Proposal',
+      'Contract Sent',
+      'Closed Won',
+      'Closed Lost',
+    ];
+    for (const [current, text] of [
+      ['Discovery', "We need you to be SOC 2 certified, that's a hard requirement."],
+      ['Demo', "We've been on it for six months and I want to get off it."],
+      ['Demo', 'The board approved the budget for a different project, so we need to find money elsewhere.'],
+      ['Demo', "I think we're agreed we need a second demo with the warehouse people."],
+      ['Discovery', 'Send me the NDA, something I can sign today.'],
+      ['Discovery', 'Once we pick a vendor, procurement takes over, and we need to give them three quotes.'],
+      ['Discovery', 'We are still in our own contract with the current vendor until March.'],
+      ['Discovery', 'I need to show them the report from last quarter first.'],
+      ['Discovery', 'I want to show it to the board next week.'],
+    ] as const) {
+      const a = await analyse([buyer(text)], { stages: pipeline, current_stage: current });
+      expect(a.stage_suggestion?.stage, text).toBe(current);
+    }
+  });
+
   it('does not move on a step only imagined, refused or offered by the seller as a question', async () => {
     const pipeline = ['Discovery', 'Demo', 'Pilot', 'Proposal', 'Closed Won', 'Closed Lost'];
     const a = await analyse(

@@ -37,7 +37,7 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
     // The paperwork of a deal agreed: the contract to sign, a verbal yes given ("they gave us the
     // green light"), the buyer's template contract, supplier set-up, an insurance certificate. Not
     // a DPA or "our procurement process": buyers ask about those from the first call.
-    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?![^.;]*\b(pilot|trial|poc|proof of concept|test|demo|workshop|review|evaluation)\b)|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b|\b(something|anything|whatever|what) (i|we) (can|need to|have to) sign\b|\bwhat the paperwork looks like|\b(we're|we are) agreed\b|\b(lawyers?|law firm|legal (team|department|counsel)|counsel)\b[^.?!]*\b(see|review|look at|go through|read) (your|the) (terms|contract|agreement|main agreement|t&cs)\b|\b(signed|sign anything|signs anything)\b[^.?!]*\bwithout (the |our )?(lawyers|legal)\b|\breview it with your legal\b|\b(purchasing|procurement)( department| team)? (takes?|will take|take) over\b|\b(handed|passed|gave|give) (it |this )?(over )?to (purchasing|procurement)\b|\b(committee|board|director|management) (has |have )?(approved|said yes to) (the|our|this|it|your)\b|\b(our|their) own (\S+ ){0,3}(contract|agreement)\b/i,
+    cue: /\b(send (you |over )?the contract|ready to sign|(price|prices|offer|quote|proposal|terms|that) (is|are) accepted|(want|ready|decided) to (proceed|go ahead)(?![^.;]*\b(pilot|trial|poc|proof of concept|test|demo|workshop|review|evaluation)\b)|(we )?accept (the|your) (offer|prices?|quote|proposal|terms)|signature|docusign|order form|(gave|given|got|have|has) (us |you )?the (green light|go-ahead)|verbal (yes|commit\w*)|(your|our|their|the) (template|standard) (contract|agreement)|(supplier|vendor) (set-?up|onboarding|registration)|insurance certificate)\b|\b(something|anything|whatever) (i|we) (can|need to|have to) sign\b|\b(then |so )?(we're|we are) agreed(?=\s*[.!]?\s*$)|\b(lawyers?|law firm|legal (team|department|counsel)|counsel)\b[^.?!]{0,40}\b(will|would|must|need to|want to|have to)\b[^.?!]*\b(see|review|look at|go through|read) (your|the) (terms|contract|agreement|main agreement|t&cs)\b|\b(signed|sign anything|signs anything)\b[^.?!]*\bwithout (the |our )?(lawyers|legal)\b|\breview it with your legal\b|\b(from here|from now on|now)\b[^.?!]{0,40}\b(purchasing|procurement)\b[^.?!]{0,20}\btakes? over\b|\b(handed|passed) (it |this |the project )?(over )?to (purchasing|procurement)\b|\bwe use our own (\S+ ){0,3}(contract|agreement)\b/i,
   },
   {
     kind: 'proposal',
@@ -57,7 +57,7 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
     kind: 'demo',
     // Or showing it to the people who will use it: "I want the supervisors to see it", "show them
     // their own packhouse".
-    cue: /\b(demo|walk-?through|presentation)\b|\b(want|need|like) (my|our|the) (\S+ ){1,6}to see it\b|\bshow (them|it to (my|our|the) \S+)\b/i,
+    cue: /\b(demo|walk-?through|presentation)\b|\b(want|need|like) (my|our|the) (\S+ ){0,5}(team|people|staff|managers|supervisors|leads|users|colleagues|planners|nurses|technicians|engineers|operators|drivers|agents|dispatchers)\b(\s+\S+){0,4} to see it\b(?!\s+again)|\bshow them their own\b/i,
   },
   {
     kind: 'discovery',
@@ -120,9 +120,19 @@ const proposalAsked =
 
 const statement = (s: Sentence) => !s.text.trim().endsWith('?');
 
-/** The buyer asking for something outright. */
-const buyerAsks =
-  /\b(let's(?! not)|let us(?! not)|i want|i'd like|we'd like|we want|send me|send us|i need|we need)\b/i;
+/** An NDA is signed before anything else: no sign of the deal's paperwork. */
+const ndaOnly = /\b(nda|non-disclosure|confidentiality agreement)\b/i;
+
+/**
+ * The buyer asking for a step outright, in plain words: what the proposal's "send me the quote"
+ * is for the other steps (it weighs twice).
+ */
+const stepAsked: Partial<Record<StageKind, RegExp>> = {
+  contract: /\bsend (me|us) (something|whatever|what|the things?) (i|we) (can |need to |have to )?sign\b/i,
+  evaluation:
+    /\blet(')?s (put|get|run|try) [^,.;!?]{0,40}\bon it for (a|one|two|three|four|six|\d+) (weeks?|months?)\b/i,
+  demo: /\b(i|we) (want|need|would like) (my|our|the) (\S+ ){0,5}(team|people|staff|managers|supervisors|leads|users|colleagues|planners|nurses|technicians|engineers|operators|drivers|agents|dispatchers)\b(\s+\S+){0,4} to see it\b(?!\s+again)/i,
+};
 
 /** Up to three quotes as evidence: statements before questions, the buyer's first. */
 const evidenceOf = (hits: Sentence[]) =>
@@ -169,7 +179,15 @@ function stageOf(
   // pipeline has one.
   const lostToRival = p.stages.findIndex((name, i) => kinds[i] === 'lost' && rivalStage.test(foldName(name)));
   // Otherwise the lost stage that does not name a rival, wherever it stands in the pipeline.
-  const plainLost = p.stages.findIndex((name, i) => kinds[i] === 'lost' && !rivalStage.test(foldName(name)));
+  // A "No Decision" stage is for deals that died undecided: a decision against is the other one.
+  const plainLostOf = (undecided: boolean) =>
+    p.stages.findIndex(
+      (name, i) =>
+        kinds[i] === 'lost' &&
+        !rivalStage.test(foldName(name)) &&
+        (undecided || !/\bno decision\b/.test(foldName(name))),
+    );
+  const plainLost = plainLostOf(false) >= 0 ? plainLostOf(false) : plainLostOf(true);
   const lostAny = plainLost >= 0 ? { name: p.stages[plainLost]!, index: plainLost } : stageOfKind('lost');
   // The buyer ends the evaluation, or calls the project itself off.
   const rejected = sentences.filter(
@@ -248,7 +266,7 @@ function stageOf(
     const hits = sentences.filter(
       (s) =>
         says(s.text, cue, true) &&
-        (kind !== 'contract' || statement(s)) &&
+        (kind !== 'contract' || (statement(s) && !ndaOnly.test(s.text))) &&
         (s.role === 'attendee' || statement(s)),
     );
     // The buyer asking for the quote or proposal is the step itself: it weighs twice.
@@ -256,13 +274,21 @@ function stageOf(
       kind === 'proposal'
         ? sentences.filter((s) => s.role === 'attendee' && says(s.text, proposalAsked, true))
         : [];
-    // So does the buyer asking for any step outright ("let's put two of our teams on it for a
+    // So does the buyer asking for another step outright ("let's put two of our teams on it for a
     // month", "send me something I can sign").
-    const askedFor = hits.filter((s) => s.role === 'attendee' && statement(s) && buyerAsks.test(s.text));
+    const stepCue = stepAsked[kind];
+    const askedFor = stepCue
+      ? hits.filter((s) => s.role === 'attendee' && statement(s) && says(s.text, stepCue, true))
+      : [];
     const all = [...new Set([...hits, ...asked])];
-    const weight = hits.length + asked.length + (kind === 'proposal' ? 0 : askedFor.length);
+    const weight = hits.length + asked.length + askedFor.length;
     // Two statements' weight at least: one mention is not a move.
-    if (weight >= 2 && (!best || weight > best.weight)) best = { ...target, hits: all, weight };
+    // On a tie, the nearer step: the smaller claim.
+    if (
+      weight >= 2 &&
+      (!best || weight > best.weight || (weight === best.weight && target.index < best.index))
+    )
+      best = { ...target, hits: all, weight };
   }
   if (back && !best) return back;
   if (best)

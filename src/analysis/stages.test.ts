@@ -77,6 +77,16 @@ describe('kinds of pipeline stages', () => {
     ['Κερδισμένη', 'won'],
     ['Χαμένη', 'lost'],
     ['Pierwszy kontakt', 'qualify'],
+    // …and names those words must not take over.
+    ['No Decision Maker', 'decision'],
+    ['Contract Redlines', 'contract'],
+    ['Legal Review / Redlines', 'contract'],
+    ['Proposal Walkthrough', 'proposal'],
+    ['Pilot Paperwork', 'evaluation'],
+    ['Zamówienie testowe', 'evaluation'],
+    ['Zamówienie', 'contract'],
+    ['Ringing - No Answer', undefined],
+    ['Problem Account', undefined],
     // A verbal yes and the paperwork after it, between the terms and the win.
     ['Verbal Commit', 'contract'],
     ['Muntligt ja', 'contract'],

@@ -88,7 +88,6 @@ const kindWords: Array<[StageKind, string[]]> = [
     'lost',
     [
       'closed lost',
-      'no decision',
       'silpae',
       'shitchu',
       'χαμεν',
@@ -178,9 +177,10 @@ const kindWords: Array<[StageKind, string[]]> = [
       'proposta di valore',
       'demo',
       'presentation',
-      'walkthrough',
-      'walk-through',
-      'solution fit',
+      'live walkthrough',
+      'product walkthrough',
+      'platform walkthrough',
+      'solution walkthrough',
       'siyeon',
       'επιδειξ',
       'prasentation',
@@ -213,7 +213,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'decision',
       'business case',
       'kessai',
-      'ringi',
+      'ringi$',
       'approval',
       'entscheid',
       'decideur',
@@ -225,7 +225,6 @@ const kindWords: Array<[StageKind, string[]]> = [
     'negotiation',
     [
       'negotiat',
-      'redline',
       'hyeopsang',
       'διαπραγματ',
       'verhandl',
@@ -269,9 +268,7 @@ const kindWords: Array<[StageKind, string[]]> = [
       'legal',
       'prawn',
       'paper out',
-      'paperwork',
       'naitei',
-      'zamowien',
       'gyeyak',
       'compras',
       'juridic',
@@ -387,7 +384,8 @@ const kindWords: Array<[StageKind, string[]]> = [
     'discovery',
     [
       'discovery',
-      'problem',
+      'problem fit',
+      'problem valid',
       'hiaring',
       'bunseok',
       'αναγκ',
@@ -461,6 +459,10 @@ const kindWords: Array<[StageKind, string[]]> = [
   ],
 ];
 
+// Words that read as a kind only when nothing else in the name does ("Zamówienie" is the order,
+// "Zamówienie testowe" a test order).
+kindWords.push(['contract', ['zamowien']]);
+
 const cjk = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
 const matchers: Array<[StageKind, RegExp[]]> = kindWords.map(([kind, words]) => [
@@ -477,8 +479,22 @@ const matchers: Array<[StageKind, RegExp[]]> = kindWords.map(([kind, words]) => 
     ),
 ]);
 
+/**
+ * Whole names whose words would read as another kind: "No Decision" is how some CRMs name the
+ * deals that died undecided (not a decision step, and not "No Decision Maker"); "Redlines" alone
+ * is the bargaining over the contract's text ("Contract Redlines" stays a contract step).
+ */
+const wholeNames: Record<string, StageKind> = {
+  'no decision': 'lost',
+  'closed no decision': 'lost',
+  redlines: 'negotiation',
+  redline: 'negotiation',
+};
+
 export function kindOfStage(name: string): StageKind | undefined {
   const folded = foldName(name);
+  const whole = wholeNames[folded.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()];
+  if (whole) return whole;
   return matchers.find(([, res]) => res.some((re) => re.test(folded)))?.[0];
 }
 

@@ -386,7 +386,7 @@ describe('buyer sentiment and intent', () => {
   it('praise with nothing asked for or taken on is courtesy: neutral; one step taken makes it positive', () => {
     const courteous = tone([
       'A: Lovely to see you again, and the demo was excellent.',
-      'A: Really impressive work from your team.',
+      'A: The presentation was really impressive.',
       'A: Well, thank you for your time today.',
     ]);
     expect(courteous.signals.praise.length).toBeGreaterThan(0);
@@ -417,9 +417,33 @@ describe('buyer sentiment and intent', () => {
     expect(tone(['A: Tuesday works.']).signals.engagement).toHaveLength(1);
   });
 
+  it('review cases: openers, conditions and half-agreements are no yes; a failure their customers suffered stays a complaint; praise of the product in a demo sentence stays praise', () => {
+    for (const line of [
+      "A: Great, let's get started.",
+      'A: If we do a pilot, who pays for the hardware?',
+      'A: Usually we do a pilot with every vendor.',
+      "A: We're agreed on the problem, not on the solution.",
+      'A: The price is accepted by finance if you drop the setup fee.',
+      'A: Send me the NDA, something I can sign today.',
+    ])
+      expect(tone([line]).signals.buying, line).toEqual([]);
+    for (const line of [
+      'A: Since the outage last week our customers are furious.',
+      'A: My team complained about the lag all week.',
+    ])
+      expect(tone([line]).sentiment, line).toBe('negative');
+    for (const line of [
+      'A: The demo was great and the route planning looks really good.',
+      'A: You guys have nailed it, this is exactly what we need.',
+    ])
+      expect(tone([line]).sentiment, line).toBe('positive');
+    expect(tone(['A: The PDF got attached twice to the ticket.']).signals.praise).toEqual([]);
+  });
+
   it('users attached to it and a budget holder who will not fund it this year: mixed', () => {
     const t = tone([
       'A(Sara): When we tried it I honestly got a bit emotional.',
+      'A(Sara): We would get very attached.',
       "A(Per): I'm not going to fund this this year.",
       'A(Per): Not this year.',
       'A(Per): Maybe next year.',

@@ -70,7 +70,7 @@ const praise = cues(
   '(?:is|are) (?:actually |really |finally )?listening to (?:me|us)|you listened\\b',
   // What it does for them: "now the good part … the technicians use it, tickets closed in half the time".
   // Users taken with it: "we would get very attached", "I honestly got a bit emotional".
-  '(?:get|got|getting) (?:very |so |quite |really |a bit )?attached|got (?:a bit |quite |very |really )?emotional',
+  "(?:would|'d) get (?:very |so |quite |really )?attached|(?:i|we) (?:honestly )?got (?:a bit |quite |very |really )?emotional",
   '(?:now )?the good part(?= is| was|:|,|\\.|$)|(?<!\\bonly (?:[\\w-]+ )?)(?:users|technicians|team|staff|nurses|agents|everyone) (?:actually |really |all )?use it\\b|in half the time',
 );
 
@@ -78,7 +78,7 @@ const praise = cues(
 const strongComplaint = cues(
   'outages?|(?:went|is|was|were|been) down|unacceptable|not acceptable',
   String.raw`not (?:happy|pleased|impressed|satisfied)|unhappy|frustrat\w*|disappoint\w*|underwhelm\w*`,
-  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|(?:we|i)(?:'ve| have)? (?:already )?complain(?:ed|ing)? (?:about|to)|(?:filed|raised|made|had) (?:a |several |many )?complaints?`,
+  String.raw`furious|angry|upset|annoyed|irritated|embarrass\w*|let (?:us )?down|fed up|complain(?:ed|ing)? (?:about|to)|(?:filed|raised|made|had) (?:a |several |many )?complaints?`,
   String.raw`(?:almost|nearly|going to|want to|thinking (?:of|about)) cancel\w*`,
   'cancel(?:led|ling)? (?:the|our) (?:contract|subscription|account|order)',
   "can't keep (?:doing|going)|(?:i've|we've|i have|we have) escalated",
@@ -208,9 +208,9 @@ const deferral = cues(
 const buying = cues(
   // Plain words for yes: "send me something I can sign", "the price is accepted", "we do a pilot",
   // "I sign Friday".
-  "(?:something|anything|whatever|what) (?:i|we) (?:can|need to|have to) sign|(?:we're|we are) agreed",
-  '(?:price|prices|offer|quote|proposal|terms) (?:is|are) accepted|(?:we|i) accept (?:the|your) (?:price|prices|offer|quote|proposal|terms)',
-  "(?:we(?:'ll| will)?|let's) (?:do|run|start) (?:a|the) (?:pilot|trial|poc|proof of concept)|let's get (?:going|started)",
+  "(?<!\\b(?:nda|non-disclosure)\\b[^.?!]*)(?:something|anything|whatever) (?:i|we) (?:can|need to|have to) sign(?![^.?!]*\\b(?:nda|non-disclosure)\\b)|(?:we're|we are) agreed(?=\\s*[.!]?\\s*$)",
+  '(?:price|prices|offer|quote|proposal|terms) (?:is|are) accepted(?=\\s*[.!]?\\s*$)|(?:we|i) accept (?:the|your) (?:price|prices|offer|quote|proposal|terms)(?![^.?!]*\\b(?:if|unless|provided|as long as)\\b)',
+  "^(?:so,? |then,? |good,? |fine,? |okay,? )?(?:we(?:'ll| will)?|let's) (?:do|run|start) (?:a|the) (?:pilot|trial|poc|proof of concept)\\b",
   '(?:i|we) sign (?:it |on |by )?(?:monday|tuesday|wednesday|thursday|friday|today|tomorrow|next week)',
   'send (?:me |us |over )?(?:the |a )?(?:formal |revised |updated )?(?:quote|proposal|contract|order form|paperwork|pricing|msa|agreement|sow)',
   // "I need a formal quote I can put in front of the board", "I need the quote in my hands".
@@ -285,9 +285,13 @@ export const says = (text: string, re: RegExp, firm = false) => phrases(text, re
  * is the problem the product is bought to solve (a weak objection at most), not a complaint.
  */
 const theirOwnPain = (text: string) =>
-  /\b(?:customers?|clients?|patients?|guests?|drivers?|residents?|tenants?|passengers?|shoppers?|members?|citizens)\b(?:\s+\S+){0,4}?\s+(?:angry|upset|furious|annoyed|frustrated|complain\w*)/i.test(
+  /\b(?:customers?|clients?|patients?|guests?|drivers?|residents?|tenants?|passengers?|shoppers?|citizens|city|council|regulator)\b(?:\s+\S+){0,4}?\s+(?:angry|upset|furious|annoyed|frustrated|complain\w*)/i.test(
     text,
-  ) && !/\byou(?:r)?\b/i.test(text);
+  ) &&
+  // Not when the product is what failed them: "since the outage our customers are furious".
+  !/\byou(?:r)?\b|\b(?:outages?|down|crash\w*|broken|fail\w*|bugs?|errors?|delays?|lag|glitch\w*|not working|(?:doesn't|didn't|does not|did not) work|since (?:switching|we switched|we started|the (?:update|release|migration|upgrade)))\b/i.test(
+    text,
+  );
 
 const hits = (sentences: readonly ToneSentence[], re: RegExp, firm = false) =>
   sentences.filter((s) => says(s.text, re, firm)).map((s) => s.text);
@@ -341,8 +345,13 @@ const weightOf = (complaints: ToneSignals['complaints']) => complaints.reduce((t
  * non-courtesy sentences (neutral unless clearly one way).
  */
 /** Praise for the meeting and the people in it, not for the product. */
-const praiseOfTheMeeting =
-  /\b(?:demo|demonstration|presentation|meeting|call|session|slides|walkthrough|your team|your time|you guys|to see you|to meet you|to hear|work from you|(?:you|you've|you have) (?:done|put|prepared|explained))\b/i;
+const praiseOfTheMeeting = (text: string) =>
+  /\b(?:demo|demonstration|presentation|meeting|slides|walkthrough|to see you|to meet you|your time|at your job)\b/i.test(
+    text,
+  ) &&
+  !/\b(?:product|feature|module|tool|platform|system|app|software|dashboard|reports?|planning|what we need|exactly|it does|works?|nailed)\b/i.test(
+    text,
+  );
 
 export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
   const pos = x.praise.length;
@@ -375,7 +384,7 @@ export function sentimentFrom(x: ToneSignals): Analysis['sentiment'] {
     buying === 0 &&
     x.engagement.length === 0 &&
     neg === 0 &&
-    x.praise.every((t) => praiseOfTheMeeting.test(t))
+    x.praise.every(praiseOfTheMeeting)
   )
     return 'neutral';
   // One objection is part of any sale; it does not undo the same person's praise.
