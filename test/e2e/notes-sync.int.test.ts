@@ -17,7 +17,8 @@ const openai = () => ({
   apiKey: 'sk-test-fake',
   model: 'gpt-test',
   baseURL: fake.baseURL,
-  timeoutMs: 5_000,
+  // Generous: the fake answers at once; a loaded machine must not turn that into a fallback.
+  timeoutMs: 30_000,
   maxRetries: 0,
 });
 
