@@ -53,15 +53,19 @@ describe('worker processes on postgres', () => {
   });
 
   it('two workers together keep to the org edition’s concurrent-call limit: no 429', async () => {
-    // Free edition: Zoho allows 5 calls at once. Each worker alone would allow itself 5.
+    // Free edition: Zoho allows 5 calls at once. Each worker alone would allow itself 5. Each
+    // worker holds at most 4 of the org's 8 jobs, so the other worker always has jobs to take
+    // (with 8 each, one CI run's first worker held all the org's jobs and took each freed one
+    // back before the second fetched: correct, but no test of two), and calls are held 200 ms so
+    // the run lasts seconds.
     c = await connectedApp(
       sb,
       'postgres',
-      { edition: 'free', latency_ms: 60 },
+      { edition: 'free', latency_ms: 200 },
       { sync: true, worker: false },
     );
-    workers.push(await startWorkerProcess(c.app, sb.base, { SYNC_CONCURRENCY: '8', LOG_LEVEL: 'debug' }));
-    workers.push(await startWorkerProcess(c.app, sb.base, { SYNC_CONCURRENCY: '8', LOG_LEVEL: 'debug' }));
+    workers.push(await startWorkerProcess(c.app, sb.base, { SYNC_CONCURRENCY: '4', LOG_LEVEL: 'debug' }));
+    workers.push(await startWorkerProcess(c.app, sb.base, { SYNC_CONCURRENCY: '4', LOG_LEVEL: 'debug' }));
     const events = Array.from({ length: 30 }, (_, i) => bookingEvent({ attendees: [attendee(i)] }));
     await Promise.all(events.map((e) => sendEvent(c!.app.url, e)));
     for (const e of events) expect(await settled(c.app.db, e.id, 90_000)).toBe('done');
@@ -76,7 +80,9 @@ describe('worker processes on postgres', () => {
   }, 150_000);
 
   it('a worker killed with SIGKILL mid-burst and restarted finishes every booking, with no duplicate', async () => {
-    c = await connectedApp(sb, 'postgres', { latency_ms: 40 }, { sync: true, worker: false });
+    // Calls held 300 ms: the burst takes seconds, so the kill lands mid-burst however slowly this
+    // test's own loop is scheduled (at 40 ms the whole burst took under a second).
+    c = await connectedApp(sb, 'postgres', { latency_ms: 300 }, { sync: true, worker: false });
     const env = { SYNC_CONCURRENCY: '6', ZOHO_SEARCH_LAG_SECONDS: '2' };
     const first = await startWorkerProcess(c.app, sb.base, env);
     workers.push(first);
