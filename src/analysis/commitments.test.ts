@@ -404,6 +404,21 @@ describe('action items', () => {
     ]);
   });
 
+  it('keeps two sizes of one document apart when said close together, and one document restated with its date together', async () => {
+    const a = await analyse([
+      buyer('We need a quote for 50 seats and one for 80 seats.'),
+      host("I'll send the 50-seat quote tomorrow."),
+      host("And I'll send the 80-seat quote on Monday."),
+      buyer('And the revised quote with the 15% discount?'),
+      host("I'll send the revised quote with the 15% discount by Friday."),
+      host('So the revised quote goes out by the 13th.'),
+    ]);
+    const texts = a.action_items.map((i) => i.text);
+    expect(texts).toContain('Send the 50-seat quote');
+    expect(texts).toContain('Send the 80-seat quote');
+    expect(texts.filter((t) => /revised quote/.test(t))).toHaveLength(1);
+  });
+
   it('keeps apart the same kind of thing for two places or two sizes, however far apart', async () => {
     const a = await analyse([
       buyer('We need pricing per site.'),

@@ -277,6 +277,16 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
  * name or a document, or anywhere in the meeting the same act on the same thing.
  */
 /** Words any task may have, and vague words for a document ("whatever you have on…"). */
+/** Amounts of something ("50-seat", "80 users", "15%"), not dates: what tells two sizes apart. */
+const quantities = (t: string) =>
+  new Set(
+    [
+      ...t.matchAll(
+        /\b(\d+)(?:%|(?:-|\s)(?:seats?|users?|licen[cs]es?|sites?|depots?|stores?|clinics?|locations?|branches|plants?|warehouses?|trucks?|vehicles?|devices?|units?|months?|years?)\b)/gi,
+      ),
+    ].map((m) => m[0]!.toLowerCase().replace(/\s+/, '-')),
+  );
+
 const generic =
   /^(?:the|a|an|to|of|for|on|in|at|by|and|or|it|its|is|be|me|us|you|that|this|those|these|them|they|with|from|your|our|my|their|have|has|what|whatever|which|about|over|back|into|up|out|will|would|could|should|when|then|after|before|next|week|today|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon|evening|end|also|just|some|any|more|documentation|document|documents|info|information|material|materials|stuff|details|guide|copy)$/;
 
@@ -331,6 +341,10 @@ function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
       if (verbOf(o.text) === verbOf(item.text) && small.size >= 2 && [...small].every((w) => large.has(w)))
         return true;
       if (Math.abs(turnOf(o) - turnOf(item)) > 3) return false;
+      // Two sizes of one document are two documents: "the 50-seat quote" and "the 80-seat quote".
+      const qa = quantities(o.text);
+      const qb = quantities(item.text);
+      if (qa.size > 0 && qb.size > 0 && ![...qa].some((q) => qb.has(q))) return false;
       const shared = [...names(o.text)].some((n) => names(item.text).has(n));
       const a = content(o.text);
       const b = content(item.text);
