@@ -270,13 +270,6 @@ export function findItems(sentences: Sentence[], input: AnalysisInput): ActionIt
   return merged(items, sentences);
 }
 
-/**
- * One commitment said twice ("I can put a quote together." … "I'll send the quote by Monday";
- * "I'll loop in our CFO, Mark Haddad." … "I'll talk to Mark today") is one task: the more
- * specific words, the date that was said. Same side, and either within three turns sharing a
- * name or a document, or anywhere in the meeting the same act on the same thing.
- */
-/** Words any task may have, and vague words for a document ("whatever you have on…"). */
 /** Amounts of something ("50-seat", "80 users", "15%"), not dates: what tells two sizes apart. */
 const quantities = (t: string) =>
   new Set(
@@ -287,9 +280,16 @@ const quantities = (t: string) =>
     ].map((m) => m[0]!.toLowerCase().replace(/\s+/, '-')),
   );
 
+/** Words any task may have, and vague words for a document ("whatever you have on…"). */
 const generic =
   /^(?:the|a|an|to|of|for|on|in|at|by|and|or|it|its|is|be|me|us|you|that|this|those|these|them|they|with|from|your|our|my|their|have|has|what|whatever|which|about|over|back|into|up|out|will|would|could|should|when|then|after|before|next|week|today|tomorrow|monday|tuesday|wednesday|thursday|friday|morning|afternoon|evening|end|also|just|some|any|more|documentation|document|documents|info|information|material|materials|stuff|details|guide|copy)$/;
 
+/**
+ * One commitment said twice ("I can put a quote together." … "I'll send the quote by Monday";
+ * "I'll loop in our CFO, Mark Haddad." … "I'll talk to Mark today") is one task: the more
+ * specific words, the date that was said. Same side, and either within three turns sharing a
+ * name or a document, or anywhere in the meeting the same act on the same thing.
+ */
 function merged(items: ActionItem[], sentences: Sentence[]): ActionItem[] {
   const turnOf = (i: ActionItem) => sentences.find((s) => s.text === i.quote)?.turn ?? 0;
   const names = (t: string) =>

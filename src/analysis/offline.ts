@@ -26,6 +26,9 @@ import { intentFrom, says, sentimentFrom, type ToneSignals, toneSignals } from '
  * What the meeting's words point to, by kind of stage (stages.ts reads the pipeline's names,
  * whatever their language). Forward cues say a step is under way or asked for.
  */
+/** "…my planners and the supervisors to see it": the people who will use it, to see it (not again). */
+const theTeamToSeeIt = String.raw`(my|our|the) (\S+ ){0,5}(team|people|staff|managers|supervisors|leads|users|colleagues|planners|nurses|technicians|engineers|operators|drivers|agents|dispatchers)\b(\s+\S+){0,4} to see it\b(?!\s+again)`;
+
 const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
   {
     kind: 'negotiation',
@@ -57,7 +60,10 @@ const forwardCues: Array<{ kind: StageKind; cue: RegExp }> = [
     kind: 'demo',
     // Or showing it to the people who will use it: "I want the supervisors to see it", "show them
     // their own packhouse".
-    cue: /\b(demo|walk-?through|presentation)\b|\b(want|need|like) (my|our|the) (\S+ ){0,5}(team|people|staff|managers|supervisors|leads|users|colleagues|planners|nurses|technicians|engineers|operators|drivers|agents|dispatchers)\b(\s+\S+){0,4} to see it\b(?!\s+again)|\bshow them their own\b/i,
+    cue: new RegExp(
+      String.raw`\b(demo|walk-?through|presentation)\b|\b(want|need|like) ${theTeamToSeeIt}|\bshow them their own\b`,
+      'i',
+    ),
   },
   {
     kind: 'discovery',
@@ -131,7 +137,7 @@ const stepAsked: Partial<Record<StageKind, RegExp>> = {
   contract: /\bsend (me|us) (something|whatever|what|the things?) (i|we) (can |need to |have to )?sign\b/i,
   evaluation:
     /\blet(')?s (put|get|run|try) [^,.;!?]{0,40}\bon it for (a|one|two|three|four|six|\d+) (weeks?|months?)\b/i,
-  demo: /\b(i|we) (want|need|would like) (my|our|the) (\S+ ){0,5}(team|people|staff|managers|supervisors|leads|users|colleagues|planners|nurses|technicians|engineers|operators|drivers|agents|dispatchers)\b(\s+\S+){0,4} to see it\b(?!\s+again)/i,
+  demo: new RegExp(String.raw`\b(i|we) (want|need|would like) ${theTeamToSeeIt}`, 'i'),
 };
 
 /** Up to three quotes as evidence: statements before questions, the buyer's first. */
@@ -187,7 +193,8 @@ function stageOf(
         !rivalStage.test(foldName(name)) &&
         (undecided || !/\bno decision\b/.test(foldName(name))),
     );
-  const plainLost = plainLostOf(false) >= 0 ? plainLostOf(false) : plainLostOf(true);
+  const decidedLost = plainLostOf(false);
+  const plainLost = decidedLost >= 0 ? decidedLost : plainLostOf(true);
   const lostAny = plainLost >= 0 ? { name: p.stages[plainLost]!, index: plainLost } : stageOfKind('lost');
   // The buyer ends the evaluation, or calls the project itself off.
   const rejected = sentences.filter(

@@ -457,11 +457,10 @@ const kindWords: Array<[StageKind, string[]]> = [
       '线索',
     ],
   ],
+  // Words that read as a kind only when nothing else in the name does ("Zamówienie" is the order,
+  // "Zamówienie testowe" a test order).
+  ['contract', ['zamowien']],
 ];
-
-// Words that read as a kind only when nothing else in the name does ("Zamówienie" is the order,
-// "Zamówienie testowe" a test order).
-kindWords.push(['contract', ['zamowien']]);
 
 const cjk = /[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]/;
 
