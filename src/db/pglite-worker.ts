@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite, type Transaction } from '@electric-sql/pglite';
+import { preparedStatements } from './pglite-prepared.ts';
 
 /**
  * The embedded database on a thread of its own (pglite-thread.ts is the other end). PGlite runs
@@ -55,12 +56,16 @@ const earlyEnds = new Map<number, boolean>();
 const listeners = new Map<string, () => Promise<void>>();
 const ROLLBACK = Symbol('rollback');
 
-async function run(q: Pick<Transaction, 'query' | 'exec'>, m: Statement): Promise<void> {
+/** Statements with parameters run prepared once (pglite-prepared.ts). */
+const prepared = preparedStatements(pglite);
+
+/** A statement, in open transaction `tx` or alone. */
+async function run(tx: Transaction | undefined, m: Statement): Promise<void> {
   if (m.op === 'query') {
-    const res = await q.query(m.text, m.values);
+    const res = await prepared.query(m.text, m.values, tx);
     return reply(m.id, { rows: res.rows, affectedRows: res.affectedRows ?? 0 });
   }
-  const results = await q.exec(m.text);
+  const results = await (tx ?? pglite).exec(m.text);
   return reply(
     m.id,
     results.map((r) => ({ rows: r.rows, affectedRows: r.affectedRows ?? 0 })),
@@ -123,7 +128,7 @@ async function handle(m: Request): Promise<void> {
     case 'query':
     case 'exec': {
       if (m.tx !== undefined) return m.begin ? begin({ ...m, tx: m.tx }) : inTransaction({ ...m, tx: m.tx });
-      return run(pglite, m);
+      return run(undefined, m);
     }
     case 'end': {
       const t = transactions.get(m.tx);

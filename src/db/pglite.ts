@@ -1,18 +1,17 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
+import { PGlite, type Results } from '@electric-sql/pglite';
 import { AppError } from '../errors.ts';
 import { ensurePrivateDir, privateFileMode, tightenTree } from '../files/private-dir.ts';
-import { type PGliteLike, type PGliteTx, startPgliteThread } from './pglite-thread.ts';
+import { preparedStatements } from './pglite-prepared.ts';
+import { type PGliteLike, type PGliteResults, type PGliteTx, startPgliteThread } from './pglite-thread.ts';
 import type { Database, Queryable, QueryResult } from './port.ts';
-
-type Tx = PGliteTx | Pick<PGlite, 'query' | 'exec'>;
 
 /**
  * Like `pg`, a query without parameters goes through the simple protocol and may hold
  * several statements (migration scripts); the last statement's result is returned.
  */
-function wrap(q: Tx): Queryable {
+function wrap(q: PGliteTx): Queryable {
   return {
     async query<R>(text: string, values: readonly unknown[] = []): Promise<QueryResult<R>> {
       if (values.length === 0) {
@@ -21,10 +20,37 @@ function wrap(q: Tx): Queryable {
         const rows = (last?.rows ?? []) as R[];
         return { rows, rowCount: last?.affectedRows || rows.length };
       }
-      const res = await (q as PGliteTx).query<R>(text, values as unknown[]);
+      const res = await q.query<R>(text, values as unknown[]);
       return { rows: res.rows, rowCount: res.affectedRows || res.rows.length };
     },
   };
+}
+
+/**
+ * PGlite on the caller's thread behind the same methods as on its own (pglite-thread.ts), its
+ * statements with parameters prepared once as there (pglite-prepared.ts).
+ */
+function onThisThread(pglite: PGlite): PGliteLike {
+  const prepared = preparedStatements(pglite);
+  return {
+    query: <R>(text: string, values: unknown[] = []) => prepared.query<R>(text, values).then(results<R>),
+    exec: (text) => pglite.exec(text).then((all) => all.map(results)),
+    transaction: (fn) =>
+      pglite.transaction((tx) =>
+        fn({
+          query: <R>(text: string, values: unknown[] = []) =>
+            prepared.query<R>(text, values, tx).then(results<R>),
+          exec: (text) => tx.exec(text).then((all) => all.map(results)),
+        }),
+      ),
+    listen: (channel, callback) => pglite.listen(channel, callback),
+    dumpDataDir: (compression) => pglite.dumpDataDir(compression),
+    close: () => pglite.close(),
+  };
+}
+
+function results<R>(r: Results<R>): PGliteResults<R> {
+  return { rows: r.rows, affectedRows: r.affectedRows ?? 0 };
 }
 
 /**
@@ -91,7 +117,7 @@ export async function openPglite(
     const load = options.loadDataDir ? { loadDataDir: options.loadDataDir } : {};
     pglite = options.thread
       ? await startPgliteThread({ dataDir, ...load })
-      : ((await PGlite.create(dataDir, load)) as unknown as PGliteLike);
+      : onThisThread(await PGlite.create(dataDir, load));
     keepPrivate(options.dataDir);
   } catch (err) {
     unlock();
