@@ -1,5 +1,5 @@
 import type { SandboxCore } from './core.ts';
-import type { Edition, SbOrg } from './state.ts';
+import type { Edition, SandboxState, SbOrg } from './state.ts';
 
 /**
  * API credits per rolling 24 hours and concurrent calls per org and client, by edition
@@ -44,16 +44,50 @@ export function concurrencyLimit(org: SbOrg, now: number = Date.now()): number {
   return org.concurrency_limit ?? editionTable[editionInForce(org, now)].concurrency;
 }
 
+type Charges = SandboxState['credits'][string];
+
+/**
+ * Each org's charges are kept in the order of the sandbox clock, so the ones older than a day are
+ * at the front; their running total is kept beside them (not saved: worked out again from the
+ * charges the first time an org's list is seen). Every call asks what was used: with a day's
+ * calls in the list, adding them up each time cost more than the rest of the call (issue 13).
+ */
+const totals = new WeakMap<Charges, number>();
+
+function totalOf(charges: Charges): number {
+  let total = totals.get(charges);
+  if (total === undefined) {
+    charges.sort((a, b) => a.ms - b.ms);
+    total = charges.reduce((sum, e) => sum + e.cost, 0);
+    totals.set(charges, total);
+  }
+  return total;
+}
+
 export function creditsUsed(core: SandboxCore, orgId: string): number {
+  const charges = core.state.credits[orgId];
+  if (!charges) return 0;
+  let total = totalOf(charges);
   const since = core.now() - DAY_MS;
-  const entries = (core.state.credits[orgId] ?? []).filter((e) => e.ms > since);
-  core.state.credits[orgId] = entries;
-  return entries.reduce((sum, e) => sum + e.cost, 0);
+  let expired = 0;
+  while (expired < charges.length && charges[expired]!.ms <= since) total -= charges[expired++]!.cost;
+  if (expired > 0) {
+    charges.splice(0, expired);
+    totals.set(charges, total);
+  }
+  return total;
 }
 
 export function chargeCredits(core: SandboxCore, orgId: string, cost: number): void {
   if (cost <= 0) return;
-  (core.state.credits[orgId] ??= []).push({ ms: core.now(), cost });
+  const charges = (core.state.credits[orgId] ??= []);
+  const total = totalOf(charges);
+  const ms = core.now();
+  // After the sandbox clock was set back, a charge goes before the later ones.
+  let at = charges.length;
+  while (at > 0 && charges[at - 1]!.ms > ms) at--;
+  charges.splice(at, 0, { ms, cost });
+  totals.set(charges, total + cost);
   core.logged();
 }
 
