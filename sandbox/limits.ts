@@ -79,7 +79,7 @@ export function creditsUsed(core: SandboxCore, orgId: string): number {
 }
 
 export function chargeCredits(core: SandboxCore, orgId: string, cost: number): void {
-  if (cost <= 0) return;
+  if (!(cost > 0) || !Number.isFinite(cost)) return;
   const charges = (core.state.credits[orgId] ??= []);
   const total = totalOf(charges);
   const ms = core.now();

@@ -92,13 +92,23 @@ describe.each([
     expect((await db.query(count, [1])).rows).toEqual([{ n: 1 }]);
   });
 
-  it('a statement whose result changed under it (a migration meanwhile) is prepared afresh at the next try', async () => {
-    await db.query('CREATE TABLE tm (id int); INSERT INTO tm VALUES (1)');
+  it('a statement a migration changed the table under is prepared afresh: at once alone, at the next try in a transaction', async () => {
+    await db.query('CREATE TABLE tm (id int, k int); INSERT INTO tm VALUES (1, 7)');
     const text = 'SELECT * FROM tm WHERE id = $1';
-    expect((await db.query(text, [1])).rows).toEqual([{ id: 1 }]);
+    expect((await db.query(text, [1])).rows).toEqual([{ id: 1, k: 7 }]);
     await db.query('ALTER TABLE tm ADD COLUMN name text');
-    await expect(db.query(text, [1])).rejects.toThrow(/cached plan must not change result type/);
-    expect((await db.query(text, [1])).rows).toEqual([{ id: 1, name: null }]);
+    expect((await db.query(text, [1])).rows).toEqual([{ id: 1, k: 7, name: null }]);
+    await db.query('ALTER TABLE tm ADD COLUMN more text');
+    const inTx = await db.transaction((tx) => tx.query(text, [1])).catch((e: unknown) => e);
+    expect(String(inTx)).toMatch(/cached plan must not change result type/);
+    expect((await db.transaction((tx) => tx.query(text, [1]))).rows).toEqual([
+      { id: 1, k: 7, name: null, more: null },
+    ]);
+    // A column whose type changed: the parameter's type is learnt again.
+    const byKey = 'SELECT id FROM tm WHERE k = $1';
+    expect((await db.query(byKey, [7])).rows).toEqual([{ id: 1 }]);
+    await db.query('ALTER TABLE tm ALTER COLUMN k TYPE text');
+    expect((await db.query(byKey, ['7'])).rows).toEqual([{ id: 1 }]);
   });
 
   it('a statement sent outside an open transaction waits for it to end and is not part of it', async () => {
