@@ -111,6 +111,18 @@ describe.each([
     expect((await db.query(byKey, ['7'])).rows).toEqual([{ id: 1 }]);
   });
 
+  it('refuses a statement sent into a transaction after its end, with or without parameters', async () => {
+    let kept: Parameters<Parameters<typeof db.transaction>[0]>[0] | undefined;
+    await db.transaction(async (tx) => {
+      kept = tx;
+      await tx.query('SELECT $1::int AS n', [1]);
+    });
+    await expect(kept!.query('SELECT $1::int AS n', [2])).rejects.toThrow(/Transaction is closed/);
+    await expect(kept!.query('SELECT 3 AS n')).rejects.toThrow(/Transaction is closed/);
+    // Nothing was left holding the database.
+    expect((await db.query<{ n: number }>('SELECT $1::int AS n', [4])).rows).toEqual([{ n: 4 }]);
+  });
+
   it('a statement sent outside an open transaction waits for it to end and is not part of it', async () => {
     await db.query('CREATE TABLE tt (id int PRIMARY KEY)');
     const insert = 'INSERT INTO tt VALUES ($1)';

@@ -90,9 +90,10 @@ export async function startPgliteThread(options: {
   // Outside a transaction a statement waits its turn on the database's thread, foreground first;
   // so does a transaction, whose first statement carries its BEGIN (one message fewer: each answer
   // waits for a turn of this thread's event loop, long under a burst of requests).
+  // (Async so that a refused turn is a rejection; the message still leaves before the first await.)
   const on = (turn: () => Record<string, unknown>): PGliteTx => ({
-    query: (text, values = []) => call({ op: 'query', text, values, ...turn() }),
-    exec: (text) => call({ op: 'exec', text, ...turn() }),
+    query: async (text, values = []) => call({ op: 'query', text, values, ...turn() }),
+    exec: async (text) => call({ op: 'exec', text, ...turn() }),
   });
   const alone = on(() => ({ fg: isForeground() }));
   let nextTx = 1;
@@ -103,7 +104,11 @@ export async function startPgliteThread(options: {
       const tx = nextTx++;
       const fg = isForeground();
       let begun = false;
+      // A statement sent after the transaction's end is refused, as PGlite refuses it: here it
+      // would wait for a transaction that is gone, or open one that nothing ends.
+      let ended = false;
       const turn = () => {
+        if (ended) throw new Error('Transaction is closed');
         if (begun) return { tx };
         begun = true;
         return { tx, begin: true, fg };
@@ -112,9 +117,11 @@ export async function startPgliteThread(options: {
       try {
         out = await fn(on(turn));
       } catch (err) {
+        ended = true;
         if (begun) await call({ op: 'end', tx, commit: false }).catch(() => {});
         throw err;
       }
+      ended = true;
       // No statement, nothing to commit.
       if (begun) await call({ op: 'end', tx, commit: true });
       return out;
