@@ -47,20 +47,11 @@ interface Statement {
   types: number[];
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
-}
-
 export function preparedStatements(pglite: PGlite, maxNamed = 2_000): PreparedStatements {
   const prepared = new Map<string, Statement>();
   let next = 0;
-  const send = (parts: Uint8Array[]) => pglite.execProtocolStream(concat(parts), { syncToFs: false });
+  const send = (parts: Uint8Array[], throwOnError = true) =>
+    pglite.execProtocolStream(Buffer.concat(parts), { syncToFs: false, throwOnError });
 
   async function prepare(text: string): Promise<Statement> {
     const name = `peposmart_${next++}`;
@@ -81,12 +72,9 @@ export function preparedStatements(pglite: PGlite, maxNamed = 2_000): PreparedSt
    */
   async function forget(text: string, statement: Statement): Promise<void> {
     if (prepared.get(text) === statement) prepared.delete(text);
-    await pglite
-      .execProtocolStream(concat([serialize.close({ type: 'S', name: statement.name }), serialize.sync()]), {
-        syncToFs: false,
-        throwOnError: false,
-      })
-      .catch(() => {});
+    await send([serialize.close({ type: 'S', name: statement.name }), serialize.sync()], false).catch(
+      () => {},
+    );
   }
 
   async function run<R>(
