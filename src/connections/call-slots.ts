@@ -17,11 +17,11 @@ import type { Limiter } from '../zoho/limiter.ts';
  * resumes, that another took its slot: the org is then briefly over its limit, and Zoho's 429
  * is retried.
  */
-const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export const defaultLeaseMs = 10_000;
 /** How long a lease may pass from call to call in this process before it goes back to the database. */
 const maxHandMs = 1_000;
+/** How long a lease no call of this process is waiting for stays with it (see giveBack). */
+const lingerMs = 50;
 
 export function createLeasedLimiter(
   db: Database,
@@ -43,21 +43,18 @@ export function createLeasedLimiter(
     seeded.set(key, limit);
   }
 
-  async function lease(key: string, limit: number, holder: string): Promise<number> {
-    await seed(key, limit);
-    for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
-      const { rows } = await db.query<{ slot: number }>(
-        `UPDATE zoho_call_slots s SET holder = $3, expires_at = now() + $4 * interval '1 millisecond'
-          WHERE (s.org_key, s.slot) = (
-            SELECT org_key, slot FROM zoho_call_slots
-             WHERE org_key = $1 AND slot <= $2 AND (holder IS NULL OR expires_at < now())
-             ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
-          RETURNING s.slot`,
-        [key, limit, holder, leaseMs],
-      );
-      if (rows[0]) return rows[0].slot;
-      await pause(wait + Math.random() * wait);
-    }
+  /** One attempt at a free slot of the org; the slot's number, or undefined when none is free. */
+  async function tryLease(key: string, limit: number, holder: string): Promise<number | undefined> {
+    const { rows } = await db.query<{ slot: number }>(
+      `UPDATE zoho_call_slots s SET holder = $3, expires_at = now() + $4 * interval '1 millisecond'
+        WHERE (s.org_key, s.slot) = (
+          SELECT org_key, slot FROM zoho_call_slots
+           WHERE org_key = $1 AND slot <= $2 AND (holder IS NULL OR expires_at < now())
+           ORDER BY slot LIMIT 1 FOR UPDATE SKIP LOCKED)
+        RETURNING s.slot`,
+      [key, limit, holder, leaseMs],
+    );
+    return rows[0]?.slot;
   }
 
   /** Renews the lease until the returned function is called; one renewal at a time. */
@@ -83,32 +80,99 @@ export function createLeasedLimiter(
   }
 
   /**
-   * Leases a call that just ended hands straight to the next call of the same org waiting in this
-   * process (issue 13): two statements saved per call under load. Only while one is waiting, and
-   * only for `maxHandMs` from the lease's start — then it goes back to the database, where every
-   * process competes for it again.
+   * A lease a call gives back stays in this process when it can serve another call of the org
+   * here (issue 13: leasing and releasing every call was a third of PostgreSQL's statements in
+   * phase C): it goes straight to a call of this process waiting for a slot, or, with none
+   * waiting, stays parked for `lingerMs` — a job's next call, a moment of database work after its
+   * last, or the next job of the same org takes it without going to the database. Only for
+   * `maxHandMs` from the lease's start: then it goes back to the database, where every process
+   * competes for it again; and a parked lease no call took within `lingerMs` goes back at once.
    */
   type Held = { slot: number; holder: string; since: number; stopRenewing: () => void };
-  const handed = new Map<string, Held[]>();
+  type Waiter = { handed?: Held; wake: () => void };
+  const parked = new Map<string, Array<{ held: Held; timer: NodeJS.Timeout }>>();
+  const waiters = new Map<string, Waiter[]>();
 
-  async function acquire(key: string, limit: number): Promise<Held> {
-    const ready = handed.get(key)?.shift();
-    if (ready) return ready;
-    const holder = `${holderPrefix}:${++seq}`;
-    const slot = await lease(key, limit, holder);
-    return { slot, holder, since: Date.now(), stopRenewing: keepLeased(key, slot, holder) };
+  function take<T>(map: Map<string, T[]>, key: string): T | undefined {
+    const list = map.get(key);
+    const first = list?.shift();
+    if (list && !list.length) map.delete(key);
+    return first;
   }
 
-  async function giveBack(key: string, held: Held): Promise<void> {
-    if ((local.waiting?.(key) ?? 0) > (handed.get(key)?.length ?? 0) && Date.now() - held.since < maxHandMs) {
-      handed.set(key, [...(handed.get(key) ?? []), held]);
-      return;
+  async function acquire(key: string, limit: number): Promise<Held> {
+    const spot = take(parked, key);
+    if (spot) {
+      clearTimeout(spot.timer);
+      return spot.held;
     }
+    await seed(key, limit);
+    const me: Waiter = { wake: () => {} };
+    waiters.set(key, [...(waiters.get(key) ?? []), me]);
+    for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+      if (me.handed) return me.handed;
+      const holder = `${holderPrefix}:${++seq}`;
+      const slot = await tryLease(key, limit, holder);
+      const fresh =
+        slot === undefined ? undefined : { slot, holder, since: Date.now(), stopRenewing: () => {} };
+      if (me.handed) {
+        // Handed a lease while asking the database for one: the database's goes back.
+        if (fresh) await release(key, fresh);
+        return me.handed;
+      }
+      if (fresh) {
+        const list = waiters.get(key);
+        list?.splice(list.indexOf(me), 1);
+        if (list && !list.length) waiters.delete(key);
+        fresh.stopRenewing = keepLeased(key, fresh.slot, holder);
+        return fresh;
+      }
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(resolve, wait + Math.random() * wait);
+        me.wake = () => {
+          clearTimeout(timer);
+          resolve();
+        };
+      });
+    }
+  }
+
+  async function release(key: string, held: Held): Promise<void> {
     held.stopRenewing();
     await db.query(
       'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
       [key, held.slot, held.holder],
     );
+  }
+
+  async function giveBack(key: string, held: Held): Promise<void> {
+    if (Date.now() - held.since >= maxHandMs) {
+      await release(key, held);
+      // A call of this process waiting for a slot asks the database again now, not at its next try.
+      waiters.get(key)?.[0]?.wake();
+      return;
+    }
+    const waiter = take(waiters, key);
+    if (waiter) {
+      waiter.handed = held;
+      waiter.wake();
+      return;
+    }
+    const spot = {
+      held,
+      // Not unref'd: a process ending within the moment still gives the slot back rather than
+      // leaving it leased until the lease runs out.
+      timer: setTimeout(() => {
+        const list = parked.get(key);
+        const at = list?.indexOf(spot) ?? -1;
+        if (at < 0) return;
+        list!.splice(at, 1);
+        if (!list!.length) parked.delete(key);
+        // A release that fails leaves the lease to run out (at most `leaseMs`).
+        release(key, held).catch(() => {});
+      }, lingerMs),
+    };
+    parked.set(key, [...(parked.get(key) ?? []), spot]);
   }
 
   return {
