@@ -1,10 +1,7 @@
 import type { SandboxCore } from './core.ts';
 import type { DataCenter } from './dc.ts';
 import { hashToken } from './ids.ts';
-import { type CallLog, countCall } from './state.ts';
-
-/** The call log keeps at most this many calls per org, oldest dropped first (the counts keep all). */
-const MAX_CALLS_PER_ORG = 20_000;
+import { type CallLog, countCall, MAX_CALLS_PER_ORG } from './state.ts';
 
 export function tokenFingerprint(token: string | undefined): string | null {
   return token ? hashToken(token).slice(0, 12) : null;
@@ -32,5 +29,5 @@ export function logCall(
   calls.push(call);
   countCall((core.state.call_counts[orgId] ??= { api: {}, accounts: {} }), call);
   if (calls.length > MAX_CALLS_PER_ORG) calls.splice(0, calls.length - MAX_CALLS_PER_ORG);
-  core.logged();
+  core.logged({ org: orgId, call });
 }

@@ -1,7 +1,8 @@
 import { wallClockIn } from '../src/zone-formats.ts';
 import { accountsUrl, apiDomain, type DataCenter } from './dc.ts';
+import type { ModuleName } from './modules.ts';
 import { createSaving } from './saving.ts';
-import type { SandboxState } from './state.ts';
+import type { SandboxState, UsageEntry } from './state.ts';
 
 /**
  * What every part of the sandbox shares: the state, the sandbox clock (real time plus an
@@ -15,11 +16,13 @@ export interface SandboxCore {
   nextSeq(): number;
   /**
    * Marks records, tokens or settings changed: saved before the next answer is sent (R1).
-   * `orgId` when only that org's records changed (besides the state file): only its are saved.
+   * `orgId` when only that org's records changed (besides the state file): only its are saved;
+   * `record` when only that record (with the org's workflow runs and the id sequence) changed: it
+   * is appended to the org's journal (saving.ts).
    */
-  changed(orgId?: string): void;
+  changed(orgId?: string, record?: { module: ModuleName; id: string }): void;
   /** Marks the call log or credits changed: saved apart, shortly after. */
-  logged(): void;
+  logged(entry?: UsageEntry): void;
   /** Saves the changes not saved yet; the app calls it before sending each answer. */
   saveChanges(): void;
   /** saveChanges, once for all the answers of one turn of the event loop (saving.ts). */

@@ -86,9 +86,10 @@ export function chargeCredits(core: SandboxCore, orgId: string, cost: number): v
   // After the sandbox clock was set back, a charge goes before the later ones.
   let at = charges.length;
   while (at > 0 && charges[at - 1]!.ms > ms) at--;
-  charges.splice(at, 0, { ms, cost });
+  const charge = { ms, cost };
+  charges.splice(at, 0, charge);
   totals.set(charges, total + cost);
-  core.logged();
+  core.logged({ org: orgId, charge });
 }
 
 /**

@@ -297,7 +297,49 @@ export function usageFile(file: string): string {
   return file.replace(/\.json$/, '-usage.json');
 }
 
-type Usage = Pick<SandboxState, 'calls' | 'call_counts' | 'credits'>;
+type Usage = Pick<SandboxState, 'calls' | 'call_counts' | 'credits'> & {
+  /** The generation of the journal continuing this file (as for an org's records, below). */
+  journal?: number;
+};
+
+/** The call log keeps at most this many calls per org, oldest dropped first (the counts keep all). */
+export const MAX_CALLS_PER_ORG = 20_000;
+
+/**
+ * A call logged or credits charged since the usage file was written, appended to its journal
+ * (issue 13: writing the whole log and every charge of the day five times a second was the largest
+ * part of the sandbox's time under load).
+ */
+export type UsageEntry =
+  | { org: string; call: CallLog }
+  | { org: string; charge: { ms: number; cost: number } };
+
+const usageJournalFile = (file: string, gen: number) => file.replace(/\.json$/, `-usage.${gen}.jsonl`);
+const usageLayouts = new WeakMap<
+  SandboxState,
+  { gen: number; snapshotBytes: number; journalBytes: number }
+>();
+
+/** Applies the usage journal to `usage`; a last line cut short by a kill is left out. */
+function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): void {
+  const lines = text.split('\n');
+  lines.pop();
+  const charged = new Set<string>();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as UsageEntry;
+    if ('call' in entry) {
+      const calls = (usage.calls[entry.org] ??= []);
+      calls.push(entry.call);
+      countCall((usage.call_counts[entry.org] ??= { api: {}, accounts: {} }), entry.call);
+      if (calls.length > MAX_CALLS_PER_ORG) calls.splice(0, calls.length - MAX_CALLS_PER_ORG);
+    } else {
+      (usage.credits[entry.org] ??= []).push(entry.charge);
+      charged.add(entry.org);
+    }
+  }
+  // Charges in clock order, as the sandbox keeps them (limits.ts).
+  for (const org of charged) usage.credits[org]!.sort((a, b) => a.ms - b.ms);
+}
 
 /**
  * Each org's records (live and removed) and workflow runs are kept in a file of their own, in a
@@ -317,19 +359,85 @@ const orgOfFile = (name: string) =>
 /** States read from a file that keeps records apart (see recordsKeptApart). */
 const loadedApart = new WeakSet<SandboxState>();
 
+/**
+ * An org's file is a snapshot; the writes answered since are appended to a journal beside it
+ * (issue 13: rewriting the whole org, and renaming it into place, on every answered write was most
+ * of the sandbox's time under load, and grew with the org). The snapshot names the journal that
+ * continues it by a generation number: a new snapshot starts a new generation, and the journal of
+ * the one before is then deleted — a kill between the two leaves a journal no snapshot names, which
+ * is ignored. A line is one record as it stands (or the workflow runs added) with the id sequence.
+ */
 type OrgRecords = {
   records?: SandboxState['records'][string] | undefined;
   removed_records?: NonNullable<SandboxState['removed_records']>[string] | undefined;
   workflow_runs?: SandboxState['workflow_runs'][string] | undefined;
+  /** The generation of the journal continuing this snapshot. */
+  journal?: number;
 };
+
+export interface JournalLine {
+  seq: number;
+  /** A live record as it now stands, by module and id. */
+  put?: [ModuleName, string, StoredRecord];
+  /** Workflow runs added: the org's runs from that index on. */
+  runs?: [number, WorkflowRun[]];
+}
+
+/** What the data folder holds of an org: its snapshot's generation and sizes, its journal's. */
+export interface OrgOnDisk {
+  gen: number;
+  snapshotBytes: number;
+  journalBytes: number;
+  /** Workflow runs already saved (snapshot and journal). */
+  runs: number;
+}
+
+const journalFile = (file: string, orgId: string, gen: number) =>
+  path.join(recordsDir(file), `${encodeURIComponent(orgId)}.${gen}.jsonl`);
+/** The org and generation of a journal file in recordsDir, or undefined for another file. */
+const journalOfFile = (name: string) => {
+  const m = /^(.*)\.(\d+)\.jsonl$/.exec(name);
+  return m ? { orgId: decodeURIComponent(m[1]!), gen: Number(m[2]) } : undefined;
+};
+/** The orgs of each state read from a data folder, as that folder holds them. */
+const layouts = new WeakMap<SandboxState, Map<string, OrgOnDisk>>();
+
+/** What the data folder holds of each org of `state` (empty for a state not read from one). */
+export function orgsOnDisk(state: SandboxState): Map<string, OrgOnDisk> {
+  let layout = layouts.get(state);
+  if (!layout) layouts.set(state, (layout = new Map()));
+  return layout;
+}
+
+/** Applies an org's journal to `state`; a last line cut short by a kill is left out. */
+function replayJournal(state: SandboxState, orgId: string, text: string): void {
+  const lines = text.split('\n');
+  // Every line ends with a newline: what follows the last one is a line whose write did not end.
+  lines.pop();
+  for (const line of lines) {
+    const entry = JSON.parse(line) as JournalLine;
+    state.seq = Math.max(state.seq, entry.seq);
+    if (entry.put) {
+      const [module, id, rec] = entry.put;
+      const byModule = (state.records[orgId] ??= {});
+      (byModule[module] ??= {})[id] = rec;
+    }
+    if (entry.runs) {
+      const [from, added] = entry.runs;
+      state.workflow_runs[orgId] = [...(state.workflow_runs[orgId] ?? []).slice(0, from), ...added];
+    }
+  }
+}
 
 export function loadState(file: string): SandboxState | undefined {
   if (!fs.existsSync(file)) return undefined;
   const state = JSON.parse(fs.readFileSync(file, 'utf8')) as SandboxState & { records_apart?: true };
   if (state.version !== 1) return undefined;
+  const disk = new Map<string, OrgOnDisk>();
   const usageAt = usageFile(file);
   // A state saved before the split holds its calls and credits itself.
-  const usage: Partial<Usage> = fs.existsSync(usageAt) ? JSON.parse(fs.readFileSync(usageAt, 'utf8')) : {};
+  const usageText = fs.existsSync(usageAt) ? fs.readFileSync(usageAt, 'utf8') : undefined;
+  const usage: Partial<Usage> = usageText !== undefined ? JSON.parse(usageText) : {};
   if (state.records_apart) {
     state.records = {};
     state.removed_records = {};
@@ -338,10 +446,21 @@ export function loadState(file: string): SandboxState | undefined {
     for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       const orgId = orgOfFile(name);
       if (orgId === undefined) continue;
-      const org = JSON.parse(fs.readFileSync(path.join(dir, name), 'utf8')) as OrgRecords;
+      const text = fs.readFileSync(path.join(dir, name), 'utf8');
+      const org = JSON.parse(text) as OrgRecords;
       if (org.records) state.records[orgId] = org.records;
       if (org.removed_records) state.removed_records[orgId] = org.removed_records;
       if (org.workflow_runs) state.workflow_runs[orgId] = org.workflow_runs;
+      const gen = org.journal ?? 0;
+      const journalAt = journalFile(file, orgId, gen);
+      const journal = fs.existsSync(journalAt) ? fs.readFileSync(journalAt, 'utf8') : '';
+      replayJournal(state, orgId, journal);
+      disk.set(orgId, {
+        gen,
+        snapshotBytes: text.length,
+        journalBytes: journal.length,
+        runs: state.workflow_runs[orgId]?.length ?? 0,
+      });
     }
   }
   const apart = state.records_apart === true;
@@ -354,7 +473,18 @@ export function loadState(file: string): SandboxState | undefined {
     call_counts: usage.call_counts ?? countLoggedCalls(usage.calls ?? state.calls ?? {}),
     credits: usage.credits ?? state.credits ?? {},
   };
+  const usageGen = usage.journal ?? 0;
+  const usageJournal = usageJournalFile(file, usageGen);
+  const journal = fs.existsSync(usageJournal) ? fs.readFileSync(usageJournal, 'utf8') : '';
+  replayUsage(loaded, journal);
+  if (usageText !== undefined)
+    usageLayouts.set(loaded, {
+      gen: usageGen,
+      snapshotBytes: usageText.length,
+      journalBytes: journal.length,
+    });
   if (apart) loadedApart.add(loaded);
+  layouts.set(loaded, disk);
   return loaded;
 }
 
@@ -424,33 +554,126 @@ export function saveRecords(
         ...Object.keys(state.workflow_runs),
       ])
     : new Set(orgs);
+  const disk = orgsOnDisk(state);
   if (apartOnDisk) main();
-  for (const orgId of which) saveOrg(file, state, orgId);
-  // Orgs deleted since: their files go too.
+  for (const orgId of which) saveOrg(file, state, orgId, disk);
+  // Orgs deleted since: their files go too, and journals no snapshot names (a kill between a
+  // snapshot and the removal of the journal before it).
   if (all) {
     const dir = recordsDir(file);
     for (const name of fs.existsSync(dir) ? fs.readdirSync(dir) : []) {
       const orgId = orgOfFile(name);
-      if (orgId !== undefined && !which.has(orgId)) fs.rmSync(path.join(dir, name), { force: true });
+      const journal = journalOfFile(name);
+      const stale =
+        (orgId !== undefined && !which.has(orgId)) ||
+        (journal !== undefined && disk.get(journal.orgId)?.gen !== journal.gen);
+      if (stale) fs.rmSync(path.join(dir, name), { force: true });
     }
   }
   if (!apartOnDisk) main();
 }
 
-function saveOrg(file: string, state: SandboxState, orgId: string): void {
+/** A new snapshot of the org, starting a new journal generation; the journal before it goes. */
+function saveOrg(file: string, state: SandboxState, orgId: string, disk: Map<string, OrgOnDisk>): void {
+  const before = disk.get(orgId);
+  const gen = (before?.gen ?? 0) + 1;
   const org: OrgRecords = {
     records: state.records[orgId],
     removed_records: state.removed_records?.[orgId],
     workflow_runs: state.workflow_runs[orgId],
+    journal: gen,
   };
-  if (!org.records && !org.removed_records && !org.workflow_runs)
+  if (!org.records && !org.removed_records && !org.workflow_runs) {
     fs.rmSync(orgFile(file, orgId), { force: true });
-  else writePrivate(orgFile(file, orgId), JSON.stringify(org));
+    disk.delete(orgId);
+  } else {
+    const text = JSON.stringify(org);
+    writePrivate(orgFile(file, orgId), text);
+    disk.set(orgId, {
+      gen,
+      snapshotBytes: text.length,
+      journalBytes: 0,
+      runs: org.workflow_runs?.length ?? 0,
+    });
+  }
+  if (before) fs.rmSync(journalFile(file, orgId, before.gen), { force: true });
 }
 
+/**
+ * The org's journal lines for `records` as they now stand and the workflow runs added since its
+ * last save; undefined when the org needs a snapshot instead (none on disk yet, a record no longer
+ * live, runs removed, or a journal grown past its snapshot).
+ */
+export function journalText(
+  state: SandboxState,
+  orgId: string,
+  records: Iterable<{ module: ModuleName; id: string }>,
+): string | undefined {
+  const on = orgsOnDisk(state).get(orgId);
+  if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return undefined;
+  const lines: JournalLine[] = [];
+  for (const { module, id } of records) {
+    const rec = state.records[orgId]?.[module]?.[id];
+    if (!rec) return undefined;
+    lines.push({ seq: state.seq, put: [module, id, rec] });
+  }
+  const runs = state.workflow_runs[orgId] ?? [];
+  if (runs.length < on.runs) return undefined;
+  if (runs.length > on.runs) lines.push({ seq: state.seq, runs: [on.runs, runs.slice(on.runs)] });
+  return lines.map((l) => `${JSON.stringify(l)}\n`).join('');
+}
+
+/** Appends `text` (journalText's, for the state as it still stands) to the org's journal. */
+export function appendJournal(file: string, state: SandboxState, orgId: string, text: string): void {
+  const on = orgsOnDisk(state).get(orgId)!;
+  if (text) {
+    try {
+      fs.appendFileSync(journalFile(file, orgId, on.gen), text, { mode: privateFileMode });
+    } catch (err) {
+      // Part of it may be written: the next save of the org makes a snapshot instead.
+      on.journalBytes = Number.POSITIVE_INFINITY;
+      throw err;
+    }
+  }
+  on.journalBytes += text.length;
+  on.runs = state.workflow_runs[orgId]?.length ?? 0;
+}
+
+/** A journal is replaced by a new snapshot once larger than this and than the snapshot. */
+const JOURNAL_MIN_BYTES = 256 * 1024;
+
 export function saveUsage(file: string, state: SandboxState): void {
-  const usage: Usage = { calls: state.calls, call_counts: state.call_counts, credits: state.credits };
-  writePrivate(usageFile(file), JSON.stringify(usage));
+  const before = usageLayouts.get(state);
+  const gen = (before?.gen ?? 0) + 1;
+  const usage: Usage = {
+    calls: state.calls,
+    call_counts: state.call_counts,
+    credits: state.credits,
+    journal: gen,
+  };
+  const text = JSON.stringify(usage);
+  writePrivate(usageFile(file), text);
+  usageLayouts.set(state, { gen, snapshotBytes: text.length, journalBytes: 0 });
+  if (before) fs.rmSync(usageJournalFile(file, before.gen), { force: true });
+}
+
+/**
+ * Appends `entries` to the usage journal; false, writing nothing, when the usage file is to be
+ * written whole instead (none written yet, or the journal grown past it).
+ */
+export function appendUsage(file: string, state: SandboxState, entries: readonly UsageEntry[]): boolean {
+  const on = usageLayouts.get(state);
+  if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return false;
+  const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
+  if (!text) return true;
+  try {
+    fs.appendFileSync(usageJournalFile(file, on.gen), text, { mode: privateFileMode });
+  } catch (err) {
+    on.journalBytes = Number.POSITIVE_INFINITY;
+    throw err;
+  }
+  on.journalBytes += text.length;
+  return true;
 }
 
 export function saveState(file: string, state: SandboxState, apartOnDisk = true): void {

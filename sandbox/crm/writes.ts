@@ -205,7 +205,7 @@ export function insertRecords(ctx: WriteContext, data: unknown[]): WriteResult[]
     };
     table(ctx)[rec.id] = rec;
     fireWorkflows(ctx, rec.id, 'create');
-    ctx.core.changed(ctx.org.id);
+    ctx.core.changed(ctx.org.id, { module: ctx.module, id: rec.id });
     return success(ctx, rec, 'record added');
   });
 }
@@ -229,7 +229,7 @@ export function updateRecords(ctx: WriteContext, data: unknown[]): WriteResult[]
     rec.modified_ms = now;
     reindex(rec, previous, now, searchLag(ctx));
     fireWorkflows(ctx, rec.id, 'edit');
-    ctx.core.changed(ctx.org.id);
+    ctx.core.changed(ctx.org.id, { module: ctx.module, id: rec.id });
     return success(ctx, rec, 'record updated');
   });
 }

@@ -1,0 +1,12 @@
+import { phaseA, phaseI } from './bench/phases.ts';
+import { startStack } from './bench/stack.ts';
+const stack = await startStack();
+const a = await phaseA(stack, { bookings: 200, bareRounds: 20, idleBookings: 5, timeoutMs: 60_000 });
+const t1 = process.hrtime.bigint() / 1000n;
+const i = await phaseI(stack, a.orgId, { bookings: 500, latencyMs: 50, timeoutMs: 120_000, label: 'i0' });
+const t0 = Math.min(...i.sent.map((s) => s.sentAt));
+const last = Math.max(...i.sent.map((s) => s.acceptedAt));
+const t2 = process.hrtime.bigint() / 1000n;
+console.log(JSON.stringify({ p50: i.acceptP50, p99: i.acceptP99, burstMs: last - t0, t1: String(t1), t2: String(t2), nowAtEnd: Date.now(), last }));
+await stack.close();
+process.exit(0);
