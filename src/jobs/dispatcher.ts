@@ -51,6 +51,9 @@ export interface Dispatcher {
 type GroupLimits = { default: number; tiers?: Record<string, number> };
 type Fetched<T> = DispatchedJob<T> & { groupId?: string | null; groupTier?: string | null };
 
+/** How long a fetch waits for more jobs to end while half the slots or more are in hand. */
+const gatherMs = 10;
+
 export function startDispatcher<T>(o: DispatcherOptions<T>): Dispatcher {
   const running = new Map<string, { job: Fetched<T>; done: Promise<void> }>();
   const finished: Fetched<T>[] = [];
@@ -157,6 +160,11 @@ export function startDispatcher<T>(o: DispatcherOptions<T>): Dispatcher {
   const loop = (async () => {
     let failures = 0;
     while (!stopping) {
+      // With half the slots or more in hand, one more job now or a moment later makes little
+      // difference: the fetch waits `gatherMs` for more jobs to end, so one completion and one
+      // fetch serve several (phase C: a fetch and a completion per job that ended).
+      if (running.size >= o.concurrency / 2 && running.size < o.concurrency)
+        await new Promise((r) => setTimeout(r, gatherMs));
       const waiting = nextWake();
       await completeFinished();
       const free = o.concurrency - running.size;
