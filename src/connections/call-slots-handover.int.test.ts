@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
+import type { Database } from '../db/port.ts';
 import { countStatements, createStatementCounter } from '../db/statements.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createLeasedLimiter } from './call-slots.ts';
@@ -94,5 +95,99 @@ describe('Zoho call slots handed from call to call (postgres)', () => {
     releaseB();
     await bCall;
     await expect.poll(() => leased(t!, 'org_t'), { timeout: 10_000 }).toBe(0);
+  });
+
+  it('a call whose database try fails hands on a lease passed to it meanwhile: no slot is lost', async () => {
+    t = await freshDatabase('postgres');
+    let failNextTry = false;
+    const flaky: Database = {
+      ...t.db,
+      query: (text, values) => {
+        if (failNextTry && text.includes('SKIP LOCKED')) {
+          failNextTry = false;
+          return Promise.reject(new Error('connection reset'));
+        }
+        return t!.db.query(text, values);
+      },
+    };
+    const a = createLeasedLimiter(flaky, createLimiter(), 10_000, 3_000, 0);
+    const b = createLeasedLimiter(t.db, createLimiter());
+    // `b` holds one of the org's two slots; in `a`, X holds the other and Y waits for one.
+    let endB!: () => void;
+    let bIn!: () => void;
+    const bHolds = new Promise<void>((r) => (bIn = r));
+    const bCall = b.run('org_f', 2, async () => {
+      bIn();
+      await new Promise<void>((r) => (endB = r));
+    });
+    await bHolds;
+    let endX!: () => void;
+    let xIn!: () => void;
+    const xHolds = new Promise<void>((r) => (xIn = r));
+    const x = a.run('org_f', 2, async () => {
+      xIn();
+      await new Promise<void>((r) => (endX = r));
+    });
+    await xHolds;
+    failNextTry = true;
+    const y = a.run('org_f', 2, async () => 'y ran');
+    await expect(y).rejects.toThrow('connection reset');
+    endX();
+    await x;
+    endB();
+    await bCall;
+    // Every slot comes back: nothing stays leased to a call that is gone.
+    await expect.poll(() => leased(t!, 'org_f'), { timeout: 10_000 }).toBe(0);
+    expect(await a.run('org_f', 2, async () => 'ran again')).toBe('ran again');
+  });
+
+  it('a lease parked under a higher limit is not taken by a call under a lower one', async () => {
+    t = await freshDatabase('postgres');
+    // `a` parks what it gives back for as long as the test runs.
+    const a = createLeasedLimiter(t.db, createLimiter(), 10_000, 3_000, 60_000);
+    const b = createLeasedLimiter(t.db, createLimiter());
+    const c = createLeasedLimiter(t.db, createLimiter(), 10_000, 3_000, 0);
+    let running = 0;
+    let peak = 0;
+    const hold = (gate: Promise<void>) => async () => {
+      running++;
+      peak = Math.max(peak, running);
+      await gate;
+      running--;
+    };
+    // Under a limit of 3: `c` holds slots 1 and 2 while `a` makes a call, which gets slot 3 and
+    // parks it; then `c` gives 1 and 2 back.
+    let endC!: () => void;
+    const cGate = new Promise<void>((r) => (endC = r));
+    const cCalls = Promise.all(Array.from({ length: 2 }, () => c.run('org_l', 3, hold(cGate))));
+    await expect.poll(() => running).toBe(2);
+    await a.run('org_l', 3, hold(Promise.resolve()));
+    endC();
+    await cCalls;
+    await expect.poll(() => leased(t!, 'org_l')).toBe(1);
+    // The edition's limit falls to 2: `b` takes slots 1 and 2 and holds them.
+    let endB!: () => void;
+    const bGate = new Promise<void>((r) => (endB = r));
+    peak = 0;
+    const bCalls = Promise.all(Array.from({ length: 2 }, () => b.run('org_l', 2, hold(bGate))));
+    await expect.poll(() => running).toBe(2);
+    // `a`'s next call, under the new limit, may not run on parked slot 3: it gives it back and
+    // waits for the database.
+    let aRan = false;
+    const aCall = a.run('org_l', 2, async () => {
+      await hold(Promise.resolve())();
+      aRan = true;
+    });
+    const slot3Free = async () => {
+      const { rows } = await t!.db.query<{ n: number }>(
+        "SELECT count(*)::int AS n FROM zoho_call_slots WHERE org_key = 'org_l' AND slot = 3 AND holder IS NULL",
+      );
+      return rows[0]!.n === 1;
+    };
+    await expect.poll(async () => aRan || (await slot3Free()), { timeout: 10_000 }).toBe(true);
+    endB();
+    await Promise.all([bCalls, aCall]);
+    expect(aRan).toBe(true);
+    expect(peak).toBeLessThanOrEqual(2);
   });
 });

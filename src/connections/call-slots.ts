@@ -21,13 +21,14 @@ export const defaultLeaseMs = 10_000;
 /** How long a lease may pass from call to call in this process before it goes back to the database. */
 const maxHandMs = 1_000;
 /** How long a lease no call of this process is waiting for stays with it (see giveBack). */
-const lingerMs = 50;
+export const defaultLingerMs = 50;
 
 export function createLeasedLimiter(
   db: Database,
   local: Limiter,
   leaseMs = defaultLeaseMs,
   renewMs = Math.min(3_000, leaseMs / 3),
+  lingerMs = defaultLingerMs,
 ): Limiter {
   const holderPrefix = crypto.randomBytes(6).toString('hex');
   let seq = 0;
@@ -89,70 +90,93 @@ export function createLeasedLimiter(
    * competes for it again; and a parked lease no call took within `lingerMs` goes back at once.
    */
   type Held = { slot: number; holder: string; since: number; stopRenewing: () => void };
-  type Waiter = { handed?: Held; wake: () => void };
+  type Waiter = { limit: number; handed?: Held; wake: () => void };
   const parked = new Map<string, Array<{ held: Held; timer: NodeJS.Timeout }>>();
   const waiters = new Map<string, Waiter[]>();
 
-  function take<T>(map: Map<string, T[]>, key: string): T | undefined {
+  function remove<T>(map: Map<string, T[]>, key: string, item: T): void {
     const list = map.get(key);
-    const first = list?.shift();
+    const at = list?.indexOf(item) ?? -1;
+    if (at >= 0) list!.splice(at, 1);
     if (list && !list.length) map.delete(key);
-    return first;
+  }
+
+  /**
+   * A parked lease this call may take (its slot within the call's limit: an org whose limit fell
+   * leaves the slots above it to the database, which no longer hands them out).
+   */
+  function unpark(key: string, limit: number): Held | undefined {
+    for (const spot of [...(parked.get(key) ?? [])]) {
+      remove(parked, key, spot);
+      clearTimeout(spot.timer);
+      if (spot.held.slot <= limit) return spot.held;
+      void release(key, spot.held);
+    }
+    return undefined;
   }
 
   async function acquire(key: string, limit: number): Promise<Held> {
-    const spot = take(parked, key);
-    if (spot) {
-      clearTimeout(spot.timer);
-      return spot.held;
-    }
+    const ready = unpark(key, limit);
+    if (ready) return ready;
     await seed(key, limit);
-    const me: Waiter = { wake: () => {} };
+    const me: Waiter = { limit, wake: () => {} };
     waiters.set(key, [...(waiters.get(key) ?? []), me]);
-    for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
-      if (me.handed) return me.handed;
-      const holder = `${holderPrefix}:${++seq}`;
-      const slot = await tryLease(key, limit, holder);
-      const fresh =
-        slot === undefined ? undefined : { slot, holder, since: Date.now(), stopRenewing: () => {} };
-      if (me.handed) {
-        // Handed a lease while asking the database for one: the database's goes back.
-        if (fresh) await release(key, fresh);
-        return me.handed;
+    try {
+      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+        const mine = me.handed ?? unpark(key, limit);
+        if (mine) return mine;
+        const holder = `${holderPrefix}:${++seq}`;
+        const slot = await tryLease(key, limit, holder);
+        if (slot !== undefined) {
+          const fresh = { slot, holder, since: Date.now(), stopRenewing: keepLeased(key, slot, holder) };
+          // Handed a lease while asking the database for one: the database's goes back.
+          if (!me.handed) return fresh;
+          void release(key, fresh);
+          continue;
+        }
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, wait + Math.random() * wait);
+          me.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
       }
-      if (fresh) {
-        const list = waiters.get(key);
-        list?.splice(list.indexOf(me), 1);
-        if (list && !list.length) waiters.delete(key);
-        fresh.stopRenewing = keepLeased(key, fresh.slot, holder);
-        return fresh;
-      }
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(resolve, wait + Math.random() * wait);
-        me.wake = () => {
-          clearTimeout(timer);
-          resolve();
-        };
-      });
+    } catch (err) {
+      // The database failed this call's try: a lease handed to it meanwhile goes on to the next.
+      remove(waiters, key, me);
+      if (me.handed) void giveBack(key, me.handed);
+      throw err;
+    } finally {
+      remove(waiters, key, me);
     }
   }
 
+  /**
+   * Back to the database; never fails the call it ends (a release that fails leaves the lease to
+   * run out, at most `leaseMs`).
+   */
   async function release(key: string, held: Held): Promise<void> {
     held.stopRenewing();
-    await db.query(
-      'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
-      [key, held.slot, held.holder],
-    );
+    await db
+      .query(
+        'UPDATE zoho_call_slots SET holder = NULL, expires_at = NULL WHERE org_key = $1 AND slot = $2 AND holder = $3',
+        [key, held.slot, held.holder],
+      )
+      .catch(() => {});
   }
 
   async function giveBack(key: string, held: Held): Promise<void> {
-    if (Date.now() - held.since >= maxHandMs) {
+    const waiting = (waiters.get(key) ?? []).filter((w) => !w.handed);
+    const waiter = waiting.find((w) => held.slot <= w.limit);
+    // Back to the database when held long enough, or when the calls waiting here may not take it
+    // (its slot is above their limit: the org's limit fell).
+    if (Date.now() - held.since >= maxHandMs || (!waiter && waiting.length > 0)) {
       await release(key, held);
       // A call of this process waiting for a slot asks the database again now, not at its next try.
-      waiters.get(key)?.[0]?.wake();
+      waiting[0]?.wake();
       return;
     }
-    const waiter = take(waiters, key);
     if (waiter) {
       waiter.handed = held;
       waiter.wake();
@@ -163,13 +187,8 @@ export function createLeasedLimiter(
       // Not unref'd: a process ending within the moment still gives the slot back rather than
       // leaving it leased until the lease runs out.
       timer: setTimeout(() => {
-        const list = parked.get(key);
-        const at = list?.indexOf(spot) ?? -1;
-        if (at < 0) return;
-        list!.splice(at, 1);
-        if (!list!.length) parked.delete(key);
-        // A release that fails leaves the lease to run out (at most `leaseMs`).
-        release(key, held).catch(() => {});
+        remove(parked, key, spot);
+        void release(key, held);
       }, lingerMs),
     };
     parked.set(key, [...(parked.get(key) ?? []), spot]);
