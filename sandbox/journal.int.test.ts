@@ -161,4 +161,45 @@ describe('sandbox journal of record writes', () => {
     const { client: again } = await afterKill(dir);
     expect(await again.records(org, 'Contacts')).toHaveLength(1_200);
   });
+
+  it('after a line cut short, the next write goes to a new snapshot: a second restart reads every write', async () => {
+    const { dir, client, org, tokens } = await started();
+    expect((await client.api(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Ada' }] })).status).toBe(
+      201,
+    );
+    const [name] = fs.readdirSync(records(dir)).filter((n) => n.endsWith('.jsonl'));
+    fs.appendFileSync(path.join(records(dir), name!), '{"seq":99999,"put":["Contacts","1","rec');
+    const second = await afterKill(dir);
+    const moved = { ...tokens, api_domain: tokens.api_domain.replace(/^http:\/\/[^/]+/, second.base) };
+    expect(
+      (await second.client.api(moved, 'POST', '/Contacts', { data: [{ Last_Name: 'Bea' }] })).status,
+    ).toBe(201);
+    const third = await afterKill(second.dir);
+    expect(await lastNames(third.client, org)).toEqual(['Ada', 'Bea']);
+  });
+
+  it('a reset leaves nothing of the journals before it to come back after a kill', async () => {
+    const { dir, client, tokens, org } = await started();
+    expect((await client.api(tokens, 'POST', '/Contacts', { data: [{ Last_Name: 'Old' }] })).status).toBe(
+      201,
+    );
+    // Calls in the usage journal too (its first save writes the file whole; the next ones append).
+    await expect
+      .poll(() => fs.existsSync(path.join(dir, 'zoho-sandbox-usage.json')), { timeout: 10_000 })
+      .toBe(true);
+    expect((await client.api(tokens, 'GET', '/Contacts?fields=Last_Name')).status).toBe(200);
+    await expect
+      .poll(() => fs.readdirSync(dir).some((n) => /-usage\.\d+\.jsonl$/.test(n)), { timeout: 10_000 })
+      .toBe(true);
+    expect((await client.json('POST', '/__sandbox/reset')).status).toBeLessThan(300);
+    // The ids start again: a new org may take the old one's id.
+    const fresh = await client.createOrg({ name: 'Journal Ltd' });
+    const { client: again } = await afterKill(dir);
+    for (const o of new Set([org.org_id, fresh.org_id])) {
+      const listed = await again.json('GET', `/__sandbox/orgs/${o}/records?module=Contacts`);
+      expect(listed.status === 404 || (listed.body.records?.Contacts ?? []).length === 0).toBe(true);
+      const calls = await again.json('GET', `/__sandbox/orgs/${o}/calls`);
+      expect(calls.status === 404 || calls.body.calls.length === 0).toBe(true);
+    }
+  });
 });

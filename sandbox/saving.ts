@@ -97,7 +97,7 @@ export function createSaving(file: string | undefined, state: () => SandboxState
         const whole = usageWhole;
         pendingUsage = [];
         usageWhole = false;
-        if (whole || !appendUsage(file, state(), entries)) saveUsage(file, state());
+        if (whole || !appendUsage(file, entries)) saveUsage(file, state());
       });
     },
     saveChanges() {
@@ -114,7 +114,7 @@ export function createSaving(file: string | undefined, state: () => SandboxState
         const lines = new Map<string, string>();
         for (const [orgId, records] of touched) {
           if (snapshots.has(orgId)) continue;
-          const text = journalText(now, orgId, records.values());
+          const text = journalText(file!, now, orgId, records.values());
           if (text === undefined) snapshots.add(orgId);
           else lines.set(orgId, text);
         }

@@ -315,15 +315,13 @@ export type UsageEntry =
   | { org: string; charge: { ms: number; cost: number } };
 
 const usageJournalFile = (file: string, gen: number) => file.replace(/\.json$/, `-usage.${gen}.jsonl`);
-const usageLayouts = new WeakMap<
-  SandboxState,
-  { gen: number; snapshotBytes: number; journalBytes: number }
->();
+/** What the data folder holds of the usage, by the state file's path (it outlives a reset's new state). */
+const usageLayouts = new Map<string, { gen: number; snapshotBytes: number; journalBytes: number }>();
 
 /** Applies the usage journal to `usage`; a last line cut short by a kill is left out. */
-function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): void {
+function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): { torn: boolean } {
   const lines = text.split('\n');
-  lines.pop();
+  const torn = lines.pop() !== '';
   const charged = new Set<string>();
   for (const line of lines) {
     const entry = JSON.parse(line) as UsageEntry;
@@ -339,6 +337,7 @@ function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): voi
   }
   // Charges in clock order, as the sandbox keeps them (limits.ts).
   for (const org of charged) usage.credits[org]!.sort((a, b) => a.ms - b.ms);
+  return { torn };
 }
 
 /**
@@ -399,21 +398,23 @@ const journalOfFile = (name: string) => {
   const m = /^(.*)\.(\d+)\.jsonl$/.exec(name);
   return m ? { orgId: decodeURIComponent(m[1]!), gen: Number(m[2]) } : undefined;
 };
-/** The orgs of each state read from a data folder, as that folder holds them. */
-const layouts = new WeakMap<SandboxState, Map<string, OrgOnDisk>>();
+/**
+ * What each data folder holds of its orgs, by the state file's path: it describes the folder, so it
+ * outlives a state replaced by a reset (whose org ids may come again).
+ */
+const layouts = new Map<string, Map<string, OrgOnDisk>>();
 
-/** What the data folder holds of each org of `state` (empty for a state not read from one). */
-export function orgsOnDisk(state: SandboxState): Map<string, OrgOnDisk> {
-  let layout = layouts.get(state);
-  if (!layout) layouts.set(state, (layout = new Map()));
+function orgsOnDisk(file: string): Map<string, OrgOnDisk> {
+  let layout = layouts.get(file);
+  if (!layout) layouts.set(file, (layout = new Map()));
   return layout;
 }
 
 /** Applies an org's journal to `state`; a last line cut short by a kill is left out. */
-function replayJournal(state: SandboxState, orgId: string, text: string): void {
+function replayJournal(state: SandboxState, orgId: string, text: string): { torn: boolean } {
   const lines = text.split('\n');
   // Every line ends with a newline: what follows the last one is a line whose write did not end.
-  lines.pop();
+  const torn = lines.pop() !== '';
   for (const line of lines) {
     const entry = JSON.parse(line) as JournalLine;
     state.seq = Math.max(state.seq, entry.seq);
@@ -427,6 +428,7 @@ function replayJournal(state: SandboxState, orgId: string, text: string): void {
       state.workflow_runs[orgId] = [...(state.workflow_runs[orgId] ?? []).slice(0, from), ...added];
     }
   }
+  return { torn };
 }
 
 export function loadState(file: string): SandboxState | undefined {
@@ -454,11 +456,12 @@ export function loadState(file: string): SandboxState | undefined {
       const gen = org.journal ?? 0;
       const journalAt = journalFile(file, orgId, gen);
       const journal = fs.existsSync(journalAt) ? fs.readFileSync(journalAt, 'utf8') : '';
-      replayJournal(state, orgId, journal);
+      const { torn } = replayJournal(state, orgId, journal);
       disk.set(orgId, {
         gen,
         snapshotBytes: text.length,
-        journalBytes: journal.length,
+        // After a line cut short, nothing more is appended to it: the next save is a snapshot.
+        journalBytes: torn ? Number.POSITIVE_INFINITY : journal.length,
         runs: state.workflow_runs[orgId]?.length ?? 0,
       });
     }
@@ -476,15 +479,15 @@ export function loadState(file: string): SandboxState | undefined {
   const usageGen = usage.journal ?? 0;
   const usageJournal = usageJournalFile(file, usageGen);
   const journal = fs.existsSync(usageJournal) ? fs.readFileSync(usageJournal, 'utf8') : '';
-  replayUsage(loaded, journal);
+  const { torn } = replayUsage(loaded, journal);
   if (usageText !== undefined)
-    usageLayouts.set(loaded, {
+    usageLayouts.set(file, {
       gen: usageGen,
       snapshotBytes: usageText.length,
-      journalBytes: journal.length,
+      journalBytes: torn ? Number.POSITIVE_INFINITY : journal.length,
     });
   if (apart) loadedApart.add(loaded);
-  layouts.set(loaded, disk);
+  layouts.set(file, disk);
   return loaded;
 }
 
@@ -554,7 +557,7 @@ export function saveRecords(
         ...Object.keys(state.workflow_runs),
       ])
     : new Set(orgs);
-  const disk = orgsOnDisk(state);
+  const disk = orgsOnDisk(file);
   if (apartOnDisk) main();
   for (const orgId of which) saveOrg(file, state, orgId, disk);
   // Orgs deleted since: their files go too, and journals no snapshot names (a kill between a
@@ -566,9 +569,11 @@ export function saveRecords(
       const journal = journalOfFile(name);
       const stale =
         (orgId !== undefined && !which.has(orgId)) ||
-        (journal !== undefined && disk.get(journal.orgId)?.gen !== journal.gen);
+        (journal !== undefined &&
+          (!which.has(journal.orgId) || disk.get(journal.orgId)?.gen !== journal.gen));
       if (stale) fs.rmSync(path.join(dir, name), { force: true });
     }
+    for (const orgId of disk.keys()) if (!which.has(orgId)) disk.delete(orgId);
   }
   if (!apartOnDisk) main();
 }
@@ -576,7 +581,15 @@ export function saveRecords(
 /** A new snapshot of the org, starting a new journal generation; the journal before it goes. */
 function saveOrg(file: string, state: SandboxState, orgId: string, disk: Map<string, OrgOnDisk>): void {
   const before = disk.get(orgId);
-  const gen = (before?.gen ?? 0) + 1;
+  // An org this folder knows no snapshot of may still have journals of its id, named by nothing (a
+  // reset whose new orgs take the old ids again, a kill before the org's first snapshot): the new
+  // generation comes after theirs, and they go once it is written.
+  const strays = before
+    ? []
+    : (fs.existsSync(recordsDir(file)) ? fs.readdirSync(recordsDir(file)) : []).filter(
+        (name) => journalOfFile(name)?.orgId === orgId,
+      );
+  const gen = Math.max(before?.gen ?? 0, ...strays.map((name) => journalOfFile(name)!.gen)) + 1;
   const org: OrgRecords = {
     records: state.records[orgId],
     removed_records: state.removed_records?.[orgId],
@@ -597,6 +610,7 @@ function saveOrg(file: string, state: SandboxState, orgId: string, disk: Map<str
     });
   }
   if (before) fs.rmSync(journalFile(file, orgId, before.gen), { force: true });
+  for (const name of strays) fs.rmSync(path.join(recordsDir(file), name), { force: true });
 }
 
 /**
@@ -605,11 +619,12 @@ function saveOrg(file: string, state: SandboxState, orgId: string, disk: Map<str
  * live, runs removed, or a journal grown past its snapshot).
  */
 export function journalText(
+  file: string,
   state: SandboxState,
   orgId: string,
   records: Iterable<{ module: ModuleName; id: string }>,
 ): string | undefined {
-  const on = orgsOnDisk(state).get(orgId);
+  const on = orgsOnDisk(file).get(orgId);
   if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return undefined;
   const lines: JournalLine[] = [];
   for (const { module, id } of records) {
@@ -625,7 +640,7 @@ export function journalText(
 
 /** Appends `text` (journalText's, for the state as it still stands) to the org's journal. */
 export function appendJournal(file: string, state: SandboxState, orgId: string, text: string): void {
-  const on = orgsOnDisk(state).get(orgId)!;
+  const on = orgsOnDisk(file).get(orgId)!;
   if (text) {
     try {
       fs.appendFileSync(journalFile(file, orgId, on.gen), text, { mode: privateFileMode });
@@ -643,8 +658,18 @@ export function appendJournal(file: string, state: SandboxState, orgId: string, 
 const JOURNAL_MIN_BYTES = 256 * 1024;
 
 export function saveUsage(file: string, state: SandboxState): void {
-  const before = usageLayouts.get(state);
-  const gen = (before?.gen ?? 0) + 1;
+  // Every usage journal there is: the one before, and any a kill or a reset left; the new
+  // generation comes after them all, and they go once it is written.
+  const prefix = path.basename(file).replace(/\.json$/, '-usage.');
+  const dir = path.dirname(file);
+  const journals = (fs.existsSync(dir) ? fs.readdirSync(dir) : []).filter(
+    (name) => name.startsWith(prefix) && /^\d+\.jsonl$/.test(name.slice(prefix.length)),
+  );
+  const gen =
+    Math.max(
+      usageLayouts.get(file)?.gen ?? 0,
+      ...journals.map((name) => Number.parseInt(name.slice(prefix.length), 10)),
+    ) + 1;
   const usage: Usage = {
     calls: state.calls,
     call_counts: state.call_counts,
@@ -653,16 +678,16 @@ export function saveUsage(file: string, state: SandboxState): void {
   };
   const text = JSON.stringify(usage);
   writePrivate(usageFile(file), text);
-  usageLayouts.set(state, { gen, snapshotBytes: text.length, journalBytes: 0 });
-  if (before) fs.rmSync(usageJournalFile(file, before.gen), { force: true });
+  usageLayouts.set(file, { gen, snapshotBytes: text.length, journalBytes: 0 });
+  for (const name of journals) fs.rmSync(path.join(dir, name), { force: true });
 }
 
 /**
  * Appends `entries` to the usage journal; false, writing nothing, when the usage file is to be
  * written whole instead (none written yet, or the journal grown past it).
  */
-export function appendUsage(file: string, state: SandboxState, entries: readonly UsageEntry[]): boolean {
-  const on = usageLayouts.get(state);
+export function appendUsage(file: string, entries: readonly UsageEntry[]): boolean {
+  const on = usageLayouts.get(file);
   if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return false;
   const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
   if (!text) return true;
