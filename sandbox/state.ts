@@ -316,15 +316,46 @@ export type UsageEntry =
 
 const usageJournalFile = (file: string, gen: number) => file.replace(/\.json$/, `-usage.${gen}.jsonl`);
 /** What the data folder holds of the usage, by the state file's path (it outlives a reset's new state). */
-const usageLayouts = new Map<string, { gen: number; snapshotBytes: number; journalBytes: number }>();
+const usageLayouts = new Map<string, JournalOnDisk>();
 
-/** Applies the usage journal to `usage`; a last line cut short by a kill is left out. */
-function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): { torn: boolean } {
+/**
+ * A journal's lines, read whole; `torn`: its last line was cut short by a kill (every line is
+ * written with its newline) and is left out. None when there is no such file.
+ */
+function readJournal<T>(at: string): { entries: T[]; bytes: number; torn: boolean } {
+  const text = fs.existsSync(at) ? fs.readFileSync(at, 'utf8') : '';
   const lines = text.split('\n');
   const torn = lines.pop() !== '';
+  return { entries: lines.map((line) => JSON.parse(line) as T), bytes: text.length, torn };
+}
+
+/** What the folder holds of a journal and the file it continues. */
+type JournalOnDisk = { gen: number; snapshotBytes: number; journalBytes: number };
+
+/**
+ * Whether the next save of what `on` describes must be a snapshot: none yet, or its journal grown
+ * past it (or given up after a line cut short, journalBytes then infinite).
+ */
+const needsSnapshot = (on: JournalOnDisk | undefined): on is undefined =>
+  !on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes);
+
+/** Appends `text` (whole lines) to the journal `on` describes, at `at`. */
+function appendLines(at: string, on: JournalOnDisk, text: string): void {
+  if (!text) return;
+  try {
+    fs.appendFileSync(at, text, { mode: privateFileMode });
+  } catch (err) {
+    // Part of it may be written: the next save makes a snapshot instead.
+    on.journalBytes = Number.POSITIVE_INFINITY;
+    throw err;
+  }
+  on.journalBytes += text.length;
+}
+
+/** Applies the usage journal's entries to `usage`. */
+function replayUsage(usage: Required<Omit<Usage, 'journal'>>, entries: readonly UsageEntry[]): void {
   const charged = new Set<string>();
-  for (const line of lines) {
-    const entry = JSON.parse(line) as UsageEntry;
+  for (const entry of entries) {
     if ('call' in entry) {
       const calls = (usage.calls[entry.org] ??= []);
       calls.push(entry.call);
@@ -337,7 +368,6 @@ function replayUsage(usage: Required<Omit<Usage, 'journal'>>, text: string): { t
   }
   // Charges in clock order, as the sandbox keeps them (limits.ts).
   for (const org of charged) usage.credits[org]!.sort((a, b) => a.ms - b.ms);
-  return { torn };
 }
 
 /**
@@ -374,7 +404,7 @@ type OrgRecords = {
   journal?: number;
 };
 
-export interface JournalLine {
+interface JournalLine {
   seq: number;
   /** A live record as it now stands, by module and id. */
   put?: [ModuleName, string, StoredRecord];
@@ -383,10 +413,7 @@ export interface JournalLine {
 }
 
 /** What the data folder holds of an org: its snapshot's generation and sizes, its journal's. */
-export interface OrgOnDisk {
-  gen: number;
-  snapshotBytes: number;
-  journalBytes: number;
+interface OrgOnDisk extends JournalOnDisk {
   /** Workflow runs already saved (snapshot and journal). */
   runs: number;
 }
@@ -410,13 +437,9 @@ function orgsOnDisk(file: string): Map<string, OrgOnDisk> {
   return layout;
 }
 
-/** Applies an org's journal to `state`; a last line cut short by a kill is left out. */
-function replayJournal(state: SandboxState, orgId: string, text: string): { torn: boolean } {
-  const lines = text.split('\n');
-  // Every line ends with a newline: what follows the last one is a line whose write did not end.
-  const torn = lines.pop() !== '';
-  for (const line of lines) {
-    const entry = JSON.parse(line) as JournalLine;
+/** Applies an org's journal lines to `state`. */
+function replayJournal(state: SandboxState, orgId: string, entries: readonly JournalLine[]): void {
+  for (const entry of entries) {
     state.seq = Math.max(state.seq, entry.seq);
     if (entry.put) {
       const [module, id, rec] = entry.put;
@@ -428,7 +451,6 @@ function replayJournal(state: SandboxState, orgId: string, text: string): { torn
       state.workflow_runs[orgId] = [...(state.workflow_runs[orgId] ?? []).slice(0, from), ...added];
     }
   }
-  return { torn };
 }
 
 export function loadState(file: string): SandboxState | undefined {
@@ -454,14 +476,13 @@ export function loadState(file: string): SandboxState | undefined {
       if (org.removed_records) state.removed_records[orgId] = org.removed_records;
       if (org.workflow_runs) state.workflow_runs[orgId] = org.workflow_runs;
       const gen = org.journal ?? 0;
-      const journalAt = journalFile(file, orgId, gen);
-      const journal = fs.existsSync(journalAt) ? fs.readFileSync(journalAt, 'utf8') : '';
-      const { torn } = replayJournal(state, orgId, journal);
+      const journal = readJournal<JournalLine>(journalFile(file, orgId, gen));
+      replayJournal(state, orgId, journal.entries);
       disk.set(orgId, {
         gen,
         snapshotBytes: text.length,
         // After a line cut short, nothing more is appended to it: the next save is a snapshot.
-        journalBytes: torn ? Number.POSITIVE_INFINITY : journal.length,
+        journalBytes: journal.torn ? Number.POSITIVE_INFINITY : journal.bytes,
         runs: state.workflow_runs[orgId]?.length ?? 0,
       });
     }
@@ -477,14 +498,13 @@ export function loadState(file: string): SandboxState | undefined {
     credits: usage.credits ?? state.credits ?? {},
   };
   const usageGen = usage.journal ?? 0;
-  const usageJournal = usageJournalFile(file, usageGen);
-  const journal = fs.existsSync(usageJournal) ? fs.readFileSync(usageJournal, 'utf8') : '';
-  const { torn } = replayUsage(loaded, journal);
+  const journal = readJournal<UsageEntry>(usageJournalFile(file, usageGen));
+  replayUsage(loaded, journal.entries);
   if (usageText !== undefined)
     usageLayouts.set(file, {
       gen: usageGen,
       snapshotBytes: usageText.length,
-      journalBytes: torn ? Number.POSITIVE_INFINITY : journal.length,
+      journalBytes: journal.torn ? Number.POSITIVE_INFINITY : journal.bytes,
     });
   if (apart) loadedApart.add(loaded);
   layouts.set(file, disk);
@@ -625,7 +645,7 @@ export function journalText(
   records: Iterable<{ module: ModuleName; id: string }>,
 ): string | undefined {
   const on = orgsOnDisk(file).get(orgId);
-  if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return undefined;
+  if (needsSnapshot(on)) return undefined;
   const lines: JournalLine[] = [];
   for (const { module, id } of records) {
     const rec = state.records[orgId]?.[module]?.[id];
@@ -641,16 +661,7 @@ export function journalText(
 /** Appends `text` (journalText's, for the state as it still stands) to the org's journal. */
 export function appendJournal(file: string, state: SandboxState, orgId: string, text: string): void {
   const on = orgsOnDisk(file).get(orgId)!;
-  if (text) {
-    try {
-      fs.appendFileSync(journalFile(file, orgId, on.gen), text, { mode: privateFileMode });
-    } catch (err) {
-      // Part of it may be written: the next save of the org makes a snapshot instead.
-      on.journalBytes = Number.POSITIVE_INFINITY;
-      throw err;
-    }
-  }
-  on.journalBytes += text.length;
+  appendLines(journalFile(file, orgId, on.gen), on, text);
   on.runs = state.workflow_runs[orgId]?.length ?? 0;
 }
 
@@ -688,16 +699,8 @@ export function saveUsage(file: string, state: SandboxState): void {
  */
 export function appendUsage(file: string, entries: readonly UsageEntry[]): boolean {
   const on = usageLayouts.get(file);
-  if (!on || on.journalBytes > Math.max(JOURNAL_MIN_BYTES, on.snapshotBytes)) return false;
-  const text = entries.map((e) => `${JSON.stringify(e)}\n`).join('');
-  if (!text) return true;
-  try {
-    fs.appendFileSync(usageJournalFile(file, on.gen), text, { mode: privateFileMode });
-  } catch (err) {
-    on.journalBytes = Number.POSITIVE_INFINITY;
-    throw err;
-  }
-  on.journalBytes += text.length;
+  if (needsSnapshot(on)) return false;
+  appendLines(usageJournalFile(file, on.gen), on, entries.map((e) => `${JSON.stringify(e)}\n`).join(''));
   return true;
 }
 

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase } from '../../test/helpers/db.ts';
 import type { Database } from '../db/port.ts';
 import { countStatements, createStatementCounter } from '../db/statements.ts';
-import { createLimiter } from '../zoho/limiter.ts';
+import { createLimiter, type Limiter } from '../zoho/limiter.ts';
 import { createLeasedLimiter } from './call-slots.ts';
 
 /**
@@ -16,6 +16,19 @@ async function leased(t: TestDatabase, org: string): Promise<number> {
     [org],
   );
   return rows[0]!.n;
+}
+
+/** A call that holds its slot until `end()`; answered once it runs. */
+async function heldCall(limiter: Limiter, org: string, limit: number) {
+  let end!: () => void;
+  let started!: () => void;
+  const running = new Promise<void>((r) => (started = r));
+  const done = limiter.run(org, limit, async () => {
+    started();
+    await new Promise<void>((r) => (end = r));
+  });
+  await running;
+  return { done, end: () => end() };
 }
 
 describe('Zoho call slots handed from call to call (postgres)', () => {
@@ -67,14 +80,7 @@ describe('Zoho call slots handed from call to call (postgres)', () => {
     t = await freshDatabase('postgres');
     const a = createLeasedLimiter(t.db, createLimiter());
     const b = createLeasedLimiter(t.db, createLimiter());
-    let releaseB!: () => void;
-    let bHolds!: () => void;
-    const bStarted = new Promise<void>((r) => (bHolds = r));
-    const bCall = b.run('org_t', 2, async () => {
-      bHolds();
-      await new Promise<void>((r) => (releaseB = r));
-    });
-    await bStarted;
+    const bCall = await heldCall(b, 'org_t', 2);
     // `a` lets two of its calls at a time past its own limiter; the database has one slot left.
     let running = 0;
     let peak = 0;
@@ -92,8 +98,8 @@ describe('Zoho call slots handed from call to call (postgres)', () => {
     );
     expect(peak).toBe(1);
     expect(ran.sort()).toEqual([0, 1, 2, 3, 4, 5]);
-    releaseB();
-    await bCall;
+    bCall.end();
+    await bCall.done;
     await expect.poll(() => leased(t!, 'org_t'), { timeout: 10_000 }).toBe(0);
   });
 
@@ -113,29 +119,15 @@ describe('Zoho call slots handed from call to call (postgres)', () => {
     const a = createLeasedLimiter(flaky, createLimiter(), 10_000, 3_000, 0);
     const b = createLeasedLimiter(t.db, createLimiter());
     // `b` holds one of the org's two slots; in `a`, X holds the other and Y waits for one.
-    let endB!: () => void;
-    let bIn!: () => void;
-    const bHolds = new Promise<void>((r) => (bIn = r));
-    const bCall = b.run('org_f', 2, async () => {
-      bIn();
-      await new Promise<void>((r) => (endB = r));
-    });
-    await bHolds;
-    let endX!: () => void;
-    let xIn!: () => void;
-    const xHolds = new Promise<void>((r) => (xIn = r));
-    const x = a.run('org_f', 2, async () => {
-      xIn();
-      await new Promise<void>((r) => (endX = r));
-    });
-    await xHolds;
+    const bCall = await heldCall(b, 'org_f', 2);
+    const x = await heldCall(a, 'org_f', 2);
     failNextTry = true;
     const y = a.run('org_f', 2, async () => 'y ran');
     await expect(y).rejects.toThrow('connection reset');
-    endX();
-    await x;
-    endB();
-    await bCall;
+    x.end();
+    await x.done;
+    bCall.end();
+    await bCall.done;
     // Every slot comes back: nothing stays leased to a call that is gone.
     await expect.poll(() => leased(t!, 'org_f'), { timeout: 10_000 }).toBe(0);
     expect(await a.run('org_f', 2, async () => 'ran again')).toBe('ran again');
