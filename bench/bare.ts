@@ -1,5 +1,8 @@
 import crypto from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { ApiAuth } from '../src/zoho/transport.ts';
+import { type Planned, sendBurst } from './burst.ts';
 
 /**
  * The baseline: the CRM calls a booking needs, made bare — one at a time with plain fetch and
@@ -53,6 +56,31 @@ export async function measureBareCalls(auth: ApiAuth, rounds: number): Promise<B
   }
   times.callsPerSecond = (rounds * 3) / ((performance.now() - started) / 1000);
   return times;
+}
+
+/**
+ * Intake's floor: the same burst sent the same way (bench/send-thread.ts) to a bare node:http
+ * server on the service's thread that reads each body and answers 202 at once — no framework,
+ * signature, schema or database. What the service's time to 202 adds on top of this is its own.
+ */
+export async function measureBareIntake(planned: Planned[]): Promise<{ p50: number; p99: number }> {
+  const server = http.createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      res.writeHead(202, { 'content-type': 'application/json' });
+      res.end('{"status":"accepted"}');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const { port } = server.address() as AddressInfo;
+    const sent = await sendBurst(`http://127.0.0.1:${port}`, 'bare', planned);
+    const times = sent.map((s) => s.acceptedAt - s.sentAt);
+    return { p50: percentile(times, 50), p99: percentile(times, 99) };
+  } finally {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
 }
 
 /** The nearest-rank percentile (p in 0–100) of `values`; NaN when empty. */

@@ -1,5 +1,5 @@
 import { demoUsers } from '../src/workspaces/demo.ts';
-import { type BareTimes, measureBareCalls, percentile } from './bare.ts';
+import { type BareTimes, measureBareCalls, measureBareIntake, percentile } from './bare.ts';
 import { type Kind, planBurst, type Sent, type Settled, sendBurst, waitSettled } from './burst.ts';
 import type { Org, Stack } from './stack.ts';
 
@@ -164,7 +164,9 @@ export async function idleBookings(stack: Stack, n: number) {
 
 /**
  * Phase I: intake while the sync drains. A burst of `bookings` new attendees to Alex's org with
- * its sandbox latency set to `latencyMs`: each request's time from send to 202.
+ * its sandbox latency set to `latencyMs`: each request's time from send to 202, and the same
+ * times for the same burst sent a moment before to a bare node:http server (the floor this
+ * machine and sender allow).
  */
 export async function phaseI(
   stack: Stack,
@@ -172,6 +174,8 @@ export async function phaseI(
   options: { bookings: number; latencyMs: number; timeoutMs: number; label?: string },
 ) {
   await stack.admin('PATCH', `/orgs/${orgId}`, { latency_ms: options.latencyMs });
+  // The baseline, a moment before: the same burst to a bare server (bench/bare.ts).
+  const bare = await measureBareIntake(planBurst(options.bookings, 'bare', demoUsers[0]));
   // The label names the burst's attendees: a warm-up burst under another label leaves the
   // measured burst's attendees all new.
   const run = await runBurst(stack, 0, options.label ?? 'i', options.bookings, options.timeoutMs);
@@ -181,6 +185,7 @@ export async function phaseI(
     latencyMs: options.latencyMs,
     acceptP50: percentile(toAccept, 50),
     acceptP99: percentile(toAccept, 99),
+    bare,
   };
 }
 

@@ -33,13 +33,16 @@ function perBooking(statements: Record<string, number>, bookings: number) {
   return { total: r2(Object.values(statements).reduce((x, y) => x + y, 0) / bookings), byKind };
 }
 
-/** Phase I's figures, against the idle service's time to 202. */
+/** Phase I's figures, against the bare server's times for the same burst (and the idle service's). */
 function intakeFigures(i: PhaseI, idleAcceptP50: number) {
   return {
     bookings: i.sent.length,
     latencyMs: i.latencyMs,
     acceptP50Ms: r1(i.acceptP50),
     acceptP99Ms: r1(i.acceptP99),
+    bareAcceptP50Ms: r1(i.bare.p50),
+    bareAcceptP99Ms: r1(i.bare.p99),
+    acceptP99VsBare: r1(i.acceptP99 / i.bare.p99),
     idleAcceptP50Ms: r1(idleAcceptP50),
     acceptP99VsIdle: r1(i.acceptP99 / idleAcceptP50),
     lastAcceptedSeconds: r2(i.lastAcceptedMs / 1000),
@@ -148,14 +151,14 @@ function intakeRows(i: ReturnType<typeof intakeFigures>, shape: string): string[
     [
       'Time to 202 p50 (ms)',
       String(i.acceptP50Ms),
-      `idle service p50 ${i.idleAcceptP50Ms} ms`,
-      `${r1(i.acceptP50Ms / i.idleAcceptP50Ms)}×`,
+      `bare node:http server, same burst: p50 ${i.bareAcceptP50Ms} ms`,
+      `${r1(i.acceptP50Ms / i.bareAcceptP50Ms)}×`,
     ],
     [
       'Time to 202 p99 (ms)',
       String(i.acceptP99Ms),
-      `idle service p50 ${i.idleAcceptP50Ms} ms`,
-      `${i.acceptP99VsIdle}×`,
+      `bare server p99 ${i.bareAcceptP99Ms} ms (idle service p50 ${i.idleAcceptP50Ms} ms)`,
+      `${i.acceptP99VsBare}×`,
     ],
     [
       'Last 202 of the burst after (s)',
