@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
-import { describe, expect, it } from 'vitest';
-import { createLogger } from './log.ts';
+import { describe, expect, it, vi } from 'vitest';
+import { createLogger, lazyChild } from './log.ts';
 
 function capture() {
   const lines: string[] = [];
@@ -130,5 +130,41 @@ describe('M2: meeting content and personal data never logged', () => {
     ])
       expect(out).not.toContain(v);
     expect(out).toContain('evt_kept');
+  });
+});
+
+describe('lazyChild', () => {
+  it('makes the child only when a line at an enabled level is written, with its bindings', () => {
+    const { lines, stream } = capture();
+    const parent = createLogger({ level: 'info' }, stream);
+    const child = vi.spyOn(parent, 'child');
+    const log = lazyChild(parent, { reqId: 'req-7' });
+    log.debug('below the level');
+    expect(log.isLevelEnabled('debug')).toBe(false);
+    expect(log.level).toBe('info');
+    expect(child).not.toHaveBeenCalled();
+    expect(lines).toEqual([]);
+
+    log.warn({ token: 'AT-1' }, 'slow request');
+    expect(child).toHaveBeenCalledTimes(1);
+    const line = JSON.parse(lines[0]!) as Record<string, unknown>;
+    expect(line).toMatchObject({ reqId: 'req-7', msg: 'slow request', token: '[redacted]' });
+    log.error('again');
+    expect(child).toHaveBeenCalledTimes(1);
+    expect(lines).toHaveLength(2);
+  });
+
+  it('honours a level of its own, before and after the child is made', () => {
+    const { lines, stream } = capture();
+    const parent = createLogger({ level: 'info' }, stream);
+    const log = lazyChild(parent, { reqId: 'req-8' }, { level: 'warn' });
+    log.info('dropped');
+    expect(lines).toEqual([]);
+    log.level = 'debug';
+    log.debug('kept');
+    expect(lines.map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['kept']);
+    log.level = 'silent';
+    log.fatal('dropped too');
+    expect(lines).toHaveLength(1);
   });
 });

@@ -1,4 +1,4 @@
-import { type Logger, pino } from 'pino';
+import { type Bindings, type ChildLoggerOptions, type Level, type Logger, pino } from 'pino';
 
 /**
  * Paths that may hold a token, a grant code or a secret anywhere in a logged object. pino
@@ -144,6 +144,80 @@ export function createLogger(
     },
     destination,
   );
+}
+
+/**
+ * A child logger made on its first line. Making a pino child redacts its bindings through every
+ * path above, and Fastify makes one per request (`childLoggerFactory`, web/app.ts) though most
+ * requests write no line: during a burst of events that was a tenth of accepting one (issue 13).
+ * A line below the level is dropped without making the child; the level is the child's options'
+ * or the parent's until the child exists, then the child's own.
+ */
+export function lazyChild(parent: Logger, bindings: Bindings, options: ChildLoggerOptions = {}): Logger {
+  return new LazyChild(parent, bindings, options) as unknown as Logger;
+}
+
+class LazyChild {
+  #made: Logger | undefined;
+  readonly #parent: Logger;
+  readonly #bindings: Bindings;
+  readonly #options: ChildLoggerOptions;
+
+  constructor(parent: Logger, bindings: Bindings, options: ChildLoggerOptions) {
+    this.#parent = parent;
+    this.#bindings = bindings;
+    this.#options = options;
+  }
+
+  #real(): Logger {
+    this.#made ??= this.#parent.child(this.#bindings, this.#options);
+    return this.#made;
+  }
+
+  get level(): string {
+    return this.#made?.level ?? this.#options.level ?? this.#parent.level;
+  }
+
+  set level(level: string) {
+    this.#real().level = level;
+  }
+
+  isLevelEnabled(level: string): boolean {
+    const values = this.#parent.levels.values;
+    return (values[level] ?? Number.POSITIVE_INFINITY) >= (values[this.level] ?? 0);
+  }
+
+  #line(level: Level, args: unknown[]): void {
+    if (this.isLevelEnabled(level)) (this.#real()[level] as (...a: unknown[]) => void)(...args);
+  }
+
+  trace(...args: unknown[]) {
+    this.#line('trace', args);
+  }
+  debug(...args: unknown[]) {
+    this.#line('debug', args);
+  }
+  info(...args: unknown[]) {
+    this.#line('info', args);
+  }
+  warn(...args: unknown[]) {
+    this.#line('warn', args);
+  }
+  error(...args: unknown[]) {
+    this.#line('error', args);
+  }
+  fatal(...args: unknown[]) {
+    this.#line('fatal', args);
+  }
+  silent() {}
+
+  child(bindings: Bindings, options?: ChildLoggerOptions): Logger {
+    return this.#real().child(bindings, options);
+  }
+
+  bindings(): Bindings {
+    return this.#real().bindings();
+  }
 }
 
 export type { Logger };
