@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { testDatabaseUrl } from '../../test/helpers/db.ts';
 import { openPostgres } from './postgres.ts';
+import { inForeground } from './priority.ts';
 
 describe('PostgreSQL pool', () => {
   const closers: Array<() => Promise<void>> = [];
@@ -19,6 +20,42 @@ describe('PostgreSQL pool', () => {
     await expect.poll(() => told.length, { timeout: 10_000 }).toBe(1);
     expect(told[0]).toMatch(/terminating connection/);
     expect((await db.query<{ ok: number }>('SELECT 1 AS ok')).rows).toEqual([{ ok: 1 }]);
+  });
+
+  it('runs foreground work (accepting events) on connections of its own, never behind the pool', async () => {
+    const db = openPostgres({ url: testDatabaseUrl, max: 1 });
+    closers.push(() => db.close());
+    // The pool's one connection is held by a transaction, with another statement queued for it.
+    let release!: () => void;
+    let released = false;
+    const held = new Promise<void>((r) => {
+      release = () => {
+        released = true;
+        r();
+      };
+    });
+    const background = db.transaction(async (tx) => {
+      await tx.query('SELECT 1');
+      await held;
+    });
+    const queued = db.query<{ n: number }>('SELECT 2 AS n');
+    const pid = async () => (await db.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0]!.pid;
+    // Foreground work goes on meanwhile: a transaction and a statement. (Were it queued behind the
+    // held connection it would never end: the connection is let go after 10 s to fail the test.)
+    const giveUp = setTimeout(release, 10_000);
+    const foreground = inForeground(async () => {
+      const n = await db.transaction(
+        async (tx) => (await tx.query<{ n: number }>('SELECT $1::int AS n', [7])).rows[0]!.n,
+      );
+      return { n, pid: await pid(), releasedMeanwhile: released };
+    });
+    const result = await foreground;
+    clearTimeout(giveUp);
+    expect(result).toMatchObject({ n: 7, releasedMeanwhile: false });
+    release();
+    await background;
+    expect((await queued).rows).toEqual([{ n: 2 }]);
+    expect(await pid()).not.toBe(result.pid);
   });
 
   it('runs a statement with parameters prepared once per connection', async () => {

@@ -1,6 +1,7 @@
 import crypto from 'node:crypto';
 import pg from 'pg';
 import type { Database, Queryable, QueryResult } from './port.ts';
+import { isForeground } from './priority.ts';
 
 // Zoho ids are 19-digit strings and our bigint counters must not lose precision: keep
 // int8 as text rather than JS numbers.
@@ -77,6 +78,9 @@ function wrap(client: pg.Pool | pg.PoolClient, named: NamedStatements): Queryabl
   };
 }
 
+/** Connections kept for foreground work beside the pool (see openPostgres). */
+export const FOREGROUND_CONNECTIONS = 2;
+
 export interface PostgresOptions {
   url: string;
   /** Every connection uses this schema first (tests give each suite its own). */
@@ -93,12 +97,23 @@ export interface PostgresOptions {
 export function openPostgres(
   options: PostgresOptions,
 ): Database & { readonly kind: 'postgres'; pool: pg.Pool; url: string; schema: string | undefined } {
-  const pool = new pg.Pool({
+  const poolConfig: pg.PoolConfig = {
     connectionString: options.url,
-    max: options.max ?? 10,
     ...(options.schema ? { options: `-c search_path=${options.schema}` } : {}),
-  });
+  };
+  const pool = new pg.Pool({ ...poolConfig, max: options.max ?? 10 });
   pool.on('error', (err) => options.onIdleError?.(err));
+  // Foreground work (accepting events, db/priority.ts) has connections of its own, opened when
+  // first needed: in one process with the sync, its transaction would otherwise wait for a
+  // connection behind every statement the sync's jobs have queued (issue 13).
+  let foreground: pg.Pool | undefined;
+  const foregroundPool = () => {
+    if (!foreground) {
+      foreground = new pg.Pool({ ...poolConfig, max: FOREGROUND_CONNECTIONS });
+      foreground.on('error', (err) => options.onIdleError?.(err));
+    }
+    return foreground;
+  };
   const named = namedStatements();
   const base = wrap(pool, named);
   return {
@@ -106,9 +121,9 @@ export function openPostgres(
     pool,
     url: options.url,
     schema: options.schema,
-    query: base.query,
+    query: (text, values) => (isForeground() ? wrap(foregroundPool(), named) : base).query(text, values),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await (isForeground() ? foregroundPool() : pool).connect();
       try {
         await client.query('BEGIN');
         const result = await fn(wrap(client, named));
@@ -121,6 +136,8 @@ export function openPostgres(
         client.release();
       }
     },
-    close: () => pool.end(),
+    close: async () => {
+      await Promise.all([pool.end(), foreground?.end()]);
+    },
   };
 }
