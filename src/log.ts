@@ -149,7 +149,7 @@ export function createLogger(
 /**
  * A child logger made on its first line. Making a pino child redacts its bindings through every
  * path above, and Fastify makes one per request (`childLoggerFactory`, web/app.ts) though most
- * requests write no line: during a burst of events that was a tenth of accepting one (issue 13).
+ * requests write no line: during a burst of events that was ~7 % of accepting one (issue 13).
  * A line below the level is dropped without making the child; the level is the child's options'
  * or the parent's until the child exists, then the child's own.
  */
