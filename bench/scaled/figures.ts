@@ -124,6 +124,7 @@ export function runFigures(run: RunResult) {
       web: cpu(run.web.before, run.web.after),
       workers: run.workers.map((w) => cpu(w.before, w.after)),
       sandbox: run.sandboxCpuSeconds === undefined ? null : r2((run.sandboxCpuSeconds / bookings) * 1000),
+      bench: r2((run.benchCpuSeconds / bookings) * 1000),
       postgres:
         run.hostCpu.postgresSeconds === undefined
           ? null

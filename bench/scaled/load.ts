@@ -1,3 +1,4 @@
+import http from 'node:http';
 import { signEvent } from '../../src/sync/signature.ts';
 import { bookingEvent, REPEAT_GAP } from '../burst.ts';
 import type { Cluster } from './cluster.ts';
@@ -47,30 +48,70 @@ function benchEvent(host: Host, email: string, name: string) {
   return { id: event.id, raw: JSON.stringify(event) };
 }
 
-/** Sends every event, `inFlight` at most at once; throws unless each is accepted (202). */
+/**
+ * Sends every event, `inFlight` at most at once; throws unless each is accepted (202). Through
+ * node:http with kept-alive connections, as phase I's sender (bench/send-thread.ts): the sender
+ * shares this machine's two cores with the processes it measures, and fetch cost it about twice
+ * the CPU for the same requests.
+ */
 export async function sendLoad(cluster: Cluster, planned: Planned[], inFlight: number): Promise<Sent[]> {
+  const url = new URL('/api/v1/events', cluster.appUrl);
+  const agent = new http.Agent({ keepAlive: true, maxSockets: inFlight });
   const sent: Sent[] = [];
   let next = 0;
   const sender = async () => {
     while (next < planned.length) {
       const p = planned[next++]!;
       const started = performance.now();
-      const res = await fetch(`${cluster.appUrl}/api/v1/events`, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'peposmart-signature': signEvent(cluster.eventsSecret, p.raw, Math.floor(Date.now() / 1000)),
-        },
-        body: p.raw,
-      });
+      const res = await post(
+        url,
+        agent,
+        p.raw,
+        signEvent(cluster.eventsSecret, p.raw, Math.floor(Date.now() / 1000)),
+      );
       const acceptMs = performance.now() - started;
-      if (res.status !== 202) throw new Error(`event ${p.id}: ${res.status} ${await res.text()}`);
-      await res.body?.cancel();
+      if (res.status !== 202) throw new Error(`event ${p.id}: ${res.status} ${res.body}`);
       sent.push({ ...p, acceptMs, acceptedAt: Date.now() });
     }
   };
-  await Promise.all(Array.from({ length: Math.min(inFlight, planned.length) }, sender));
+  try {
+    await Promise.all(Array.from({ length: Math.min(inFlight, planned.length) }, sender));
+  } finally {
+    agent.destroy();
+  }
   return sent;
+}
+
+const REQUEST_TIMEOUT_MS = 60_000;
+
+function post(url: URL, agent: http.Agent, raw: string, signature: string) {
+  return new Promise<{ status: number; body: string }>((resolve, reject) => {
+    const req = http.request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: {
+          'content-type': 'application/json',
+          'content-length': Buffer.byteLength(raw),
+          'peposmart-signature': signature,
+        },
+      },
+      (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          body += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+        res.on('error', reject);
+      },
+    );
+    // A web process that never answers fails the run rather than hanging it.
+    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
+    req.on('error', reject);
+    req.end(raw);
+  });
 }
 
 export interface Settled {

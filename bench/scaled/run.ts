@@ -50,6 +50,8 @@ export interface RunResult {
   /** Jobs each worker takes at once (SYNC_CONCURRENCY), as its banner says. */
   workerConcurrency: number;
   sandboxCpuSeconds: number | undefined;
+  /** The bench's own process over the burst and drain: the sender, the sampling and the polls. */
+  benchCpuSeconds: number;
   /** The machine's and PostgreSQL's CPU over the burst and drain (the server's too when it is local). */
   hostCpu: HostCpu;
 }
@@ -84,6 +86,7 @@ async function measure(cluster: Cluster, options: RunOptions): Promise<RunResult
 
   const inFlight = sampleInFlight(workerUrls, token, options.sampleEveryMs);
   const host = watchHostCpu(options.sampleEveryMs);
+  const benchCpu = process.cpuUsage();
   const firstSend = Date.now();
   let drained: Awaited<ReturnType<typeof waitDrained>>;
   let sent: Sent[];
@@ -95,6 +98,7 @@ async function measure(cluster: Cluster, options: RunOptions): Promise<RunResult
     hostCpu = host.stop();
     await inFlight.stop();
   }
+  const benchCpuUsed = process.cpuUsage(benchCpu);
   const webAfter = await scrape(webUrl, token);
   const workersAfter = await Promise.all(workerUrls.map((u) => scrape(u, token)));
   const sandboxCpuAfter = cluster.sandbox.cpuSeconds();
@@ -114,6 +118,7 @@ async function measure(cluster: Cluster, options: RunOptions): Promise<RunResult
     workerConcurrency: Number(/(\d+) jobs at once/.exec(cluster.workers[0]!.process.banner)?.[1]),
     sandboxCpuSeconds:
       sandboxCpu === undefined || sandboxCpuAfter === undefined ? undefined : sandboxCpuAfter - sandboxCpu,
+    benchCpuSeconds: (benchCpuUsed.user + benchCpuUsed.system) / 1e6,
     hostCpu,
   };
 }
