@@ -1,6 +1,7 @@
 import http from 'node:http';
 import { signEvent } from '../../src/sync/signature.ts';
 import { bookingEvent, REPEAT_GAP } from '../burst.ts';
+import { postEvent } from '../post-event.ts';
 import type { Cluster } from './cluster.ts';
 import { BENCH_WORKSPACE, type Host } from './hosts.ts';
 
@@ -49,10 +50,8 @@ function benchEvent(host: Host, email: string, name: string) {
 }
 
 /**
- * Sends every event, `inFlight` at most at once; throws unless each is accepted (202). Through
- * node:http with kept-alive connections, as phase I's sender (bench/send-thread.ts): the sender
- * shares this machine's two cores with the processes it measures, and fetch cost it about twice
- * the CPU for the same requests.
+ * Sends every event, `inFlight` at most at once, as phase I's sender does (bench/post-event.ts);
+ * throws unless each is accepted (202).
  */
 export async function sendLoad(cluster: Cluster, planned: Planned[], inFlight: number): Promise<Sent[]> {
   const url = new URL('/api/v1/events', cluster.appUrl);
@@ -63,7 +62,7 @@ export async function sendLoad(cluster: Cluster, planned: Planned[], inFlight: n
     while (next < planned.length) {
       const p = planned[next++]!;
       const started = performance.now();
-      const res = await post(
+      const res = await postEvent(
         url,
         agent,
         p.raw,
@@ -80,38 +79,6 @@ export async function sendLoad(cluster: Cluster, planned: Planned[], inFlight: n
     agent.destroy();
   }
   return sent;
-}
-
-const REQUEST_TIMEOUT_MS = 60_000;
-
-function post(url: URL, agent: http.Agent, raw: string, signature: string) {
-  return new Promise<{ status: number; body: string }>((resolve, reject) => {
-    const req = http.request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: {
-          'content-type': 'application/json',
-          'content-length': Buffer.byteLength(raw),
-          'peposmart-signature': signature,
-        },
-      },
-      (res) => {
-        let body = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          body += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-        res.on('error', reject);
-      },
-    );
-    // A web process that never answers fails the run rather than hanging it.
-    req.setTimeout(REQUEST_TIMEOUT_MS, () => req.destroy(new Error(`no answer in ${REQUEST_TIMEOUT_MS} ms`)));
-    req.on('error', reject);
-    req.end(raw);
-  });
 }
 
 export interface Settled {
