@@ -141,6 +141,7 @@ describe('lazyChild', () => {
     const log = lazyChild(parent, { reqId: 'req-7' });
     log.debug('below the level');
     expect(log.isLevelEnabled('debug')).toBe(false);
+    expect(log.isLevelEnabled('no-such-level')).toBe(false);
     expect(log.level).toBe('info');
     expect(child).not.toHaveBeenCalled();
     expect(lines).toEqual([]);

@@ -182,9 +182,21 @@ class LazyChild {
     this.#real().level = level;
   }
 
+  get levels(): Logger['levels'] {
+    return this.#parent.levels;
+  }
+
+  get levelVal(): number {
+    return this.#made?.levelVal ?? this.#parent.levels.values[this.level] ?? this.#parent.levelVal;
+  }
+
+  get msgPrefix(): string | undefined {
+    return this.#parent.msgPrefix;
+  }
+
   isLevelEnabled(level: string): boolean {
-    const values = this.#parent.levels.values;
-    return (values[level] ?? Number.POSITIVE_INFINITY) >= (values[this.level] ?? 0);
+    const value = this.#parent.levels.values[level];
+    return value !== undefined && value >= this.levelVal;
   }
 
   #line(level: Level, args: unknown[]): void {
@@ -217,6 +229,14 @@ class LazyChild {
 
   bindings(): Bindings {
     return this.#real().bindings();
+  }
+
+  setBindings(bindings: Bindings): void {
+    this.#real().setBindings(bindings);
+  }
+
+  flush(cb?: (err?: Error) => void): void {
+    this.#parent.flush(cb);
   }
 }
 

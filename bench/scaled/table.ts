@@ -84,7 +84,7 @@ function section(f: ScaledTableInput, r: RunFigures): string[][] {
     [
       'CPU s / 1,000 bookings: web; workers',
       `${r.cpuSecondsPer1000Bookings.web}; ${list(r.cpuSecondsPer1000Bookings.workers)}`,
-      `sandbox ${r.cpuSecondsPer1000Bookings.sandbox ?? '?'}; the bench's sender ${r.cpuSecondsPer1000Bookings.bench}`,
+      `sandbox ${r.cpuSecondsPer1000Bookings.sandbox ?? '?'}; the bench process ${r.cpuSecondsPer1000Bookings.bench}`,
       '',
     ],
     [

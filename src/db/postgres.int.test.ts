@@ -43,17 +43,20 @@ describe('PostgreSQL pool', () => {
     // Foreground work goes on meanwhile: a transaction and a statement. (Were it queued behind the
     // held connection it would never end: the connection is let go after 10 s to fail the test.)
     const giveUp = setTimeout(release, 10_000);
-    const foreground = inForeground(async () => {
-      const n = await db.transaction(
-        async (tx) => (await tx.query<{ n: number }>('SELECT $1::int AS n', [7])).rows[0]!.n,
-      );
-      return { n, pid: await pid(), releasedMeanwhile: released };
-    });
-    const result = await foreground;
-    clearTimeout(giveUp);
+    let result: { n: number; pid: number; releasedMeanwhile: boolean };
+    try {
+      result = await inForeground(async () => {
+        const n = await db.transaction(
+          async (tx) => (await tx.query<{ n: number }>('SELECT $1::int AS n', [7])).rows[0]!.n,
+        );
+        return { n, pid: await pid(), releasedMeanwhile: released };
+      });
+    } finally {
+      clearTimeout(giveUp);
+      release();
+      await background;
+    }
     expect(result).toMatchObject({ n: 7, releasedMeanwhile: false });
-    release();
-    await background;
     expect((await queued).rows).toEqual([{ n: 2 }]);
     expect(await pid()).not.toBe(result.pid);
   });

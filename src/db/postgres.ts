@@ -107,7 +107,10 @@ export function openPostgres(
   // first needed: in one process with the sync, its transaction would otherwise wait for a
   // connection behind every statement the sync's jobs have queued (issue 13).
   let foreground: pg.Pool | undefined;
+  let closed = false;
   const foregroundPool = () => {
+    // As the pool does once ended: no connection is opened after close().
+    if (closed) throw new Error('Cannot use a pool after calling end on the pool');
     if (!foreground) {
       foreground = new pg.Pool({ ...poolConfig, max: FOREGROUND_CONNECTIONS });
       foreground.on('error', (err) => options.onIdleError?.(err));
@@ -137,6 +140,7 @@ export function openPostgres(
       }
     },
     close: async () => {
+      closed = true;
       await Promise.all([pool.end(), foreground?.end()]);
     },
   };

@@ -21,7 +21,8 @@ export const isForeground = (): boolean => foregroundWork.getStore() === true;
  * of requests slows the sync down but never stops it). A transaction already running is not
  * interrupted: a foreground statement waits at most for the one in progress.
  *
- * On PostgreSQL every process and connection runs on its own and none of this is used.
+ * On PostgreSQL every process and connection runs on its own and the lane is not used; work marked
+ * with `inForeground` takes connections of its own there instead (db/postgres.ts).
  */
 export interface Priority {
   /** Foreground work begins; call the returned function (once or more) when it ends. */

@@ -3,9 +3,9 @@ import { bookingEvent } from '../helpers/events.ts';
 import { type InjectApp, injectApp, postEvent } from './helpers.ts';
 
 /**
- * Helmet's headers on every kind of answer: a page, an accepted event, a refused event, a 404
- * and the health check. They are set by one middleware built at start (src/web/app.ts), not by
- * a plugin per request, so this pins that none went missing with the change.
+ * Helmet's headers on every kind of answer: a page, an accepted event, a refused, a too large
+ * and a malformed one, a 404 and the health check. They are worked out once at start
+ * (src/web/app.ts), not by a plugin per request, so this pins that none went missing.
  */
 describe('security headers', () => {
   let a: InjectApp;
@@ -18,6 +18,8 @@ describe('security headers', () => {
     ['a page', () => a.app.inject({ method: 'GET', url: '/signin' })],
     ['an accepted event', () => postEvent(a, JSON.stringify(bookingEvent()))],
     ['a refused event', () => postEvent(a, JSON.stringify(bookingEvent()), { 'peposmart-signature': 'x' })],
+    ['an event larger than the limit (413)', () => postEvent(a, 'x'.repeat(2 * 1024 * 1024))],
+    ['a body that is not JSON', () => postEvent(a, '{not json')],
     ['an unknown path', () => a.app.inject({ method: 'GET', url: '/nope' })],
     ['the health check', () => a.app.inject({ method: 'GET', url: '/healthz' })],
   ];
