@@ -1,12 +1,13 @@
 import crypto from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { undiciHttp } from '../src/zoho/http.ts';
 import type { ApiAuth } from '../src/zoho/transport.ts';
 import { type Planned, sendBurst } from './burst.ts';
 
 /**
- * The baseline: the CRM calls a booking needs, made bare — one at a time with plain fetch and
- * the app's access token, no queue, database or transport in between — against the same
+ * The baseline: the CRM calls a booking needs, made bare — one at a time with the service's own
+ * HTTP client (zoho/http.ts) and the app's access token, no queue, database or transport in between — against the same
  * sandbox org. What the service adds on top of these is what the benchmark reports.
  */
 export interface BareTimes {
@@ -21,17 +22,17 @@ export async function measureBareCalls(auth: ApiAuth, rounds: number): Promise<B
   const times: BareTimes = { search: [], insert: [], note: [], callsPerSecond: 0 };
   const call = async (list: number[], method: string, path: string, body?: unknown) => {
     const started = performance.now();
-    const res = await fetch(`${auth.apiDomain}/crm/v8${path}`, {
+    const { status, text } = await undiciHttp(new URL(`${auth.apiDomain}/crm/v8${path}`), {
       method,
       headers: {
         authorization: `Zoho-oauthtoken ${auth.accessToken}`,
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
       },
       ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+      timeoutMs: 30_000,
     });
-    const text = await res.text();
     list.push(performance.now() - started);
-    if (!res.ok) throw new Error(`bare ${method} ${path}: ${res.status} ${text}`);
+    if (status < 200 || status > 299) throw new Error(`bare ${method} ${path}: ${status} ${text}`);
     return text ? (JSON.parse(text) as { data: Array<{ details: { id: string } }> }) : undefined;
   };
   const started = performance.now();

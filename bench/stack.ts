@@ -23,6 +23,7 @@ import { startSyncWorker } from '../src/sync/worker.ts';
 import { buildWebApp } from '../src/web/app.ts';
 import { seedDemoWorkspace } from '../src/workspaces/demo.ts';
 import { sandboxDataCentres } from '../src/zoho/datacentres.ts';
+import { undiciHttp, type ZohoHttp } from '../src/zoho/http.ts';
 import { authorize, CookieBrowser } from '../test/helpers/oauth-flow.ts';
 
 /**
@@ -82,15 +83,15 @@ export async function startStack(options: { postgres?: string } = {}) {
   const secret = crypto.randomBytes(32).toString('hex');
   const current = new AsyncLocalStorage<string>();
   const observed: ObservedCall[] = [];
-  const recordingFetch: typeof fetch = async (input, init) => {
-    const res = await fetch(input, init);
+  // The CRM's calls, through the service's own client, recorded as their replies arrive.
+  const recordingHttp: ZohoHttp = async (url, req) => {
+    const res = await undiciHttp(url, req);
     const eventId = current.getStore();
-    const url = new URL(String(input));
     const at = url.pathname.indexOf('/crm/v8/');
     if (eventId && at >= 0)
       observed.push({
         eventId,
-        method: init?.method ?? 'GET',
+        method: req.method,
         path: url.pathname.slice(at + '/crm/v8'.length),
         status: res.status,
         at: Date.now(),
@@ -121,7 +122,7 @@ export async function startStack(options: { postgres?: string } = {}) {
     vault: createVault([newVaultKey('bench1')]),
     client,
     dataCentres: sandboxDataCentres(sandboxBase),
-    fetch: recordingFetch,
+    http: recordingHttp,
   });
   const queue = await startQueue({ db: appDb, logger, statements });
   const sync = createEventSync({

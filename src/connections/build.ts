@@ -6,6 +6,7 @@ import { createZohoAccounts, type Fetch, type OAuthClient } from '../zoho/accoun
 import { createZohoApi, createZohoRecords } from '../zoho/api.ts';
 import type { DataCentres } from '../zoho/datacentres.ts';
 import { createZohoDeals } from '../zoho/deals.ts';
+import type { ZohoHttp } from '../zoho/http.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createZohoTransport, type TransportObserver, type ZohoTransportDeps } from '../zoho/transport.ts';
 import { createLeasedLimiter } from './call-slots.ts';
@@ -22,7 +23,10 @@ export function createConnectionDeps(input: {
   dataCentres: DataCentres;
   /** The most concurrent calls per Zoho org from this process; the org's edition sets the limit below it. */
   perOrgConcurrency?: number;
+  /** Accounts' HTTP client, and the CRM API's too unless `http` is given (tests that hold calls). */
   fetch?: Fetch;
+  /** The CRM API's HTTP client (default: undici's request, zoho/http.ts). */
+  http?: ZohoHttp;
   retry?: ZohoTransportDeps['retry'];
   /** How long a Zoho call may take before it counts as failed (default 30 s). */
   timeoutMs?: number;
@@ -37,6 +41,7 @@ export function createConnectionDeps(input: {
     limiter: input.db.kind === 'postgres' ? createLeasedLimiter(input.db, createLimiter()) : createLimiter(),
     ...(input.perOrgConcurrency ? { maxPerOrg: input.perOrgConcurrency } : {}),
     ...fetchOpt,
+    ...(input.http ? { http: input.http } : {}),
     ...(input.retry ? { retry: input.retry } : {}),
     ...(input.timeoutMs ? { timeoutMs: input.timeoutMs } : {}),
     ...(input.observer ? { observer: input.observer } : {}),

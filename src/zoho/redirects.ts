@@ -10,8 +10,11 @@ import { ZohoError } from './errors.ts';
  */
 export const noRedirects = { redirect: 'manual' } as const satisfies RequestInit;
 
+/** A reply's status and headers: a fetch Response, or the transport's own (http.ts). */
+type Reply = { status: number; headers: { get(name: string): string | null } };
+
 /** Throws a ZohoError of kind `redirect` when `res` is one; `what` names the call. */
-export function refuseRedirect(res: Response, url: string | URL, what: string): void {
+export function refuseRedirect(res: Reply, url: string | URL, what: string): void {
   if (res.status < 300 || res.status > 399) return;
   throw new ZohoError(
     'redirect',
@@ -21,7 +24,7 @@ export function refuseRedirect(res: Response, url: string | URL, what: string): 
 }
 
 /** The host the redirect pointed to: only the host, as its path or query may carry anything. */
-function target(res: Response, url: string | URL): string {
+function target(res: Reply, url: string | URL): string {
   const location = res.headers.get('location');
   if (!location) return '';
   try {

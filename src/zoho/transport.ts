@@ -2,8 +2,9 @@ import type { Logger } from '../log.ts';
 import type { Fetch } from './accounts.ts';
 import { concurrencyFor } from './editions.ts';
 import { apiError, ZohoError } from './errors.ts';
+import { fetchHttp, type HttpReply, undiciHttp, type ZohoHttp } from './http.ts';
 import type { Limiter } from './limiter.ts';
-import { noRedirects, refuseRedirect } from './redirects.ts';
+import { refuseRedirect } from './redirects.ts';
 import { backoffMs, type RetryPolicy, shouldRetry } from './retry.ts';
 
 /**
@@ -40,6 +41,8 @@ export interface ZohoTransportDeps {
   limiter: Limiter;
   /** The most calls at once per org from this process, below the edition's limit. */
   maxPerOrg?: number;
+  /** How requests are sent (default undiciHttp); `fetch`, when given instead, sends them. */
+  http?: ZohoHttp;
   fetch?: Fetch;
   timeoutMs?: number;
   retry?: Partial<RetryPolicy>;
@@ -127,7 +130,7 @@ async function freshFence(fence: () => Promise<void>, now: () => number): Promis
 const wait = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
-  const doFetch = deps.fetch ?? fetch;
+  const send = deps.http ?? (deps.fetch ? fetchHttp(deps.fetch) : undiciHttp);
   const timeoutMs = deps.timeoutMs ?? 30_000;
   const policy = { ...defaultPolicy, ...deps.retry };
   const sleep = deps.sleep ?? wait;
@@ -138,12 +141,11 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
     for (const [k, v] of Object.entries(req.query ?? {}))
       if (v !== undefined) url.searchParams.set(k, String(v));
     const started = performance.now();
-    let res: Response;
-    let text: string;
+    let res: HttpReply;
     let fenced: { err: unknown } | undefined;
     try {
       // The slot is held until the body is read: Zoho counts a call until its reply ends.
-      ({ res, text } = await withinLimits(
+      res = await withinLimits(
         deps.limiter,
         auth,
         concurrencyFor(auth.edition, deps.maxPerOrg),
@@ -154,19 +156,17 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
               fenced = { err };
               throw err;
             });
-          const r = await doFetch(url, {
+          return send(url, {
             method: req.method,
             headers: {
               authorization: `Zoho-oauthtoken ${auth.accessToken}`,
               ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
             },
             ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
-            signal: AbortSignal.timeout(timeoutMs),
-            ...noRedirects,
+            timeoutMs,
           });
-          return { res: r, text: await r.text() };
         },
-      ));
+      );
     } catch (cause) {
       if (fenced) throw fenced.err;
       deps.observer?.zohoCall({
@@ -198,14 +198,15 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
       'zoho call',
     );
     refuseRedirect(res, url, `Zoho CRM ${req.method} ${req.path}`);
+    const ok = res.status >= 200 && res.status <= 299;
     let body: unknown;
     try {
-      body = text ? JSON.parse(text) : undefined;
+      body = res.text ? JSON.parse(res.text) : undefined;
     } catch (cause) {
-      if (res.ok) throw new ZohoError('transient', `Zoho CRM ${req.path}: reply is not JSON`, { cause });
+      if (ok) throw new ZohoError('transient', `Zoho CRM ${req.path}: reply is not JSON`, { cause });
     }
     // 2xx, including the multi-status of a partly failed batch: per-record results are the caller's.
-    if (res.ok) return body;
+    if (ok) return body;
     throw apiError(res.status, body);
   }
 

@@ -21,6 +21,7 @@ import { createSession, csrfToken, SESSION_COOKIE } from '../../src/users/sessio
 import { buildWebApp, type SignIn } from '../../src/web/app.ts';
 import { demoWorkspace, seedDemoWorkspace } from '../../src/workspaces/demo.ts';
 import { sandboxDataCentres } from '../../src/zoho/datacentres.ts';
+import { undiciHttp } from '../../src/zoho/http.ts';
 import { type DatabaseKind, freshDatabase, type TestDatabase } from './db.ts';
 import { registerSecret, testLogger } from './logs.ts';
 import { authorize, CookieBrowser, type Step } from './oauth-flow.ts';
@@ -170,6 +171,9 @@ export async function startTestApp(options: {
     client,
     dataCentres: sandboxDataCentres(options.sandboxBase),
     fetch: recordingFetch,
+    // The CRM's calls through the service's own client, not the recording fetch (only Accounts'
+    // replies are read here).
+    http: undiciHttp,
     retry: { baseMs: 5, maxMs: 50 },
     ...(options.perOrgConcurrency ? { perOrgConcurrency: options.perOrgConcurrency } : {}),
     ...(options.zohoTimeoutMs ? { timeoutMs: options.zohoTimeoutMs } : {}),
