@@ -53,6 +53,23 @@ describe('Zoho call slots across processes (postgres)', () => {
     expect(await limiter.run('org_2', 1, async () => 'ran')).toBe('ran');
     expect(Date.now() - started).toBeGreaterThanOrEqual(200);
   });
+  it('slots emptied by a database restart (the table is unlogged) are seeded again: calls still run', async () => {
+    t = await freshDatabase('postgres');
+    const { rows } = await t.db.query<{ relpersistence: string }>(
+      `SELECT relpersistence FROM pg_class WHERE oid = 'zoho_call_slots'::regclass`,
+    );
+    expect(rows[0]!.relpersistence).toBe('u');
+    const limiter = createLeasedLimiter(t.db, createLimiter(), 10_000, 3_000, 0);
+    expect(await limiter.run('org_3', 2, async () => 'first')).toBe('first');
+    // What a crash of the database leaves of an unlogged table: nothing.
+    await t.db.query('TRUNCATE zoho_call_slots');
+    expect(await limiter.run('org_3', 2, async () => 'after')).toBe('after');
+    const seeded = await t.db.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM zoho_call_slots WHERE org_key = 'org_3'`,
+    );
+    expect(seeded.rows[0]!.n).toBe(2);
+  });
+
   it('R5: a call that runs longer than its lease keeps its slot: the lease is renewed while it runs', async () => {
     t = await freshDatabase('postgres');
     // Two processes, one slot; a lease of 1.5 s renewed every 0.5 s, and a call of 5 s.

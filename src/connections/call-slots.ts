@@ -16,12 +16,18 @@ import type { Limiter } from '../zoho/limiter.ts';
  * the 2 minutes leases used to last). A process that stalls past its lease may find, when it
  * resumes, that another took its slot: the org is then briefly over its limit, and Zoho's 429
  * is retried.
+ *
+ * The table is unlogged (migration 0016): leases are worth nothing after a restart of the
+ * database, and a lease taken or given back then writes no WAL and waits for no disk flush.
  */
 export const defaultLeaseMs = 10_000;
 /** How long a lease may pass from call to call in this process before it goes back to the database. */
 const maxHandMs = 1_000;
 /** How long a lease no call of this process is waiting for stays with it (see giveBack). */
 export const defaultLingerMs = 50;
+/** A call waiting this long for a slot seeds its org's slots again, at most this often (acquire). */
+const reseedAfterMs = 1_000;
+const reseedEveryMs = 5_000;
 
 export function createLeasedLimiter(
   db: Database,
@@ -33,9 +39,11 @@ export function createLeasedLimiter(
   const holderPrefix = crypto.randomBytes(6).toString('hex');
   let seq = 0;
   const seeded = new Map<string, number>();
+  /** When each org's slots were last seeded again after a long wait (see acquire). */
+  const reseeded = new Map<string, number>();
 
-  async function seed(key: string, limit: number) {
-    if ((seeded.get(key) ?? 0) >= limit) return;
+  async function seed(key: string, limit: number, again = false) {
+    if (!again && (seeded.get(key) ?? 0) >= limit) return;
     await db.query(
       `INSERT INTO zoho_call_slots (org_key, slot) SELECT $1, g FROM generate_series(1, $2::int) g
        ON CONFLICT DO NOTHING`,
@@ -121,10 +129,19 @@ export function createLeasedLimiter(
     await seed(key, limit);
     const me: Waiter = { limit, wake: () => {} };
     waiters.set(key, [...(waiters.get(key) ?? []), me]);
+    const since = Date.now();
     try {
       for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
         const mine = me.handed ?? unpark(key, limit);
         if (mine) return mine;
+        // The table is unlogged (migration 0016): a database that restarted, or a replica promoted,
+        // has none of the org's slots, and waiting would never end. A call that has waited a second
+        // seeds them again (at most every few seconds per org: the statement changes nothing when
+        // they are there).
+        if (Date.now() - since >= reseedAfterMs && Date.now() - (reseeded.get(key) ?? 0) >= reseedEveryMs) {
+          reseeded.set(key, Date.now());
+          await seed(key, limit, true);
+        }
         const holder = `${holderPrefix}:${++seq}`;
         const slot = await tryLease(key, limit, holder);
         if (slot !== undefined) {
