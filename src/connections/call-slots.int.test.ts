@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
 import { freshDatabase, type TestDatabase, testDatabaseUrl } from '../../test/helpers/db.ts';
+import type { Database } from '../db/port.ts';
 import { createLimiter } from '../zoho/limiter.ts';
 import { createLeasedLimiter } from './call-slots.ts';
 
@@ -68,6 +69,54 @@ describe('Zoho call slots across processes (postgres)', () => {
       `SELECT count(*)::int AS n FROM zoho_call_slots WHERE org_key = 'org_3'`,
     );
     expect(seeded.rows[0]!.n).toBe(2);
+  });
+
+  it('of the calls of one process waiting for a slot, only the longest waiting asks the database', async () => {
+    t = await freshDatabase('postgres');
+    const db = t.db;
+    let asked = 0;
+    const counted: Database = {
+      kind: db.kind,
+      query(text, values) {
+        if (/^UPDATE zoho_call_slots s SET holder/.test(text)) asked++;
+        return db.query(text, values);
+      },
+      transaction: (fn) => db.transaction(fn),
+      close: async () => {},
+    };
+    // Process A holds the org's four slots for 600 ms; process B has four calls waiting for them
+    // (as many as its own limiter lets through), and four more behind those.
+    const a = createLeasedLimiter(db, createLimiter());
+    const b = createLeasedLimiter(counted, createLimiter());
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started = 0;
+    const first = Array.from({ length: 4 }, () =>
+      a.run('org_4', 4, async () => {
+        started++;
+        await held;
+      }),
+    );
+    await expect.poll(() => started, { timeout: 10_000 }).toBe(4);
+    let running = 0;
+    let peak = 0;
+    const waiting = Array.from({ length: 8 }, () =>
+      b.run('org_4', 4, async () => {
+        running++;
+        peak = Math.max(peak, running);
+        await new Promise((r) => setTimeout(r, 5));
+        running--;
+      }),
+    );
+    await new Promise((r) => setTimeout(r, 600));
+    const whileHeld = asked;
+    release();
+    await Promise.all([...first, ...waiting]);
+    // Polling with backoff (10, 20, 40 … 250 ms) for 600 ms is a handful of tries for one call;
+    // the four calls each polling would be four times as many.
+    expect(whileHeld).toBeGreaterThan(0);
+    expect(whileHeld).toBeLessThanOrEqual(12);
+    expect(peak).toBeLessThanOrEqual(4);
   });
 
   it('R5: a call that runs longer than its lease keeps its slot: the lease is renewed while it runs', async () => {

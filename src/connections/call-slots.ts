@@ -28,6 +28,8 @@ export const defaultLingerMs = 50;
 /** A call waiting this long for a slot seeds its org's slots again, at most this often (acquire). */
 const reseedAfterMs = 1_000;
 const reseedEveryMs = 5_000;
+/** The longest a call waiting for a slot goes without looking again. */
+const maxPollMs = 250;
 
 export function createLeasedLimiter(
   db: Database,
@@ -131,9 +133,16 @@ export function createLeasedLimiter(
     waiters.set(key, [...(waiters.get(key) ?? []), me]);
     const since = Date.now();
     try {
-      for (let wait = 10; ; wait = Math.min(wait * 2, 250)) {
+      for (let wait = 10; ; ) {
         const mine = me.handed ?? unpark(key, limit);
         if (mine) return mine;
+        // Only the call of this process that has waited longest asks the database: the others wait
+        // to be handed a lease or to be first (issue 13: every waiting call polling was a third of
+        // the slots' statements with two workers, all but one of them bound to find nothing).
+        if (!first(key, me)) {
+          await pause(me, maxPollMs);
+          continue;
+        }
         // The table is unlogged (migration 0016): a database that restarted, or a replica promoted,
         // has none of the org's slots, and waiting would never end. A call that has waited a second
         // seeds them again (at most every few seconds per org: the statement changes nothing when
@@ -151,13 +160,8 @@ export function createLeasedLimiter(
           void release(key, fresh);
           continue;
         }
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, wait + Math.random() * wait);
-          me.wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
+        await pause(me, wait + Math.random() * wait);
+        wait = Math.min(wait * 2, maxPollMs);
       }
     } catch (err) {
       // The database failed this call's try: a lease handed to it meanwhile goes on to the next.
@@ -166,7 +170,25 @@ export function createLeasedLimiter(
       throw err;
     } finally {
       remove(waiters, key, me);
+      // The next to ask the database, if this call was first, asks now.
+      (waiters.get(key) ?? []).find((w) => !w.handed)?.wake();
     }
+  }
+
+  /** Whether `me` is the call of this process that asks the database for the org's slot. */
+  function first(key: string, me: Waiter): boolean {
+    return (waiters.get(key) ?? []).find((w) => !w.handed) === me;
+  }
+
+  /** Until `ms` have passed or the call is woken (handed a lease, or first to ask). */
+  function pause(me: Waiter, ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      me.wake = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+    });
   }
 
   /**
