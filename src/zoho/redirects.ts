@@ -4,7 +4,8 @@ import { ZohoError } from './errors.ts';
  * Every request to Zoho carries a secret: the client secret with a grant code or refresh token
  * (Accounts), or an access token (CRM API). fetch follows a 307 or 308 by sending the same
  * method, body and Authorization header again to wherever the Location points, so redirects
- * are never followed: `redirect: 'manual'` hands the 3xx back, and it becomes an error. Zoho
+ * are never followed: Accounts' fetch is given `redirect: 'manual'`, which hands the 3xx back,
+ * and the CRM's client (http.ts, undici's request) follows none; either way it becomes an error. Zoho
  * documents no redirect on these endpoints, so one means something other than Zoho answered
  * (a proxy, or someone in the middle): not worth a retry, and shown with where it pointed.
  */

@@ -160,3 +160,26 @@ describe('the claim fence before a create (R7, found by the soak)', () => {
     expect(s.order).toEqual(['fence', 'fence', 'fence', 'fence', 'send']);
   });
 });
+
+describe('the requests the transport sends', () => {
+  it('name PepoSmart as the user agent, and a failed connection by its error code', async () => {
+    let seen: Headers | undefined;
+    const transport = createZohoTransport({
+      logger: createLogger({ level: 'silent' }),
+      limiter: createLimiter(),
+      retry: { attempts: 1 },
+      http: async (_url, req) => {
+        seen = new Headers(req.headers);
+        throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' });
+      },
+    });
+    const auth = {
+      get: async () => ({ accessToken: 't', apiDomain: 'https://www.zohoapis.com', orgKey: 'o' }),
+    };
+    await expect(transport.request(auth, { method: 'GET', path: '/users' })).rejects.toThrow(
+      'Zoho CRM GET /users: Error (ECONNREFUSED)',
+    );
+    expect(seen?.get('user-agent')).toBe('PepoSmart-Zoho-CRM');
+    expect(seen?.get('authorization')).toBe('Zoho-oauthtoken t');
+  });
+});

@@ -107,6 +107,9 @@ function withinLimits<T>(
     : call();
 }
 
+/** Who is calling, as fetch said "node" before (zoho/http.ts's client sends none of its own). */
+const USER_AGENT = 'PepoSmart-Zoho-CRM';
+
 const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
 
 /**
@@ -115,7 +118,7 @@ const defaultPolicy: RetryPolicy = { attempts: 5, baseMs: 250, maxMs: 8_000 };
  * much later, after another attempt took the claim over, waited from the fence's send time and
  * found nothing (soak, issue 12 R7). A slow fence is taken again: it either refreshes the
  * claim's send time or throws ClaimLost. After a few slow ones in a row (a database that slow),
- * the call goes ahead: the window left is the fetch's own dispatch.
+ * the call goes ahead: the window left is the request's own dispatch.
  */
 const FRESH_FENCE_MS = 1_000;
 const FENCE_TRIES = 4;
@@ -160,6 +163,7 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
             method: req.method,
             headers: {
               authorization: `Zoho-oauthtoken ${auth.accessToken}`,
+              'user-agent': USER_AGENT,
               ...(req.body === undefined ? {} : { 'content-type': 'application/json' }),
             },
             ...(req.body === undefined ? {} : { body: JSON.stringify(req.body) }),
@@ -175,7 +179,11 @@ export function createZohoTransport(deps: ZohoTransportDeps): ZohoTransport {
         status: 'error',
         seconds: (performance.now() - started) / 1000,
       });
-      throw new ZohoError('transient', `Zoho CRM ${req.method} ${req.path}: ${(cause as Error).name}`, {
+      // The error's name, and its code when it has one (a TimeoutError; a SocketError,
+      // UND_ERR_SOCKET; an Error, ECONNREFUSED): enough to tell a timeout from a refused connection.
+      const { name, code } = cause as Error & { code?: unknown };
+      const what = typeof code === 'string' ? `${name} (${code})` : name;
+      throw new ZohoError('transient', `Zoho CRM ${req.method} ${req.path}: ${what}`, {
         cause,
       });
     }
