@@ -13,6 +13,31 @@ async function leased(t: TestDatabase, org: string): Promise<number> {
   return rows[0]!.n;
 }
 
+/** `db` as a process sees it, counting the times it asks for a lease (tryLease's statement). */
+function countingLeases(db: Database): Database & { asked(): number } {
+  let asked = 0;
+  return {
+    kind: db.kind,
+    query(text, values) {
+      if (/^UPDATE zoho_call_slots s SET holder/.test(text)) asked++;
+      return db.query(text, values);
+    },
+    transaction: (fn) => db.transaction(fn),
+    close: async () => {},
+    asked: () => asked,
+  };
+}
+
+/** Two processes' limiters on `db`; B's statements counted. */
+function twoProcesses(db: Database) {
+  const counted = countingLeases(db);
+  return {
+    a: createLeasedLimiter(db, createLimiter()),
+    b: createLeasedLimiter(counted, createLimiter()),
+    counted,
+  };
+}
+
 describe('Zoho call slots across processes (postgres)', () => {
   let t: TestDatabase | undefined;
   afterEach(async () => {
@@ -73,21 +98,9 @@ describe('Zoho call slots across processes (postgres)', () => {
 
   it('of the calls of one process waiting for a slot, only the longest waiting asks the database', async () => {
     t = await freshDatabase('postgres');
-    const db = t.db;
-    let asked = 0;
-    const counted: Database = {
-      kind: db.kind,
-      query(text, values) {
-        if (/^UPDATE zoho_call_slots s SET holder/.test(text)) asked++;
-        return db.query(text, values);
-      },
-      transaction: (fn) => db.transaction(fn),
-      close: async () => {},
-    };
     // Process A holds the org's four slots for 600 ms; process B has four calls waiting for them
     // (as many as its own limiter lets through), and four more behind those.
-    const a = createLeasedLimiter(db, createLimiter());
-    const b = createLeasedLimiter(counted, createLimiter());
+    const { a, b, counted } = twoProcesses(t.db);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let started = 0;
@@ -102,7 +115,7 @@ describe('Zoho call slots across processes (postgres)', () => {
       b.run('org_4', 4, () => new Promise((r) => setTimeout(r, 5))),
     );
     await new Promise((r) => setTimeout(r, 600));
-    const whileHeld = asked;
+    const whileHeld = counted.asked();
     release();
     await Promise.all([...first, ...waiting]);
     // Polling with backoff (10, 20, 40 … 250 ms) for 600 ms is a handful of tries for one call;
@@ -115,19 +128,7 @@ describe('Zoho call slots across processes (postgres)', () => {
     t = await freshDatabase('postgres');
     // The org's limit rose from 1 to 3 while a call under the old limit waits for slot 1, which
     // another process holds: a call under the new limit takes slot 2 or 3 without waiting for it.
-    const db = t.db;
-    let asked = 0;
-    const counted: Database = {
-      kind: db.kind,
-      query(text, values) {
-        if (/^UPDATE zoho_call_slots s SET holder/.test(text)) asked++;
-        return db.query(text, values);
-      },
-      transaction: (fn) => db.transaction(fn),
-      close: async () => {},
-    };
-    const a = createLeasedLimiter(db, createLimiter());
-    const b = createLeasedLimiter(counted, createLimiter());
+    const { a, b, counted } = twoProcesses(t.db);
     let release!: () => void;
     const held = new Promise<void>((r) => (release = r));
     let started!: () => void;
@@ -139,7 +140,7 @@ describe('Zoho call slots across processes (postgres)', () => {
     await holding;
     const old = b.run('org_5', 1, async () => 'old');
     // The old call has asked the database and found slot 1 taken: it waits, first in line.
-    await expect.poll(() => asked, { timeout: 10_000 }).toBeGreaterThan(0);
+    await expect.poll(() => counted.asked(), { timeout: 10_000 }).toBeGreaterThan(0);
     expect(await b.run('org_5', 3, async () => 'new')).toBe('new');
     release();
     expect(await old).toBe('old');
