@@ -103,11 +103,9 @@ export function createLeasedLimiter(
    */
   type Held = { slot: number; holder: string; since: number; stopRenewing: () => void };
   /**
-   * A call of this process waiting for a slot. `wake` ends its pause at once, or, when it is not
-   * pausing (asking the database), makes its next pause end at once: a lease handed to it, or its
-   * turn to ask, is never left waiting for a timer.
+   * A call of this process waiting for a slot; `resume` ends the pause it is in (see wake).
    */
-  type Waiter = { limit: number; handed?: Held; woken: boolean; asked: boolean; wake: () => void };
+  type Waiter = { limit: number; handed?: Held; woken: boolean; asked: boolean; resume?: () => void };
   const parked = new Map<string, Array<{ held: Held; timer: NodeJS.Timeout }>>();
   const waiters = new Map<string, Waiter[]>();
   /** How long the call asking for an org's slot waits before asking again (one backoff per org). */
@@ -138,14 +136,7 @@ export function createLeasedLimiter(
     const ready = unpark(key, limit);
     if (ready) return ready;
     await seed(key, limit);
-    const me: Waiter = {
-      limit,
-      woken: false,
-      asked: false,
-      wake: () => {
-        me.woken = true;
-      },
-    };
+    const me: Waiter = { limit, woken: false, asked: false };
     waiters.set(key, [...(waiters.get(key) ?? []), me]);
     const since = Date.now();
     try {
@@ -207,25 +198,32 @@ export function createLeasedLimiter(
   }
 
   function wakeAskers(key: string): void {
-    for (const w of waiters.get(key) ?? []) if (!w.handed && asks(key, w)) w.wake();
+    for (const w of waiters.get(key) ?? []) if (!w.handed && asks(key, w)) wake(w);
   }
 
-  /** Until `ms` have passed or the call is woken (see Waiter). */
+  /**
+   * Ends the call's pause at once, or, when it is not pausing (asking the database), makes its next
+   * pause end at once: a lease handed to it, or its turn to ask, is never left waiting for a timer.
+   */
+  function wake(w: Waiter): void {
+    w.woken = true;
+    w.resume?.();
+  }
+
+  /** Until `ms` have passed or the call is woken. */
   function pause(me: Waiter, ms: number): Promise<void> {
     if (me.woken || me.handed) {
       me.woken = false;
       return Promise.resolve();
     }
     return new Promise<void>((resolve) => {
-      const done = () => {
+      const timer = setTimeout(() => me.resume?.(), ms);
+      me.resume = () => {
         clearTimeout(timer);
-        me.wake = () => {
-          me.woken = true;
-        };
+        delete me.resume;
+        me.woken = false;
         resolve();
       };
-      const timer = setTimeout(done, ms);
-      me.wake = done;
     });
   }
 
@@ -256,7 +254,7 @@ export function createLeasedLimiter(
     }
     if (waiter) {
       waiter.handed = held;
-      waiter.wake();
+      wake(waiter);
       return;
     }
     const spot = {
